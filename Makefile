@@ -1,0 +1,39 @@
+# The two commands the README promises: `make demo` and `make test`.
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+BIN := $(BUILD_DIR)/ng-annotate
+
+.PHONY: setup configure build test unit-test node-test demo bench format clean
+
+setup:
+	@bash scripts/setup.sh
+
+$(BUILD_DIR)/build.ninja:
+	cmake --preset $(PRESET)
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: setup configure
+	cmake --build --preset $(PRESET)
+
+unit-test:
+	ctest --preset $(PRESET) --output-on-failure
+
+node-test:
+	NG_ANNOTATE_BIN=$(abspath $(BIN)) node --test --test-concurrency=1 tests/integration/ tests/e2e/
+
+test: build
+	$(MAKE) --no-print-directory unit-test
+	$(MAKE) --no-print-directory node-test
+
+demo: build
+	bash scripts/demo.sh $(abspath $(BIN))
+
+bench: build
+	bash bench/run.sh $(abspath $(BIN))
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'bench/*.cpp')
+
+clean:
+	rm -rf build

@@ -1,0 +1,18 @@
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace nga::cli {
+
+void AddRootOption(CLI::App* sub, std::optional<std::string>& root) {
+  sub->add_option("--root", root,
+                  "project root (default: $NG_ANNOTATE_PROJECT_ROOT, else the nearest "
+                  "ancestor holding .git, else the working directory)");
+}
+
+int Fail(const std::string& message) {
+  std::cerr << "ng-annotate: " << message << "\n";
+  return 1;
+}
+
+}  // namespace nga::cli

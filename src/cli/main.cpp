@@ -1,0 +1,32 @@
+// ng-annotate: one binary, a table of subcommands.
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"ng-annotate: click a component in your running app, ask for a change, and an "
+               "AI coding agent picks it up over MCP."};
+  app.set_version_flag("--version", std::string("ng-annotate ") + NGA_VERSION);
+  app.require_subcommand(1);
+
+  nga::cli::Action run;
+  nga::cli::AddServeCommand(app, run);
+  nga::cli::AddMcpCommand(app, run);
+  nga::cli::AddStatusCommands(app, run);
+  nga::cli::AddExportCommands(app, run);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "ng-annotate: " << e.what() << " (see ng-annotate --help)\n";
+    return 2;
+  }
+  return run ? run() : 2;
+}

@@ -1,0 +1,46 @@
+// The store's change feed on an Asio event loop: listeners get every new
+// event (from this process or any other writing the same store) within
+// microseconds of the commit, by way of ChangeWatcher's inotify descriptor.
+//
+// Thread rules: create, use and destroy it on the thread that runs `executor`
+// and that owns `store`. Listeners run on that thread.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "store/store.h"
+#include "util/result.h"
+
+namespace nga {
+
+class ChangeFeed {
+ public:
+  using Listener = std::function<void(const std::vector<Event>& events)>;
+  using ListenerId = std::uint64_t;
+
+  // Starts watching store's file from its current newest sequence number.
+  // `store` must outlive the feed.
+  static Result<std::shared_ptr<ChangeFeed>> Start(boost::asio::any_io_executor executor,
+                                                   Store& store);
+  virtual ~ChangeFeed() = default;
+
+  // Listeners are called with each batch of new events, in order.
+  virtual ListenerId Subscribe(Listener listener) = 0;
+  virtual void Unsubscribe(ListenerId id) = 0;
+
+  // Reads and delivers new events now. Call it right after a write made by
+  // this process to skip the (tiny) inotify hop; harmless when nothing is new.
+  virtual void Check() = 0;
+
+  // The newest sequence number delivered so far.
+  virtual std::int64_t last_sequence() const = 0;
+
+  // Stops watching; pending waits are cancelled. Idempotent.
+  virtual void Stop() = 0;
+};
+
+}  // namespace nga

@@ -1,0 +1,82 @@
+// The data model of SPEC §3 and its JSON form on the wire (camelCase,
+// ISO-8601 UTC timestamps with milliseconds).
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/result.h"
+#include "util/time.h"
+
+namespace nga {
+
+struct Session {
+  std::string id;
+  Millis created_at = 0;
+  Millis last_seen_at = 0;
+  bool active = false;
+  std::string url;
+  bool yolo_mode = false;
+};
+
+enum class AnnotationStatus { kPending, kAcknowledged, kDiffProposed, kResolved, kDismissed };
+
+// "pending", "acknowledged", "diff_proposed", "resolved", "dismissed".
+const char* StatusName(AnnotationStatus status);
+std::optional<AnnotationStatus> ParseStatus(std::string_view name);
+// resolved and dismissed: the annotation needs no more work.
+bool IsTerminal(AnnotationStatus status);
+
+enum class Author { kAgent, kUser };
+const char* AuthorName(Author author);
+
+struct Reply {
+  std::string id;
+  Millis created_at = 0;
+  Author author = Author::kUser;
+  std::string message;
+};
+
+enum class DiffResponse { kApproved, kRejected };
+const char* DiffResponseName(DiffResponse response);
+
+struct Annotation {
+  // Set by the server only.
+  std::string id;
+  std::string session_id;
+  Millis created_at = 0;
+  Millis updated_at = 0;
+  AnnotationStatus status = AnnotationStatus::kPending;
+  std::vector<Reply> replies;
+  std::optional<std::string> diff;
+  std::optional<DiffResponse> diff_response;
+
+  // What the browser sent, validated (see validate.h): componentName,
+  // componentFilePath, templateFilePath?, selector, inputs, domSnapshot,
+  // componentTreePath, annotationText, selectionText?, and the optional
+  // overlay context (pageUrl, framework, sourceLocation, boundingBox,
+  // viewport, elementPath). Always holds the required keys.
+  boost::json::object request;
+
+  std::string_view annotation_text() const;
+  std::string_view component_name() const;
+  std::string_view component_file_path() const;
+  // The newest reply's author, if there is any reply.
+  std::optional<Author> last_reply_author() const;
+};
+
+// Wire form of each type.
+boost::json::object ToJson(const Session& session);
+boost::json::object ToJson(const Reply& reply);
+boost::json::object ToJson(const Annotation& annotation);
+boost::json::array ToJson(const std::vector<Annotation>& annotations);
+
+// Parses the wire form back (export/import). Errors name the bad field.
+Result<Session> SessionFromJson(const boost::json::value& json);
+Result<Annotation> AnnotationFromJson(const boost::json::value& json);
+
+}  // namespace nga

@@ -1,0 +1,147 @@
+// The annotation store: SQLite in WAL mode, shared safely by several
+// processes (serve, one or more mcp, the CLI). Knows nothing of the network.
+//
+// Thread rules: a Store is one SQLite connection. Call it from one thread (or
+// one Asio strand) only. Other processes may use the same file at once: every
+// change is one IMMEDIATE transaction, and status changes are compare-and-set,
+// so no update is ever lost and of concurrent callers exactly one wins.
+//
+// Every change appends a row to the event log (see Event); readers in any
+// process find out about it through ChangeWatcher and read the delta with
+// EventsSince().
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/model.h"
+#include "util/result.h"
+#include "util/time.h"
+
+namespace nga {
+
+enum class EventType {
+  kSessionCreated,
+  kSessionUpdated,     // active, lastSeenAt is NOT logged (too chatty), yolo
+  kAnnotationCreated,
+  kAnnotationUpdated,  // status, reply, diff, diffResponse
+  kAnnotationDeleted,  // by annotations:clear
+};
+const char* EventTypeName(EventType type);
+
+// One row of the change feed. Sequence numbers only grow.
+struct Event {
+  std::int64_t seq = 0;
+  EventType type = EventType::kAnnotationCreated;
+  std::string session_id;
+  std::string annotation_id;  // empty for session events
+  Millis at = 0;
+};
+
+struct StoreOptions {
+  Clock clock = SystemNowMillis;
+  // How long a write waits for another process's transaction to finish.
+  int busy_timeout_ms = 10000;
+};
+
+struct AnnotationFilter {
+  std::optional<std::string> session_id;
+  std::optional<AnnotationStatus> status;
+};
+
+class Store {
+ public:
+  // Opens (creating it and its directory if needed) the store at db_file and
+  // brings its schema up to date. Fails with kStorage on a database written
+  // by a newer ng-annotate, or one that is not an SQLite file.
+  static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& db_file,
+                                             StoreOptions options = {});
+  virtual ~Store() = default;
+
+  virtual const std::filesystem::path& path() const = 0;
+
+  // ---- sessions -------------------------------------------------------
+  // A new active session.
+  virtual Result<Session> CreateSession(std::string_view url) = 0;
+  // Restores a known session: active again, lastSeenAt now. kNotFound if unknown.
+  virtual Result<Session> ActivateSession(std::string_view id) = 0;
+  virtual Result<Session> GetSession(std::string_view id) = 0;
+  // Oldest first.
+  virtual Result<std::vector<Session>> ListSessions() = 0;
+  virtual Status SetSessionActive(std::string_view id, bool active) = 0;
+  // lastSeenAt = now (session:ping). Not logged as an event.
+  virtual Status TouchSession(std::string_view id) = 0;
+  virtual Result<Session> ToggleYolo(std::string_view id) = 0;
+  // serve calls this on start-up: no browser can be connected yet.
+  virtual Status MarkAllSessionsInactive() = 0;
+
+  // ---- annotations ----------------------------------------------------
+  // Validates the browser's payload (see validate.h) and stores a pending
+  // annotation. id, sessionId, createdAt, status and replies in the payload
+  // are ignored; unknown fields are dropped. kNotFound for an unknown session.
+  virtual Result<Annotation> CreateAnnotation(std::string_view session_id,
+                                              const boost::json::object& payload) = 0;
+  virtual Result<Annotation> GetAnnotation(std::string_view id) = 0;
+  // Oldest first; ties broken by insertion order.
+  virtual Result<std::vector<Annotation>> ListAnnotations(const AnnotationFilter& filter) = 0;
+  // Work an agent should pick up: pending annotations, plus non-terminal ones
+  // whose newest reply is the user's. Oldest first.
+  virtual Result<std::vector<Annotation>> ListWaitingWork(
+      std::optional<std::string_view> session_id) = 0;
+
+  // Each of these is one transaction and returns the annotation after the
+  // change, replies included. kNotFound / kWrongStatus / kForbidden otherwise.
+  //
+  // pending -> acknowledged (+ agent reply if message is given). Of several
+  // concurrent callers exactly one succeeds.
+  virtual Result<Annotation> Acknowledge(std::string_view id,
+                                         std::optional<std::string_view> message) = 0;
+  // pending | acknowledged | diff_proposed -> diff_proposed; stores diff and
+  // clears an earlier diffResponse.
+  virtual Result<Annotation> ProposeDiff(std::string_view id, std::string_view diff) = 0;
+  // Sets diffResponse while diff_proposed and no response is recorded yet.
+  // When owner_session is given, the annotation must belong to it.
+  virtual Result<Annotation> RespondToDiff(std::string_view id, DiffResponse response,
+                                           std::optional<std::string_view> owner_session) = 0;
+  // any non-terminal -> resolved (+ agent reply if summary is given).
+  virtual Result<Annotation> Resolve(std::string_view id,
+                                     std::optional<std::string_view> summary) = 0;
+  // any non-terminal -> dismissed, with the reason as an agent reply.
+  virtual Result<Annotation> Dismiss(std::string_view id, std::string_view reason) = 0;
+  // The browser's soft delete: pending -> dismissed, only within owner_session.
+  virtual Result<Annotation> DeleteByUser(std::string_view id, std::string_view owner_session) = 0;
+  // Appends a reply; status unchanged. When owner_session is given, the
+  // annotation must belong to it.
+  virtual Result<Annotation> AddReply(std::string_view id, Author author,
+                                      std::string_view message,
+                                      std::optional<std::string_view> owner_session) = 0;
+  // Deletes every annotation of the session; returns how many.
+  virtual Result<std::size_t> ClearSession(std::string_view session_id) = 0;
+
+  // ---- agent heartbeat ------------------------------------------------
+  virtual Status RecordAgentHeartbeat() = 0;
+  virtual Result<std::optional<Millis>> LastAgentHeartbeat() = 0;
+
+  // ---- change feed ----------------------------------------------------
+  // The newest sequence number (0 for an empty log).
+  virtual Result<std::int64_t> LatestSequence() = 0;
+  // Events with seq > after, oldest first, at most limit of them.
+  virtual Result<std::vector<Event>> EventsSince(std::int64_t after, std::size_t limit = 10000) = 0;
+
+  // ---- bulk -----------------------------------------------------------
+  // Inserts or replaces the given records as they are (ids, times, statuses
+  // and replies kept), in one transaction. Used by `import`.
+  virtual Status Import(const std::vector<Session>& sessions,
+                        const std::vector<Annotation>& annotations,
+                        std::optional<Millis> last_agent_heartbeat) = 0;
+  // SQLite's PRAGMA integrity_check: "ok" or the problems it found.
+  virtual Result<std::string> IntegrityCheck() = 0;
+};
+
+}  // namespace nga

@@ -1,0 +1,39 @@
+// Validation of what clients send, with the limits of SPEC §3. Enforced by
+// the store whatever the client did.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstddef>
+#include <string_view>
+
+#include "util/result.h"
+
+namespace nga::limits {
+
+inline constexpr std::size_t kAnnotationTextChars = 10000;
+inline constexpr std::size_t kDomSnapshotChars = 5000;
+inline constexpr std::string_view kTruncatedMarker = "<!-- truncated -->";
+inline constexpr std::size_t kInputsBytes = 64 * 1024;
+inline constexpr std::size_t kDiffBytes = 1024 * 1024;
+inline constexpr std::size_t kReplyChars = 10000;
+// Any other string field of the payload (names, paths, selector, URL...).
+inline constexpr std::size_t kShortFieldChars = 4096;
+// Each free-form context object (boundingBox, viewport, sourceLocation...).
+inline constexpr std::size_t kContextBytes = 16 * 1024;
+
+}  // namespace nga::limits
+
+namespace nga {
+
+// Checks a browser's annotation:create payload and returns the stored form:
+// only known fields, defaults for missing optional ones, domSnapshot cut to
+// its limit. Errors name the field and the limit.
+Result<boost::json::object> ValidateAnnotationPayload(const boost::json::object& payload);
+
+// A reply, summary or reason: non-empty after trim, ≤ kReplyChars, UTF-8.
+Status ValidateMessage(std::string_view field, std::string_view message);
+
+// A proposed diff: non-empty, ≤ kDiffBytes, UTF-8.
+Status ValidateDiff(std::string_view diff);
+
+}  // namespace nga
