@@ -16,3 +16,17 @@ int Fail(const std::string& message) {
 }
 
 }  // namespace nga::cli
+
+#include "cli/open_store.h"
+
+namespace nga::cli {
+
+Result<OpenedStore> OpenProjectStore(const std::optional<std::string>& root_flag) {
+  auto paths = ResolveProject(root_flag);
+  if (!paths) return paths.error();
+  auto store = Store::Open(paths->db_file);
+  if (!store) return store.error();
+  return OpenedStore{std::move(*paths), std::move(*store)};
+}
+
+}  // namespace nga::cli

@@ -5,8 +5,9 @@
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"ng-annotate: click a component in your running app, ask for a change, and an "
-               "AI coding agent picks it up over MCP."};
+  CLI::App app{
+      "ng-annotate: click a component in your running app, ask for a change, and an "
+      "AI coding agent picks it up over MCP."};
   app.set_version_flag("--version", std::string("ng-annotate ") + NGA_VERSION);
   app.require_subcommand(1);
 

@@ -5,7 +5,8 @@
 namespace nga::cli {
 
 void AddServeCommand(CLI::App& app, Action& run) {
-  auto* sub = app.add_subcommand("serve", "the daemon: HTTP, WebSocket and MCP over HTTP on one port");
+  auto* sub =
+      app.add_subcommand("serve", "the daemon: HTTP, WebSocket and MCP over HTTP on one port");
   sub->allow_extras();
   sub->final_callback([&run] { run = [] { return Fail("'serve' is not built yet"); }; });
 }

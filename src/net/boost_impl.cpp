@@ -1,5 +1,5 @@
-// Asio and Beast, compiled once for the whole program (the build defines
-// BOOST_ASIO_SEPARATE_COMPILATION and BOOST_BEAST_SEPARATE_COMPILATION), so
-// that files using them stay quick to compile.
+// Compiles Asio's and Beast's implementation once for the whole program
+// (BOOST_ASIO_SEPARATE_COMPILATION / BOOST_BEAST_SEPARATE_COMPILATION): every
+// other file includes only their declarations, which keeps builds fast.
 #include <boost/asio/impl/src.hpp>
 #include <boost/beast/src.hpp>

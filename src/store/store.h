@@ -28,7 +28,7 @@ namespace nga {
 
 enum class EventType {
   kSessionCreated,
-  kSessionUpdated,     // active, lastSeenAt is NOT logged (too chatty), yolo
+  kSessionUpdated,  // active or yoloMode changed (lastSeenAt alone is not logged)
   kAnnotationCreated,
   kAnnotationUpdated,  // status, reply, diff, diffResponse
   kAnnotationDeleted,  // by annotations:clear
@@ -118,8 +118,7 @@ class Store {
   virtual Result<Annotation> DeleteByUser(std::string_view id, std::string_view owner_session) = 0;
   // Appends a reply; status unchanged. When owner_session is given, the
   // annotation must belong to it.
-  virtual Result<Annotation> AddReply(std::string_view id, Author author,
-                                      std::string_view message,
+  virtual Result<Annotation> AddReply(std::string_view id, Author author, std::string_view message,
                                       std::optional<std::string_view> owner_session) = 0;
   // Deletes every annotation of the session; returns how many.
   virtual Result<std::size_t> ClearSession(std::string_view session_id) = 0;

@@ -50,10 +50,9 @@ bool Expect(std::string_view& s, char c) {
 
 std::optional<Millis> ParseIso8601(std::string_view s) {
   int year, month, day, hour, minute, second, millis = 0;
-  if (!ReadDigits(s, 4, year) || !Expect(s, '-') || !ReadDigits(s, 2, month) ||
-      !Expect(s, '-') || !ReadDigits(s, 2, day) || !Expect(s, 'T') ||
-      !ReadDigits(s, 2, hour) || !Expect(s, ':') || !ReadDigits(s, 2, minute) ||
-      !Expect(s, ':') || !ReadDigits(s, 2, second)) {
+  if (!ReadDigits(s, 4, year) || !Expect(s, '-') || !ReadDigits(s, 2, month) || !Expect(s, '-') ||
+      !ReadDigits(s, 2, day) || !Expect(s, 'T') || !ReadDigits(s, 2, hour) || !Expect(s, ':') ||
+      !ReadDigits(s, 2, minute) || !Expect(s, ':') || !ReadDigits(s, 2, second)) {
     return std::nullopt;
   }
   if (!s.empty() && s.front() == '.') {
@@ -81,8 +80,8 @@ std::optional<Millis> ParseIso8601(std::string_view s) {
   } else {
     return std::nullopt;
   }
-  if (!s.empty() || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
-      minute > 59 || second > 60) {
+  if (!s.empty() || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
+      second > 60) {
     return std::nullopt;
   }
   std::tm tm{};

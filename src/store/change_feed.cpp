@@ -1,0 +1,93 @@
+#include "store/change_feed.h"
+
+#include <unistd.h>
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <map>
+
+#include "store/change_watcher.h"
+
+namespace nga {
+
+namespace {
+
+class InotifyChangeFeed final : public ChangeFeed,
+                                public std::enable_shared_from_this<InotifyChangeFeed> {
+ public:
+  InotifyChangeFeed(boost::asio::any_io_executor executor, Store& store,
+                    std::unique_ptr<ChangeWatcher> watcher, std::int64_t start)
+      : store_(store),
+        watcher_(std::move(watcher)),
+        // A duplicate, so Asio may own and close its copy.
+        descriptor_(executor, dup(watcher_->fd())),
+        last_seq_(start) {}
+
+  ListenerId Subscribe(Listener listener) override {
+    ListenerId id = next_id_++;
+    listeners_.emplace(id, std::move(listener));
+    return id;
+  }
+
+  void Unsubscribe(ListenerId id) override { listeners_.erase(id); }
+
+  void Check() override {
+    if (stopped_) return;
+    // Loop: a burst may hold more events than one read returns.
+    while (true) {
+      auto events = store_.EventsSince(last_seq_);
+      if (!events || events->empty()) return;
+      last_seq_ = events->back().seq;
+      // Copy: a listener may subscribe or unsubscribe while being called.
+      auto listeners = listeners_;
+      for (auto& [id, listener] : listeners) {
+        if (listeners_.count(id)) listener(*events);
+      }
+    }
+  }
+
+  std::int64_t last_sequence() const override { return last_seq_; }
+
+  void Stop() override {
+    if (stopped_) return;
+    stopped_ = true;
+    boost::system::error_code ignored;
+    descriptor_.cancel(ignored);
+    descriptor_.close(ignored);
+    listeners_.clear();
+  }
+
+  void Wait() {
+    descriptor_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                           [self = shared_from_this()](boost::system::error_code ec) {
+                             if (ec || self->stopped_) return;
+                             self->watcher_->Drain();
+                             self->Check();
+                             self->Wait();
+                           });
+  }
+
+ private:
+  Store& store_;
+  std::unique_ptr<ChangeWatcher> watcher_;
+  boost::asio::posix::stream_descriptor descriptor_;
+  std::int64_t last_seq_;
+  std::map<ListenerId, Listener> listeners_;
+  ListenerId next_id_ = 1;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<ChangeFeed>> ChangeFeed::Start(boost::asio::any_io_executor executor,
+                                                      Store& store) {
+  auto watcher = ChangeWatcher::Open(store.path());
+  if (!watcher) return watcher.error();
+  auto start = store.LatestSequence();
+  if (!start) return start.error();
+  auto feed =
+      std::make_shared<InotifyChangeFeed>(std::move(executor), store, std::move(*watcher), *start);
+  feed->Wait();
+  return std::shared_ptr<ChangeFeed>(feed);
+}
+
+}  // namespace nga

@@ -1,0 +1,51 @@
+#include "store/root.h"
+
+#include <cstdlib>
+#include <system_error>
+
+namespace nga {
+
+namespace fs = std::filesystem;
+
+fs::path ResolveRoot(const std::optional<std::string>& flag, const std::optional<std::string>& env,
+                     const fs::path& cwd) {
+  auto absolute = [&](const fs::path& p) {
+    return (p.is_absolute() ? p : cwd / p).lexically_normal();
+  };
+  if (flag && !flag->empty()) return absolute(*flag);
+  if (env && !env->empty()) return absolute(*env);
+  std::error_code ec;
+  for (fs::path dir = cwd; !dir.empty(); dir = dir.parent_path()) {
+    if (fs::exists(dir / ".git", ec)) return dir.lexically_normal();
+    if (dir == dir.parent_path()) break;
+  }
+  return cwd.lexically_normal();
+}
+
+Result<ProjectPaths> ResolveProject(const std::optional<std::string>& flag) {
+  std::optional<std::string> env;
+  if (const char* value = std::getenv("NG_ANNOTATE_PROJECT_ROOT")) env = value;
+  std::error_code ec;
+  fs::path cwd = fs::current_path(ec);
+  if (ec) return MakeError(ErrorCode::kIo, "cannot read the working directory: " + ec.message());
+  fs::path root = ResolveRoot(flag, env, cwd);
+  // Strip a trailing separator so paths built from it look clean.
+  if (root.has_relative_path() && root.filename().empty()) root = root.parent_path();
+  if (!fs::is_directory(root, ec)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "project root " + root.string() + " is not a directory");
+  }
+  ProjectPaths paths;
+  paths.root = root;
+  paths.store_dir = root / ".ng-annotate";
+  paths.db_file = paths.store_dir / "store.db";
+  return paths;
+}
+
+std::string RelativeToRoot(const fs::path& root, const fs::path& file) {
+  fs::path relative = file.lexically_normal().lexically_relative(root.lexically_normal());
+  if (relative.empty() || *relative.begin() == "..") return file.generic_string();
+  return relative.generic_string();
+}
+
+}  // namespace nga

@@ -1,0 +1,98 @@
+#include "store/schema.h"
+
+#include <string>
+#include <vector>
+
+namespace nga {
+
+namespace {
+
+// Migration N brings the schema from version N-1 to N. Append only: never
+// edit one that has shipped.
+const std::vector<const char*>& Migrations() {
+  static const std::vector<const char*> migrations = {
+      // 1: sessions, annotations, replies, the event log and key/value meta.
+      R"sql(
+      CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        active INTEGER NOT NULL DEFAULT 0,
+        url TEXT NOT NULL DEFAULT '',
+        yolo_mode INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE annotations (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        request TEXT NOT NULL,
+        diff TEXT,
+        diff_response TEXT
+      );
+      CREATE INDEX annotations_by_session ON annotations(session_id, created_at);
+      CREATE INDEX annotations_by_status ON annotations(status, created_at);
+      CREATE TABLE replies (
+        id TEXT PRIMARY KEY,
+        annotation_id TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        author TEXT NOT NULL,
+        message TEXT NOT NULL
+      );
+      CREATE INDEX replies_by_annotation ON replies(annotation_id);
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        type TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        annotation_id TEXT NOT NULL DEFAULT '',
+        at INTEGER NOT NULL
+      );
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      )sql",
+  };
+  return migrations;
+}
+
+Result<int> UserVersion(sql::Database& db) {
+  auto stmt = db.Prepare("PRAGMA user_version");
+  if (!stmt) return stmt.error();
+  auto row = (*stmt)->Step();
+  if (!row) return row.error();
+  int version = *row ? static_cast<int>((*stmt)->Int(0)) : 0;
+  (*stmt)->Reset();
+  return version;
+}
+
+}  // namespace
+
+int CurrentSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+Status Migrate(sql::Database& db) {
+  auto version = UserVersion(db);
+  if (!version) return version.error();
+  if (*version == CurrentSchemaVersion()) return Ok{};
+  if (*version > CurrentSchemaVersion()) {
+    return MakeError(ErrorCode::kStorage,
+                     "store: the database has schema version " + std::to_string(*version) +
+                         " but this ng-annotate knows only up to " +
+                         std::to_string(CurrentSchemaVersion()) + "; upgrade ng-annotate");
+  }
+  auto tx = sql::Transaction::Begin(db);
+  if (!tx) return tx.error();
+  // Re-read under the write lock: another process may have migrated meanwhile.
+  version = UserVersion(db);
+  if (!version) return version.error();
+  for (int v = *version; v < CurrentSchemaVersion(); ++v) {
+    if (auto ok = db.Exec(Migrations()[v]); !ok) return ok.error();
+  }
+  if (auto ok = db.Exec("PRAGMA user_version = " + std::to_string(CurrentSchemaVersion())); !ok) {
+    return ok.error();
+  }
+  return tx->Commit();
+}
+
+}  // namespace nga
