@@ -55,8 +55,8 @@ Result<ConnectionId> Hub::Open(const ConnectRequest& request, Sink sink) {
   Connection& connection =
       connections_.emplace(id, Connection{session->id, std::move(sink)}).first->second;
   connection.sink(MakeFrame(SessionFrame("session:created", *session)));
-  connection.sink(MakeFrame(
-      ManifestFrame(options_.manifest ? options_.manifest() : boost::json::object{})));
+  connection.sink(
+      MakeFrame(ManifestFrame(options_.manifest ? options_.manifest() : boost::json::object{})));
   connection.sink(MakeSync(state, Heartbeat()));
   AfterWrite();
   return id;

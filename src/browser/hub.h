@@ -99,9 +99,9 @@ class Hub {
   struct SessionState {
     std::vector<ConnectionId> connections;
     bool yolo_mode = false;
-    std::vector<std::string> order;                        // annotation ids, oldest first
-    std::unordered_map<std::string, std::string> shown;    // id -> serialized annotation
-    std::optional<std::string> array_json;                 // cache of the sync array
+    std::vector<std::string> order;                      // annotation ids, oldest first
+    std::unordered_map<std::string, std::string> shown;  // id -> serialized annotation
+    std::optional<std::string> array_json;               // cache of the sync array
   };
   struct Connection {
     std::string session_id;

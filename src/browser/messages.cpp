@@ -1,10 +1,11 @@
 #include "browser/messages.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <fmt/format.h>
 #include <utility>
 
 namespace nga::browser {
@@ -89,9 +90,8 @@ std::string_view ClientMessageTypeName(ClientMessageType type) {
 
 std::variant<ClientMessage, ProtocolError> ParseClientMessage(std::string_view text) {
   if (text.size() > kMaxFrameBytes) {
-    return Refuse("limit_exceeded",
-                  fmt::format("frame of {} bytes is over the {} byte limit", text.size(),
-                              kMaxFrameBytes));
+    return Refuse("limit_exceeded", fmt::format("frame of {} bytes is over the {} byte limit",
+                                                text.size(), kMaxFrameBytes));
   }
   boost::system::error_code ec;
   json::value value = json::parse(text, ec);  // rejects invalid UTF-8 and nesting over 32
@@ -163,8 +163,7 @@ std::string AnnotationFrame(std::string_view type, std::string_view annotation_j
 
 std::string SyncFrame(std::string_view annotations_array_json, std::optional<Millis> heartbeat) {
   if (!heartbeat) {
-    return fmt::format(R"({{"type":"annotations:sync","annotations":{}}})",
-                       annotations_array_json);
+    return fmt::format(R"({{"type":"annotations:sync","annotations":{}}})", annotations_array_json);
   }
   return fmt::format(R"({{"type":"annotations:sync","annotations":{},"lastAgentHeartbeat":"{}"}})",
                      annotations_array_json, FormatIso8601(*heartbeat));

@@ -37,9 +37,9 @@ std::string_view ClientMessageTypeName(ClientMessageType type);
 
 struct ClientMessage {
   ClientMessageType type = ClientMessageType::kPing;
-  std::string id;                // reply, delete, diff:*
-  std::string message;           // reply
-  boost::json::object payload;   // create
+  std::string id;               // reply, delete, diff:*
+  std::string message;          // reply
+  boost::json::object payload;  // create
 };
 
 // Why a frame was refused. `code` is one of: invalid_json, invalid_message

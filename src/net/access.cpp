@@ -1,9 +1,10 @@
 #include "net/access.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <fmt/format.h>
 
 namespace nga::net {
 namespace {
@@ -23,9 +24,8 @@ bool IsLoopbackName(std::string_view name) {
 
 // What header values may hold: visible ASCII, no spaces.
 bool IsPlainToken(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) {
-    return c > 0x20 && c < 0x7f;
-  });
+  return !text.empty() && std::all_of(text.begin(), text.end(),
+                                      [](unsigned char c) { return c > 0x20 && c < 0x7f; });
 }
 
 // Shortens a client's header for our one-line reason.

@@ -102,8 +102,8 @@ class HttpConnection : public Connection, public std::enable_shared_from_this<Ht
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = true;
-  bool head_only_ = false;        // a HEAD request: headers, no body
-  bool answering_ = false;        // a request was dispatched, its answer not yet complete
+  bool head_only_ = false;  // a HEAD request: headers, no body
+  bool answering_ = false;  // a request was dispatched, its answer not yet complete
   bool complete_after_write_ = false;
   bool stopped_ = false;
   std::weak_ptr<HttpResponderImpl> responder_;
@@ -142,7 +142,7 @@ class WsConnection : public Connection,
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
-  bool closing_ = false;       // Close() was called
+  bool closing_ = false;  // Close() was called
   bool close_sent_ = false;
   bool finished_ = false;
   websocket::close_reason close_reason_;

@@ -1,9 +1,10 @@
+#include <fmt/format.h>
+
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <cctype>
 #include <chrono>
-#include <fmt/format.h>
 
 #include "net/connection.h"
 
@@ -115,10 +116,9 @@ void HttpConnection::ReadRequest() {
   parser_->body_limit(state_->options.max_body_bytes);
   parser_->header_limit(kHeaderLimit);
   stream_.expires_after(kReadTimeout);
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                     self->OnRead(ec);
-                   });
+  http::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
 }
 
 void HttpConnection::OnRead(beast::error_code ec) {
@@ -185,23 +185,24 @@ void HttpConnection::WatchForClose() {
         beast::error_code peek_ec;
         auto& socket = self->stream_.socket();
         socket.non_blocking(true, peek_ec);
-        std::size_t n = socket.receive(boost::asio::buffer(&byte, 1),
-                                       tcp::socket::message_peek, peek_ec);
+        std::size_t n =
+            socket.receive(boost::asio::buffer(&byte, 1), tcp::socket::message_peek, peek_ec);
         if (peek_ec == boost::asio::error::would_block) return self->WatchForClose();
         if (peek_ec || n == 0) self->Close();
         // Otherwise a pipelined request arrived: it is read after this answer.
       });
 }
 
-void HttpConnection::SendResponse(unsigned status, std::string_view content_type,
-                                  std::string body, const HeaderList& headers) {
+void HttpConnection::SendResponse(unsigned status, std::string_view content_type, std::string body,
+                                  const HeaderList& headers) {
   if (stopped_) return;
-  std::string head = fmt::format("HTTP/1.1 {} {}\r\nServer: ng-annotate\r\n", status,
-                                 std::string_view(http::obsolete_reason(
-                                     static_cast<http::status>(status))));
+  std::string head =
+      fmt::format("HTTP/1.1 {} {}\r\nServer: ng-annotate\r\n", status,
+                  std::string_view(http::obsolete_reason(static_cast<http::status>(status))));
   if (!content_type.empty()) head += fmt::format("Content-Type: {}\r\n", content_type);
   for (const auto& [name, value] : headers) {
-    if (SafeHeaderText(name) && SafeHeaderText(value)) head += fmt::format("{}: {}\r\n", name, value);
+    if (SafeHeaderText(name) && SafeHeaderText(value))
+      head += fmt::format("{}: {}\r\n", name, value);
   }
   bool bodiless = status == 204 || status == 304 || status < 200;
   if (!bodiless) head += fmt::format("Content-Length: {}\r\n", body.size());
@@ -215,12 +216,13 @@ void HttpConnection::SendResponse(unsigned status, std::string_view content_type
 void HttpConnection::SendStreamHead(unsigned status, std::string_view content_type,
                                     const HeaderList& headers) {
   if (stopped_) return;
-  std::string head = fmt::format("HTTP/1.1 {} {}\r\nServer: ng-annotate\r\n", status,
-                                 std::string_view(http::obsolete_reason(
-                                     static_cast<http::status>(status))));
+  std::string head =
+      fmt::format("HTTP/1.1 {} {}\r\nServer: ng-annotate\r\n", status,
+                  std::string_view(http::obsolete_reason(static_cast<http::status>(status))));
   if (!content_type.empty()) head += fmt::format("Content-Type: {}\r\n", content_type);
   for (const auto& [name, value] : headers) {
-    if (SafeHeaderText(name) && SafeHeaderText(value)) head += fmt::format("{}: {}\r\n", name, value);
+    if (SafeHeaderText(name) && SafeHeaderText(value))
+      head += fmt::format("{}: {}\r\n", name, value);
   }
   head += "Transfer-Encoding: chunked\r\n";
   if (!keep_alive_) head += "Connection: close\r\n";
@@ -253,10 +255,9 @@ void HttpConnection::Enqueue(std::string bytes) {
 void HttpConnection::WriteNext() {
   writing_ = true;
   stream_.expires_after(kWriteTimeout);
-  boost::asio::async_write(stream_, boost::asio::buffer(out_.front()),
-                           [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                             self->OnWritten(ec, n);
-                           });
+  boost::asio::async_write(
+      stream_, boost::asio::buffer(out_.front()),
+      [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->OnWritten(ec, n); });
 }
 
 void HttpConnection::OnWritten(beast::error_code ec, std::size_t) {

@@ -1,9 +1,10 @@
 #include "net/server.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <fmt/format.h>
 
 #include "net/connection.h"
 
@@ -55,18 +56,18 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         state(std::make_shared<detail::ServerState>(io.get_executor(), std::move(options))) {}
 
   void Accept() {
-    acceptor.async_accept([self = shared_from_this()](boost::system::error_code ec,
-                                                      tcp::socket socket) {
-      if (ec == boost::asio::error::operation_aborted || self->state->shutting_down) return;
-      if (!ec) {
-        boost::system::error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
-        std::make_shared<detail::HttpConnection>(std::move(socket), self->state)->Run();
-      } else {
-        fmt::print(stderr, "ng-annotate: accept failed: {}\n", ec.message());
-      }
-      self->Accept();
-    });
+    acceptor.async_accept(
+        [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+          if (ec == boost::asio::error::operation_aborted || self->state->shutting_down) return;
+          if (!ec) {
+            boost::system::error_code ignored;
+            socket.set_option(tcp::no_delay(true), ignored);
+            std::make_shared<detail::HttpConnection>(std::move(socket), self->state)->Run();
+          } else {
+            fmt::print(stderr, "ng-annotate: accept failed: {}\n", ec.message());
+          }
+          self->Accept();
+        });
   }
 
   tcp::acceptor acceptor;
@@ -91,10 +92,14 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Listen(boost::asio::io_context& 
   tcp::endpoint endpoint = endpoints.begin()->endpoint();
 
   auto& acceptor = impl->acceptor;
-  if (acceptor.open(endpoint.protocol(), ec)) return fail("socket", ec);
-  if (acceptor.set_option(tcp::acceptor::reuse_address(true), ec)) return fail("socket", ec);
-  if (acceptor.bind(endpoint, ec)) return fail("bind", ec);
-  if (acceptor.listen(tcp::socket::max_listen_connections, ec)) return fail("listen", ec);
+  acceptor.open(endpoint.protocol(), ec);
+  if (ec) return fail("socket", ec);
+  acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (ec) return fail("socket", ec);
+  acceptor.bind(endpoint, ec);
+  if (ec) return fail("bind", ec);
+  acceptor.listen(tcp::socket::max_listen_connections, ec);
+  if (ec) return fail("listen", ec);
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
@@ -108,9 +113,8 @@ HttpServer::~HttpServer() {
 void HttpServer::Route(std::string prefix, HttpHandler handler) {
   auto& routes = impl_->state->routes;
   routes.emplace_back(std::move(prefix), std::move(handler));
-  std::stable_sort(routes.begin(), routes.end(), [](const auto& a, const auto& b) {
-    return a.first.size() > b.first.size();
-  });
+  std::stable_sort(routes.begin(), routes.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
 }
 
 void HttpServer::WebSocketRoute(std::string path, WsAcceptor acceptor) {

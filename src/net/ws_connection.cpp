@@ -26,14 +26,14 @@ void WsConnection::Run(Request upgrade, WsAcceptor acceptor) {
   id_ = state_->Register(weak_from_this());
   upgrade_ = std::move(upgrade);
   ws_.set_option(Timeouts());
-  ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& response) { response.set(http::field::server, "ng-annotate"); }));
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+    response.set(http::field::server, "ng-annotate");
+  }));
   ws_.read_message_max(state_->options.max_ws_message_bytes);
   ws_.auto_fragment(false);
-  ws_.async_accept(upgrade_, [self = shared_from_this(),
-                              acceptor = std::move(acceptor)](beast::error_code ec) mutable {
-    self->OnAccept(ec, std::move(acceptor));
-  });
+  ws_.async_accept(upgrade_,
+                   [self = shared_from_this(), acceptor = std::move(acceptor)](
+                       beast::error_code ec) mutable { self->OnAccept(ec, std::move(acceptor)); });
 }
 
 void WsConnection::OnAccept(beast::error_code ec, WsAcceptor acceptor) {
@@ -84,10 +84,9 @@ void WsConnection::Send(std::shared_ptr<const std::string> text) {
 void WsConnection::WriteNext() {
   writing_ = true;
   ws_.text(true);
-  ws_.async_write(boost::asio::buffer(*queue_.front()),
-                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                    self->OnWritten(ec);
-                  });
+  ws_.async_write(
+      boost::asio::buffer(*queue_.front()),
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnWritten(ec); });
 }
 
 void WsConnection::OnWritten(beast::error_code ec) {
@@ -106,7 +105,7 @@ void WsConnection::OnWritten(beast::error_code ec) {
 void WsConnection::Close(std::uint16_t code, std::string reason) {
   if (closing_ || finished_) return;
   closing_ = true;
-  close_reason_ = websocket::close_reason(code, reason);
+  close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
   // Drop what is not yet being written; close after the frame in flight.
   while (queue_.size() > (writing_ ? 1u : 0u)) {
     queued_bytes_ -= queue_.back()->size();

@@ -72,8 +72,8 @@ TEST(BrowserMessages, DeepNestingIsRefusedNotRecursedInto) {
 }
 
 TEST(BrowserMessages, NotAnObject) {
-  for (std::string_view text : {"null", "[]", "[{\"type\":\"session:ping\"}]", "42", "\"x\"",
-                                "true"}) {
+  for (std::string_view text :
+       {"null", "[]", "[{\"type\":\"session:ping\"}]", "42", "\"x\"", "true"}) {
     EXPECT_EQ(ExpectError(text).code, "invalid_message") << text;
   }
 }
