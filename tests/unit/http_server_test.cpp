@@ -120,8 +120,8 @@ TEST_F(HttpServerTest, AHandlerHearsWhenTheClientHangsUp) {
   server_->Route("/events", [&](const HttpRequest&, std::shared_ptr<HttpResponder> out) {
     out->StartStream(200, "text/event-stream");
     out->OnClose([&closed, &held] {
+      held.reset();  // first: once closed is set, the test's locals may go
       closed.set_value();
-      held.reset();
     });
     held = std::move(out);
   });
@@ -180,8 +180,8 @@ TEST_F(HttpServerTest, ShutdownClosesOpenStreamsAndFinishes) {
   server_->Route("/events", [&](const HttpRequest&, std::shared_ptr<HttpResponder> out) {
     out->StartStream(200, "text/event-stream");
     out->OnClose([&] {
-      closed.set_value();
       held.reset();
+      closed.set_value();
     });
     held = std::move(out);
     streaming.set_value();
