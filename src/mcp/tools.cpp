@@ -364,7 +364,7 @@ json::object Tools::WatchTimeout() {
   json::object value;
   value["status"] = "timeout";
   value["storePath"] = services_.store.path().string();
-  value["activeSessions"] = active;
+  value["activeSessions"] = static_cast<std::int64_t>(active);
   if (active == 0) {
     value["hint"] =
         "No browser is connected. Start the daemon with `ng-annotate serve` (or your dev server "
