@@ -19,8 +19,10 @@ build: setup configure
 unit-test:
 	ctest --preset $(PRESET) --output-on-failure
 
+# Node's runner, one file at a time: the suites start real servers and processes.
+NODE_TESTS = $(shell find tests/integration tests/e2e -name '*.test.js' 2>/dev/null | sort)
 node-test:
-	NG_ANNOTATE_BIN=$(abspath $(BIN)) node --test --test-concurrency=1 tests/integration/ tests/e2e/
+	NG_ANNOTATE_BIN=$(abspath $(BIN)) node --test --test-concurrency=1 $(NODE_TESTS)
 
 test: build
 	$(MAKE) --no-print-directory unit-test

@@ -1,0 +1,106 @@
+// The CLI, end to end: exit codes, status output, export/import round trip.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { run, tempRoot } from './lib/cli.js';
+
+const SESSION = '11111111-1111-4111-8111-111111111111';
+const ANNOTATION = '22222222-2222-4222-8222-222222222222';
+
+function storeJson() {
+  return {
+    sessions: {
+      [SESSION]: {
+        id: SESSION, createdAt: '2026-01-02T03:04:05.678Z', lastSeenAt: '2026-01-02T03:05:00.000Z',
+        active: false, url: 'http://localhost:4200/', yoloMode: true,
+      },
+    },
+    annotations: {
+      [ANNOTATION]: {
+        id: ANNOTATION, sessionId: SESSION, createdAt: '2026-01-02T03:04:06.000Z',
+        updatedAt: '2026-01-02T03:04:07.000Z', status: 'acknowledged',
+        replies: [{ id: 'r1', createdAt: '2026-01-02T03:04:07.000Z', author: 'agent', message: 'on it' }],
+        componentName: 'CartComponent', componentFilePath: 'src/app/cart.component.ts',
+        templateFilePath: 'src/app/cart.component.html', selector: 'app-cart',
+        inputs: { items: 0 }, domSnapshot: '<app-cart></app-cart>',
+        componentTreePath: ['AppComponent'], annotationText: 'the total is wrong when the cart is empty',
+        selectionText: 'Total: NaN',
+      },
+    },
+    lastAgentHeartbeat: '2026-01-02T03:04:07.500Z',
+  };
+}
+
+test('--version prints the version and exits 0', () => {
+  const r = run(['--version']);
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^ng-annotate \d+\.\d+\.\d+/);
+});
+
+test('a usage error exits 2 with one line on stderr', () => {
+  const r = run(['frobnicate']);
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.match(r.stderr, /^ng-annotate: /);
+  assert.equal(run([]).status, 2);
+  assert.equal(run(['list', '--status', 'sideways', '--root', '/tmp']).status, 2);
+});
+
+test('an unusable root is an error, exit 1', () => {
+  const r = run(['status', '--root', '/definitely/not/here']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /not a directory/);
+});
+
+test('import, status, list and export round trip', (t) => {
+  const root = tempRoot(t);
+  const file = join(root, 'in.json');
+  writeFileSync(file, JSON.stringify(storeJson()));
+  const imported = run(['import', file, '--root', root]);
+  assert.equal(imported.status, 0, imported.stderr);
+  assert.match(imported.stderr, /imported 1 sessions and 1 annotations/);
+
+  const status = run(['status', '--root', root]);
+  assert.equal(status.status, 0, status.stderr);
+  assert.match(status.stdout, new RegExp(`session ${SESSION}`));
+  assert.match(status.stdout, /acknowledged \(1\)/);
+  assert.match(status.stdout, /CartComponent/);
+
+  const list = run(['list', '--root', root, '--json']);
+  assert.equal(list.status, 0);
+  const listed = JSON.parse(list.stdout);
+  assert.equal(listed.length, 1);
+  assert.equal(listed[0].id, ANNOTATION);
+
+  const out = join(root, 'out.json');
+  assert.equal(run(['export', '--root', root, '--out', out]).status, 0);
+  assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), storeJson());
+});
+
+test('the root comes from NG_ANNOTATE_PROJECT_ROOT when no flag is given', (t) => {
+  const root = tempRoot(t);
+  const file = join(root, 'in.json');
+  writeFileSync(file, JSON.stringify(storeJson()));
+  const env = { ...process.env, NG_ANNOTATE_PROJECT_ROOT: root };
+  assert.equal(run(['import', file], { env }).status, 0);
+  const r = run(['list'], { env });
+  assert.match(r.stdout, new RegExp(ANNOTATION));
+});
+
+test('a bad import file changes nothing and says why', (t) => {
+  const root = tempRoot(t);
+  const bad = join(root, 'bad.json');
+  writeFileSync(bad, '{"sessions": ');
+  const r = run(['import', bad, '--root', root]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /not valid JSON/);
+
+  const doc = storeJson();
+  doc.annotations[ANNOTATION].status = 'exploded';
+  writeFileSync(bad, JSON.stringify(doc));
+  const r2 = run(['import', bad, '--root', root]);
+  assert.equal(r2.status, 1);
+  assert.match(r2.stderr, /nothing imported/);
+  assert.match(run(['list', '--root', root]).stdout, /no annotations/);
+});

@@ -1,0 +1,23 @@
+// Runs the ng-annotate binary under test.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
+export const BIN = process.env.NG_ANNOTATE_BIN || join(repo, 'build/release/ng-annotate');
+
+// Runs `ng-annotate ...args` to completion: {status, stdout, stderr}.
+export function run(args, options = {}) {
+  const result = spawnSync(BIN, args, { encoding: 'utf8', timeout: 30000, ...options });
+  if (result.error) throw result.error;
+  return result;
+}
+
+// A temporary project root, removed by the returned cleanup function.
+export function tempRoot(t) {
+  const dir = mkdtempSync(join(tmpdir(), 'nga-it-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
