@@ -40,7 +40,11 @@ class Database {
  private:
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_ = nullptr;
-  struct Cache;
+
+ public:
+  struct Cache;  // statements, and the commit signal (sqlite.cpp)
+
+ private:
   Cache* cache_ = nullptr;
 };
 
