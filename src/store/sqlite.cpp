@@ -1,8 +1,5 @@
 #include "store/sqlite.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -37,38 +34,7 @@ Error ToError(sqlite3* db, int rc, std::string_view doing) {
 
 struct Database::Cache {
   std::unordered_map<std::string, std::unique_ptr<Statement>> statements;
-  int commit_signal_fd = -1;  // see OnWalCommit
 };
-
-namespace {
-
-// Watchers in other processes (ChangeWatcher) wake on inotify events for the
-// store's directory. The writes SQLite makes to the -wal file all come
-// *before* the commit is visible (the wal-index in shared memory is updated
-// last, by mmap, which inotify cannot see), so a watcher woken by them can
-// read too early, find nothing, and sleep through the commit: a lost wake-up
-// (seen ~1 commit in 10 from a long-lived writer). SQLite calls the WAL hook
-// after the commit is visible, so one byte written there gives watchers an
-// event they can trust.
-//
-// The hook replaces SQLite's automatic checkpoint, so it checkpoints as that
-// did: passively, once the WAL holds 1000 frames.
-constexpr int kAutoCheckpointFrames = 1000;
-
-int OnWalCommit(void* arg, sqlite3* db, const char* schema, int frames) {
-  auto* cache = static_cast<Database::Cache*>(arg);
-  if (cache->commit_signal_fd >= 0) {
-    char byte = 0;
-    ssize_t ignored = pwrite(cache->commit_signal_fd, &byte, 1, 0);
-    (void)ignored;
-  }
-  if (frames >= kAutoCheckpointFrames) {
-    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  }
-  return SQLITE_OK;
-}
-
-}  // namespace
 
 Result<Database> Database::Open(const std::string& path, int busy_timeout_ms) {
   sqlite3* raw = nullptr;
@@ -83,11 +49,6 @@ Result<Database> Database::Open(const std::string& path, int busy_timeout_ms) {
   sqlite3_extended_result_codes(raw, 1);
   Database db(raw);
   db.cache_ = new Cache();
-  if (path != ":memory:" && !path.empty()) {
-    db.cache_->commit_signal_fd =
-        ::open((path + "-commit").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  }
-  sqlite3_wal_hook(raw, OnWalCommit, db.cache_);
   return db;
 }
 
@@ -103,8 +64,6 @@ Database& Database::operator=(Database&& other) noexcept {
 }
 
 Database::~Database() {
-  if (db_) sqlite3_wal_hook(db_, nullptr, nullptr);
-  if (cache_ && cache_->commit_signal_fd >= 0) ::close(cache_->commit_signal_fd);
   delete cache_;  // finalizes cached statements before the connection closes
   cache_ = nullptr;
   if (db_) sqlite3_close(db_);

@@ -40,11 +40,7 @@ class Database {
  private:
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_ = nullptr;
-
- public:
-  struct Cache;  // statements, and the commit signal (sqlite.cpp)
-
- private:
+  struct Cache;
   Cache* cache_ = nullptr;
 };
 
