@@ -1,5 +1,6 @@
 #include "store/change_watcher.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -10,20 +11,52 @@
 
 namespace nga {
 
+std::filesystem::path NotifyFileFor(const std::filesystem::path& db_file) {
+  return std::filesystem::path(db_file.string() + "-notify");
+}
+
+namespace {
+
+Result<int> OpenNotifyFile(const std::filesystem::path& db_file) {
+  auto path = NotifyFileFor(db_file);
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return MakeError(ErrorCode::kIo, "cannot open " + path.string() + ": " + std::strerror(errno));
+  }
+  return fd;
+}
+
+}  // namespace
+
+Result<ChangeSignal> ChangeSignal::Open(const std::filesystem::path& db_file) {
+  auto fd = OpenNotifyFile(db_file);
+  if (!fd) return fd.error();
+  return ChangeSignal(*fd);
+}
+
+ChangeSignal::~ChangeSignal() {
+  if (fd_ >= 0) close(fd_);
+}
+
+void ChangeSignal::Notify() const {
+  // Rewrites the same byte: inotify reports IN_MODIFY, the file never grows.
+  (void)!pwrite(fd_, "1", 1, 0);
+}
+
 Result<std::unique_ptr<ChangeWatcher>> ChangeWatcher::Open(const std::filesystem::path& db_file) {
+  auto file = OpenNotifyFile(db_file);  // it must exist to be watched
+  if (!file) return file.error();
+  close(*file);
   int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0) {
     return MakeError(ErrorCode::kIo, std::string("inotify_init1 failed: ") + std::strerror(errno));
   }
-  std::filesystem::path dir = db_file.parent_path().empty() ? "." : db_file.parent_path();
-  // The directory, not the files: the -wal file comes and goes as connections
-  // open and close, and a directory watch sees writes to any file in it.
-  uint32_t mask = IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE;
-  if (inotify_add_watch(fd, dir.c_str(), mask) < 0) {
+  auto path = NotifyFileFor(db_file);
+  if (inotify_add_watch(fd, path.c_str(), IN_MODIFY) < 0) {
     int err = errno;
     close(fd);
     return MakeError(ErrorCode::kIo,
-                     "cannot watch " + dir.string() + " for changes: " + std::strerror(err));
+                     "cannot watch " + path.string() + " for changes: " + std::strerror(err));
   }
   return std::unique_ptr<ChangeWatcher>(new ChangeWatcher(fd));
 }

@@ -1,9 +1,14 @@
 // Finds out, within microseconds, that some process committed to a store.
 //
-// Uses inotify on the store's directory: every commit in WAL mode write()s the
-// -wal file, which inotify reports to every process watching it. A wake-up
-// only says "look again": the reader then asks Store::EventsSince() for the
-// delta. Spurious wake-ups (a checkpoint, our own reads) are harmless.
+// After each commit the store writes one byte to a small file beside the
+// database (<db>-notify, see ChangeSignal); every process watching that file
+// with inotify is woken. A wake-up only says "look again": the reader then
+// asks Store::EventsSince() for the delta.
+//
+// Why not watch the -wal file itself: SQLite writes the WAL frames before it
+// publishes the commit in the shared-memory index, and that last step makes no
+// inotify event. A reader woken by the frame write could look too early, see
+// nothing new, and then sleep through a commit that did happen.
 #pragma once
 
 #include <chrono>
@@ -14,9 +19,28 @@
 
 namespace nga {
 
+// The writer's side: tells every ChangeWatcher of db_file to look again.
+class ChangeSignal {
+ public:
+  // Opens (creating it if needed) the notify file beside db_file.
+  static Result<ChangeSignal> Open(const std::filesystem::path& db_file);
+  ChangeSignal(ChangeSignal&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  ChangeSignal(const ChangeSignal&) = delete;
+  ~ChangeSignal();
+  // Call after a commit has become visible. Best effort: never fails a write.
+  void Notify() const;
+
+ private:
+  explicit ChangeSignal(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+// The notify file of a store: "<db_file>-notify".
+std::filesystem::path NotifyFileFor(const std::filesystem::path& db_file);
+
 class ChangeWatcher {
  public:
-  // Watches the directory holding db_file, which must exist.
+  // Watches db_file's notify file (created if needed; its directory must exist).
   static Result<std::unique_ptr<ChangeWatcher>> Open(const std::filesystem::path& db_file);
   ~ChangeWatcher();
   ChangeWatcher(const ChangeWatcher&) = delete;

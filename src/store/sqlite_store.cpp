@@ -7,6 +7,7 @@
 #include <string>
 #include <system_error>
 
+#include "store/change_watcher.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -79,8 +80,11 @@ constexpr std::initializer_list<AnnotationStatus> kOpen = {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(sql::Database db, std::filesystem::path path, Clock clock)
-      : db_(std::move(db)), path_(std::move(path)), clock_(std::move(clock)) {}
+  SqliteStore(sql::Database db, std::filesystem::path path, Clock clock, ChangeSignal signal)
+      : db_(std::move(db)),
+        path_(std::move(path)),
+        clock_(std::move(clock)),
+        signal_(std::move(signal)) {}
 
   const std::filesystem::path& path() const override { return path_; }
 
@@ -106,7 +110,7 @@ class SqliteStore final : public Store {
         .Bind(4, session.url);
     if (auto ok = (*stmt)->Run(); !ok) return ok.error();
     if (auto ok = AppendEvent(EventType::kSessionCreated, session.id, ""); !ok) return ok.error();
-    if (auto ok = tx->Commit(); !ok) return ok.error();
+    if (auto ok = Commit(*tx); !ok) return ok.error();
     return session;
   }
 
@@ -173,7 +177,7 @@ class SqliteStore final : public Store {
     (*events)->Bind(1, clock_());
     if (auto ok = (*events)->Run(); !ok) return ok.error();
     if (auto ok = db_.Exec("UPDATE sessions SET active = 0 WHERE active = 1"); !ok) return ok;
-    return tx->Commit();
+    return Commit(*tx);
   }
 
   // ---- annotations ----------------------------------------------------
@@ -200,7 +204,7 @@ class SqliteStore final : public Store {
         !ok) {
       return ok.error();
     }
-    if (auto ok = tx->Commit(); !ok) return ok.error();
+    if (auto ok = Commit(*tx); !ok) return ok.error();
     return annotation;
   }
 
@@ -336,20 +340,13 @@ class SqliteStore final : public Store {
     (*del)->Bind(1, session_id);
     if (auto ok = (*del)->Run(); !ok) return ok.error();
     std::size_t removed = static_cast<std::size_t>(db_.Changes());
-    if (auto ok = tx->Commit(); !ok) return ok.error();
+    if (auto ok = Commit(*tx); !ok) return ok.error();
     return removed;
   }
 
   // ---- heartbeat ------------------------------------------------------
 
-  Status RecordAgentHeartbeat() override {
-    auto stmt = db_.Prepare(
-        "INSERT INTO meta(key, value) VALUES('lastAgentHeartbeat', ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-    if (!stmt) return stmt.error();
-    (*stmt)->Bind(1, std::string_view(std::to_string(clock_())));
-    return (*stmt)->Run();
-  }
+  Status RecordAgentHeartbeat() override { return WriteHeartbeat(clock_()); }
 
   Result<std::optional<Millis>> LastAgentHeartbeat() override {
     auto stmt = db_.Prepare("SELECT value FROM meta WHERE key = 'lastAgentHeartbeat'");
@@ -431,14 +428,9 @@ class SqliteStore final : public Store {
       if (auto ok = AppendEvent(type, annotation.session_id, annotation.id); !ok) return ok;
     }
     if (last_agent_heartbeat) {
-      auto stmt = db_.Prepare(
-          "INSERT INTO meta(key, value) VALUES('lastAgentHeartbeat', ?) "
-          "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-      if (!stmt) return stmt.error();
-      (*stmt)->Bind(1, std::string_view(std::to_string(*last_agent_heartbeat)));
-      if (auto ok = (*stmt)->Run(); !ok) return ok;
+      if (auto ok = WriteHeartbeat(*last_agent_heartbeat); !ok) return ok;
     }
-    return tx->Commit();
+    return Commit(*tx);
   }
 
   Result<std::string> IntegrityCheck() override {
@@ -482,13 +474,29 @@ class SqliteStore final : public Store {
       if (log_event) {
         if (auto ok = AppendEvent(EventType::kSessionUpdated, id, ""); !ok) return ok.error();
       }
-      if (auto ok = tx->Commit(); !ok) return ok.error();
+      if (auto ok = Commit(*tx); !ok) return ok.error();
     }
     return GetSession(id);
   }
 
   Result<bool> SessionExists(std::string_view id) {
-    auto stmt = db_.Prepare("SELECT 1 FROM sessions WHERE id = ?");
+    return RowExists("SELECT 1 FROM sessions WHERE id = ?", id);
+  }
+
+  Result<bool> AnnotationExists(std::string_view id) {
+    return RowExists("SELECT 1 FROM annotations WHERE id = ?", id);
+  }
+
+  // Commits, then wakes every watcher of the store (in any process).
+  Status Commit(sql::Transaction& tx) {
+    auto done = tx.Commit();
+    if (done) signal_.Notify();
+    return done;
+  }
+
+  // Whether `sql`, given one id, returns a row.
+  Result<bool> RowExists(const char* sql, std::string_view id) {
+    auto stmt = db_.Prepare(sql);
     if (!stmt) return stmt.error();
     (*stmt)->Bind(1, id);
     auto row = (*stmt)->Step();
@@ -497,14 +505,13 @@ class SqliteStore final : public Store {
     return *row;
   }
 
-  Result<bool> AnnotationExists(std::string_view id) {
-    auto stmt = db_.Prepare("SELECT 1 FROM annotations WHERE id = ?");
+  Status WriteHeartbeat(Millis at) {
+    auto stmt = db_.Prepare(
+        "INSERT INTO meta(key, value) VALUES('lastAgentHeartbeat', ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     if (!stmt) return stmt.error();
-    (*stmt)->Bind(1, id);
-    auto row = (*stmt)->Step();
-    if (!row) return row.error();
-    (*stmt)->Reset();
-    return *row;
+    (*stmt)->Bind(1, std::to_string(at));
+    return (*stmt)->Run();
   }
 
   Status AppendEvent(EventType type, std::string_view session_id, std::string_view annotation_id) {
@@ -666,7 +673,7 @@ class SqliteStore final : public Store {
       if (auto ok = AppendEvent(EventType::kAnnotationUpdated, session_id, change.id); !ok) {
         return ok.error();
       }
-      if (auto ok = tx->Commit(); !ok) return ok.error();
+      if (auto ok = Commit(*tx); !ok) return ok.error();
     }
     return GetAnnotation(change.id);
   }
@@ -674,6 +681,7 @@ class SqliteStore final : public Store {
   sql::Database db_;
   std::filesystem::path path_;
   Clock clock_;
+  ChangeSignal signal_;
 };
 
 }  // namespace
@@ -696,7 +704,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& db_file,
     return ok.error();
   }
   if (auto ok = Migrate(*db); !ok) return ok.error();
-  return std::unique_ptr<Store>(new SqliteStore(std::move(*db), db_file, std::move(options.clock)));
+  auto signal = ChangeSignal::Open(db_file);
+  if (!signal) return signal.error();
+  return std::unique_ptr<Store>(
+      new SqliteStore(std::move(*db), db_file, std::move(options.clock), std::move(*signal)));
 }
 
 }  // namespace nga

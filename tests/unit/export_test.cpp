@@ -1,9 +1,10 @@
+#include "store/export.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "store/export.h"
 #include "store/root.h"
 #include "store/validate.h"
 #include "test_util.h"

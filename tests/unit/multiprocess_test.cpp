@@ -34,7 +34,9 @@ int WaitExit(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-std::filesystem::path DbFile(const TempDir& dir) { return dir.path() / ".ng-annotate" / "store.db"; }
+std::filesystem::path DbFile(const TempDir& dir) {
+  return dir.path() / ".ng-annotate" / "store.db";
+}
 
 TEST(MultiProcess, FourWritersLoseNothing) {
   TempDir dir;
@@ -127,7 +129,11 @@ TEST(MultiProcess, WatcherWakesOnAnotherProcessCommit) {
   pid_t watcher = Fork([&] {
     auto store = Store::Open(DbFile(dir));
     auto watch = ChangeWatcher::Open(DbFile(dir));
-    if (!store || !watch) return false;
+    if (!store || !watch) {
+      std::fprintf(stderr, "watcher: %s\n",
+                   (!store ? store.error() : watch.error()).message.c_str());
+      return false;
+    }
     char go = 'r';
     if (write(ready[1], &go, 1) != 1) return false;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -146,8 +152,11 @@ TEST(MultiProcess, WatcherWakesOnAnotherProcessCommit) {
     return false;
   });
 
+  // Only the child writes: a read then ends (EOF) if the child dies.
+  close(ready[1]);
+  close(report[1]);
   char go;
-  ASSERT_EQ(read(ready[0], &go, 1), 1);
+  ASSERT_EQ(read(ready[0], &go, 1), 1) << "watcher exited with " << WaitExit(watcher);
   // Process B (this one) commits.
   auto store = Store::Open(DbFile(dir));
   ASSERT_TRUE(store);
@@ -157,7 +166,7 @@ TEST(MultiProcess, WatcherWakesOnAnotherProcessCommit) {
 
   char buffer[256] = {};
   ssize_t n = read(report[0], buffer, sizeof buffer - 1);
-  ASSERT_GT(n, 0);
+  ASSERT_GT(n, 0) << "watcher exited with " << WaitExit(watcher);
   EXPECT_EQ(WaitExit(watcher), 0);
   char type[64] = {}, id[64] = {};
   long long woke_us = 0;

@@ -1,8 +1,9 @@
+#include "store/validate.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/json/serialize.hpp>
 
-#include "store/validate.h"
 #include "test_util.h"
 
 namespace nga {
