@@ -20,7 +20,7 @@ std::string FormatIso8601(Millis ms) {
   }
   std::tm tm{};
   gmtime_r(&seconds, &tm);
-  char buf[32];
+  char buf[64];  // roomy: g++ cannot prove the fields stay within their widths
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
   return buf;
