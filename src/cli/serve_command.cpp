@@ -1,14 +1,27 @@
-// Placeholder until its issue lands: registers the subcommand so --help is
-// complete, and says plainly that it is not there yet.
+// `ng-annotate serve`: options in, RunServe (serve_daemon.h) out.
+#include <memory>
+
 #include "cli/commands.h"
+#include "cli/serve_daemon.h"
 
 namespace nga::cli {
 
 void AddServeCommand(CLI::App& app, Action& run) {
   auto* sub =
       app.add_subcommand("serve", "the daemon: HTTP, WebSocket and MCP over HTTP on one port");
-  sub->allow_extras();
-  sub->final_callback([&run] { run = [] { return Fail("'serve' is not built yet"); }; });
+  auto config = std::make_shared<ServeConfig>();
+  AddRootOption(sub, config->root);
+  sub->add_option("--port", config->port, "TCP port (0: any free port; the chosen one is printed)")
+      ->default_val(kDefaultServePort);
+  sub->add_option("--host", config->host,
+                  "address to bind (anything but loopback prints a warning)")
+      ->default_val("127.0.0.1");
+  sub->add_option("--allow-origin", config->allow_origins,
+                  "also accept pages from this origin, e.g. https://dev.example.com:8443 "
+                  "(repeatable; loopback origins are always accepted)");
+  sub->add_option("--allow-host", config->allow_hosts,
+                  "also accept this Host name (repeatable; loopback names are always accepted)");
+  sub->final_callback([&run, config] { run = [config] { return RunServe(*config); }; });
 }
 
 }  // namespace nga::cli

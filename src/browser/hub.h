@@ -1,0 +1,130 @@
+// The browser side of the daemon (SPEC §4): every connected overlay socket,
+// the sessions they belong to, and what each one is sent. Pure logic over the
+// Store: no sockets here. The network layer hands it frames and gives it a
+// Sink per socket; tests do the same with vectors.
+//
+// Thread rules: one thread (the one that owns the Store and runs the change
+// feed) calls everything. Sinks are called on that thread and must only
+// queue the frame: a sink must never call back into the Hub.
+//
+// Pushes: every annotation a session's sockets were shown is remembered in
+// its serialized form. Whoever changes an annotation (this socket, another
+// socket, another process), the change reaches the Hub either at once (its
+// own writes) or through OnEvents (the change feed); either way each socket
+// of the session is sent the new form exactly once, and an event that brings
+// nothing new sends nothing. That memory is also what the periodic
+// annotations:sync is built from, so a sync never reads the store's
+// annotations again.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "browser/messages.h"
+#include "store/store.h"
+#include "util/result.h"
+
+namespace nga::browser {
+
+// One serialized frame, shared by every socket it goes to.
+using Frame = std::shared_ptr<const std::string>;
+// Where a socket's frames go. Queues and returns; never re-enters the Hub.
+using Sink = std::function<void(const Frame& frame)>;
+using ConnectionId = std::uint64_t;
+
+// What the upgrade request said.
+struct ConnectRequest {
+  std::optional<std::string> session_id;  // ?sessionId=
+  std::string referer;
+  std::string origin;
+};
+
+struct HubOptions {
+  // The manifest sent on connect. Default: an empty object.
+  std::function<boost::json::object()> manifest;
+  // Called after every store write the Hub makes (e.g. ChangeFeed::Check),
+  // outside of any iteration over the Hub's state.
+  std::function<void()> after_write;
+};
+
+class Hub {
+ public:
+  // `store` must outlive the Hub.
+  explicit Hub(Store& store, HubOptions options = {});
+  Hub(const Hub&) = delete;
+  Hub& operator=(const Hub&) = delete;
+
+  // A socket connected: restores the session named by request.session_id
+  // (active again) or creates one (url = Referer, else Origin), then sends
+  // session:created, manifest:update and annotations:sync to `sink`, in that
+  // order. Fails only when the store does; the caller then closes the socket.
+  Result<ConnectionId> Open(const ConnectRequest& request, Sink sink);
+
+  // One text frame from the socket. Replies go to this socket's sink, pushes
+  // to every socket of the session; a bad frame gets an error frame and
+  // changes nothing.
+  void OnMessage(ConnectionId id, std::string_view text);
+
+  // The socket is gone. Its session becomes inactive when this was its last
+  // socket. Unknown ids are ignored.
+  void Close(ConnectionId id);
+
+  // New events from the change feed (from any process), oldest first.
+  void OnEvents(const std::vector<Event>& events);
+
+  // The periodic annotations:sync, to every socket.
+  void SyncAll();
+
+  // manifest:update to every socket.
+  void BroadcastManifest(const boost::json::object& manifest);
+
+  std::size_t connection_count() const { return connections_.size(); }
+  // Sessions with at least one socket.
+  std::size_t session_count() const { return sessions_.size(); }
+  // The session a socket belongs to; nullopt for an unknown socket.
+  std::optional<std::string> SessionOf(ConnectionId id) const;
+
+ private:
+  // What every socket of one connected session has been shown.
+  struct SessionState {
+    std::vector<ConnectionId> connections;
+    bool yolo_mode = false;
+    std::vector<std::string> order;                      // annotation ids, oldest first
+    std::unordered_map<std::string, std::string> shown;  // id -> serialized annotation
+    std::optional<std::string> array_json;               // cache of the sync array
+  };
+  struct Connection {
+    std::string session_id;
+    Sink sink;
+  };
+  enum class Shown { kNew, kChanged, kSame };
+
+  void Handle(Connection& connection, const ClientMessage& message, std::string_view type);
+  // Records an annotation's current form; pushes created/updated to the
+  // session's sockets when it is new or changed.
+  Shown Show(SessionState& state, const Annotation& annotation);
+  void Forget(SessionState& state, const std::unordered_set<std::string>& ids);
+  void SendToSession(const SessionState& state, const Frame& frame);
+  void SendError(const Connection& connection, const ProtocolError& error);
+  Frame MakeSync(SessionState& state, std::optional<Millis> heartbeat);
+  std::optional<Millis> Heartbeat();
+  void AfterWrite();
+
+  Store& store_;
+  HubOptions options_;
+  ConnectionId next_id_ = 1;
+  std::map<ConnectionId, Connection> connections_;
+  std::unordered_map<std::string, SessionState> sessions_;  // connected sessions only
+};
+
+}  // namespace nga::browser

@@ -1,0 +1,172 @@
+#include "browser/messages.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <utility>
+
+namespace nga::browser {
+namespace {
+
+namespace json = boost::json;
+
+struct TypeName {
+  std::string_view name;
+  ClientMessageType type;
+};
+
+constexpr std::array<TypeName, 8> kTypes{{
+    {"annotation:create", ClientMessageType::kAnnotationCreate},
+    {"annotation:reply", ClientMessageType::kAnnotationReply},
+    {"annotation:delete", ClientMessageType::kAnnotationDelete},
+    {"annotations:clear", ClientMessageType::kAnnotationsClear},
+    {"session:yolo-toggle", ClientMessageType::kYoloToggle},
+    {"diff:approved", ClientMessageType::kDiffApproved},
+    {"diff:rejected", ClientMessageType::kDiffRejected},
+    {"session:ping", ClientMessageType::kPing},
+}};
+
+ProtocolError Refuse(std::string code, std::string message,
+                     std::optional<std::string> request_type = std::nullopt) {
+  return ProtocolError{std::move(code), std::move(message), std::move(request_type)};
+}
+
+// Reads a required string field into `out`; an error when missing or not a string.
+std::optional<ProtocolError> RequireString(const json::object& frame, std::string_view field,
+                                           const std::string& type, std::string& out) {
+  const json::value* value = frame.if_contains(field);
+  if (value == nullptr) {
+    return Refuse("invalid_argument", fmt::format("{} needs a string field '{}'", type, field),
+                  type);
+  }
+  if (!value->is_string()) {
+    return Refuse("invalid_argument", fmt::format("'{}' of {} must be a string", field, type),
+                  type);
+  }
+  out.assign(value->get_string().data(), value->get_string().size());
+  return std::nullopt;
+}
+
+std::optional<ProtocolError> ReadFields(const json::object& frame, const std::string& type,
+                                        ClientMessage& message) {
+  switch (message.type) {
+    case ClientMessageType::kAnnotationCreate: {
+      const json::value* payload = frame.if_contains("payload");
+      if (payload == nullptr || !payload->is_object()) {
+        return Refuse("invalid_argument", "annotation:create needs an object field 'payload'",
+                      type);
+      }
+      message.payload = payload->get_object();
+      return std::nullopt;
+    }
+    case ClientMessageType::kAnnotationReply:
+      if (auto error = RequireString(frame, "id", type, message.id)) return error;
+      return RequireString(frame, "message", type, message.message);
+    case ClientMessageType::kAnnotationDelete:
+    case ClientMessageType::kDiffApproved:
+    case ClientMessageType::kDiffRejected:
+      return RequireString(frame, "id", type, message.id);
+    case ClientMessageType::kAnnotationsClear:
+    case ClientMessageType::kYoloToggle:
+    case ClientMessageType::kPing:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::string Serialize(const json::object& object) { return json::serialize(object); }
+
+}  // namespace
+
+std::string_view ClientMessageTypeName(ClientMessageType type) {
+  for (const auto& entry : kTypes) {
+    if (entry.type == type) return entry.name;
+  }
+  return "unknown";
+}
+
+std::variant<ClientMessage, ProtocolError> ParseClientMessage(std::string_view text) {
+  if (text.size() > kMaxFrameBytes) {
+    return Refuse("limit_exceeded", fmt::format("frame of {} bytes is over the {} byte limit",
+                                                text.size(), kMaxFrameBytes));
+  }
+  boost::system::error_code ec;
+  json::value value = json::parse(text, ec);  // rejects invalid UTF-8 and nesting over 32
+  if (ec) return Refuse("invalid_json", fmt::format("not JSON: {}", ec.message()));
+  if (!value.is_object()) {
+    return Refuse("invalid_message", "a message must be a JSON object with a string 'type'");
+  }
+  const json::object& frame = value.get_object();
+  const json::value* type_value = frame.if_contains("type");
+  if (type_value == nullptr || !type_value->is_string()) {
+    return Refuse("invalid_message", "a message must have a string field 'type'");
+  }
+  std::string type(type_value->get_string().data(), type_value->get_string().size());
+
+  ClientMessage message;
+  bool known = false;
+  for (const auto& entry : kTypes) {
+    if (entry.name == type) {
+      message.type = entry.type;
+      known = true;
+      break;
+    }
+  }
+  if (!known) {
+    // Cut what we echo back: the type is the client's text, of any length.
+    std::string shown = type.size() > 64 ? type.substr(0, 64) + "..." : type;
+    return Refuse("unknown_type", fmt::format("unknown message type '{}'", shown),
+                  type.size() > 64 ? shown : type);
+  }
+  if (auto error = ReadFields(frame, type, message)) return *std::move(error);
+  return message;
+}
+
+ProtocolError FromStoreError(const Error& error, std::string_view request_type) {
+  return Refuse(ErrorCodeName(error.code), error.message, std::string(request_type));
+}
+
+std::string ErrorFrame(const ProtocolError& error) {
+  json::object frame;
+  frame["type"] = "error";
+  frame["code"] = error.code;
+  frame["message"] = error.message;
+  if (error.request_type) {
+    frame["requestType"] = *error.request_type;
+  } else {
+    frame["requestType"] = nullptr;
+  }
+  return Serialize(frame);
+}
+
+std::string SessionFrame(std::string_view type, const Session& session) {
+  json::object frame;
+  frame["type"] = type;
+  frame["session"] = ToJson(session);
+  return Serialize(frame);
+}
+
+std::string ManifestFrame(const json::object& manifest) {
+  json::object frame;
+  frame["type"] = "manifest:update";
+  frame["manifest"] = manifest;
+  return Serialize(frame);
+}
+
+std::string AnnotationFrame(std::string_view type, std::string_view annotation_json) {
+  // type is one of our own constants: no escaping needed.
+  return fmt::format(R"({{"type":"{}","annotation":{}}})", type, annotation_json);
+}
+
+std::string SyncFrame(std::string_view annotations_array_json, std::optional<Millis> heartbeat) {
+  if (!heartbeat) {
+    return fmt::format(R"({{"type":"annotations:sync","annotations":{}}})", annotations_array_json);
+  }
+  return fmt::format(R"({{"type":"annotations:sync","annotations":{},"lastAgentHeartbeat":"{}"}})",
+                     annotations_array_json, FormatIso8601(*heartbeat));
+}
+
+}  // namespace nga::browser

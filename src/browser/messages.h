@@ -1,0 +1,72 @@
+// The browser protocol's wire format (SPEC §4): parsing what the overlay
+// sends, and building what the server sends back. Pure functions, no store.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "store/model.h"
+#include "util/result.h"
+#include "util/time.h"
+
+namespace nga::browser {
+
+// The largest frame the protocol accepts (the socket layer closes with 1009
+// above it; the parser rejects it too, so the rule holds without a socket).
+inline constexpr std::size_t kMaxFrameBytes = 1024 * 1024;
+// The longest ?sessionId= we look up.
+inline constexpr std::size_t kMaxSessionIdChars = 128;
+
+enum class ClientMessageType {
+  kAnnotationCreate,  // annotation:create {payload}
+  kAnnotationReply,   // annotation:reply {id, message}
+  kAnnotationDelete,  // annotation:delete {id}
+  kAnnotationsClear,  // annotations:clear
+  kYoloToggle,        // session:yolo-toggle
+  kDiffApproved,      // diff:approved {id}
+  kDiffRejected,      // diff:rejected {id}
+  kPing,              // session:ping
+};
+
+// "annotation:create", ... as on the wire.
+std::string_view ClientMessageTypeName(ClientMessageType type);
+
+struct ClientMessage {
+  ClientMessageType type = ClientMessageType::kPing;
+  std::string id;               // reply, delete, diff:*
+  std::string message;          // reply
+  boost::json::object payload;  // create
+};
+
+// Why a frame was refused. `code` is one of: invalid_json, invalid_message
+// (not an object, no string `type`), unknown_type, invalid_argument (a field
+// missing or of the wrong type), limit_exceeded, or a store error's name
+// (see ErrorCodeName).
+struct ProtocolError {
+  std::string code;
+  std::string message;
+  std::optional<std::string> request_type;  // the frame's `type`, when it had one
+};
+
+// Parses one text frame. Extra fields are ignored; field contents (limits,
+// UTF-8, required payload keys) are the store's to check.
+std::variant<ClientMessage, ProtocolError> ParseClientMessage(std::string_view text);
+
+// A store error as the browser sees it.
+ProtocolError FromStoreError(const Error& error, std::string_view request_type);
+
+// ---- server -> client frames (serialized JSON text) ---------------------
+std::string ErrorFrame(const ProtocolError& error);
+std::string SessionFrame(std::string_view type, const Session& session);  // session:created|updated
+std::string ManifestFrame(const boost::json::object& manifest);
+// annotation:created / annotation:updated around an already serialized annotation.
+std::string AnnotationFrame(std::string_view type, std::string_view annotation_json);
+// annotations:sync around an already serialized array of annotations;
+// lastAgentHeartbeat is left out when no agent was ever seen.
+std::string SyncFrame(std::string_view annotations_array_json, std::optional<Millis> heartbeat);
+
+}  // namespace nga::browser

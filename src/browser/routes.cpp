@@ -1,0 +1,112 @@
+#include "browser/routes.h"
+
+#include <fmt/format.h>
+
+#include <boost/json/serialize.hpp>
+
+namespace nga::assets {
+extern const std::string_view kClientJs;
+}
+
+namespace nga::browser {
+namespace {
+
+namespace json = boost::json;
+
+// Adapts one overlay socket to the Hub.
+class BrowserSocket : public net::WsHandler {
+ public:
+  BrowserSocket(Hub& hub, ConnectionId id) : hub_(hub), id_(id) {}
+  void OnMessage(std::string_view data) override { hub_.OnMessage(id_, data); }
+  void OnClose() override { hub_.Close(id_); }
+
+ private:
+  Hub& hub_;
+  ConnectionId id_;
+};
+
+bool IsGetOrHead(const net::HttpRequest& request) {
+  return request.method == "GET" || request.method == "HEAD";
+}
+
+void MethodNotAllowed(net::HttpResponder& responder) {
+  responder.Respond(405, "text/plain; charset=utf-8", "method not allowed\n",
+                    {{"Allow", "GET, HEAD"}});
+}
+
+// True when an If-None-Match list names `etag` (or is "*").
+bool EtagMatches(std::string_view if_none_match, std::string_view etag) {
+  if (if_none_match.find('*') != std::string_view::npos) return true;
+  // Weak comparison (RFC 9110 §13.1.2): W/"x" matches "x".
+  return if_none_match.find(etag) != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string ClientJsEtag() {
+  std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a
+  for (unsigned char c : assets::kClientJs) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return fmt::format("\"{:016x}-{:x}\"", hash, assets::kClientJs.size());
+}
+
+void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const ProjectPaths& paths) {
+  server.WebSocketRoute(
+      std::string(kSocketPath),
+      [&hub](const net::HttpRequest& upgrade,
+             std::shared_ptr<net::WsPeer> peer) -> std::unique_ptr<net::WsHandler> {
+        ConnectRequest request{upgrade.QueryParam("sessionId"),
+                               std::string(upgrade.Header("referer").value_or("")),
+                               std::string(upgrade.Header("origin").value_or(""))};
+        std::weak_ptr<net::WsPeer> weak = peer;
+        auto id = hub.Open(request, [weak](const Frame& frame) {
+          if (auto live = weak.lock()) live->Send(frame);
+        });
+        if (!id) {
+          fmt::print(stderr, "ng-annotate: browser connection refused: {}\n", id.error().message);
+          return nullptr;
+        }
+        return std::make_unique<BrowserSocket>(hub, *id);
+      });
+
+  server.Route("/__annotate/health", [&hub, &store, paths](
+                                         const net::HttpRequest& request,
+                                         std::shared_ptr<net::HttpResponder> out) {
+    if (!IsGetOrHead(request)) return MethodNotAllowed(*out);
+    json::object health;
+    health["version"] = NGA_VERSION;
+    health["root"] = paths.root.string();
+    health["store"] = paths.db_file.string();
+    health["sessionsConnected"] = hub.session_count();
+    health["socketsConnected"] = hub.connection_count();
+    auto heartbeat = store.LastAgentHeartbeat();
+    if (heartbeat && *heartbeat) {
+      health["lastAgentHeartbeat"] = FormatIso8601(**heartbeat);
+    } else {
+      health["lastAgentHeartbeat"] = nullptr;
+    }
+    out->Respond(200, "application/json", json::serialize(health), {{"Cache-Control", "no-store"}});
+  });
+
+  server.Route(
+      "/__annotate/client.js", [etag = ClientJsEtag()](const net::HttpRequest& request,
+                                                       std::shared_ptr<net::HttpResponder> out) {
+        if (!IsGetOrHead(request)) return MethodNotAllowed(*out);
+        net::HeaderList headers{{"ETag", etag}, {"Cache-Control", "no-cache"}};
+        if (auto match = request.Header("if-none-match"); match && EtagMatches(*match, etag)) {
+          return out->Respond(304, "", "", std::move(headers));
+        }
+        out->Respond(200, "application/javascript; charset=utf-8", std::string(assets::kClientJs),
+                     std::move(headers));
+      });
+
+  server.Route("/__annotate/manifest",
+               [](const net::HttpRequest& request, std::shared_ptr<net::HttpResponder> out) {
+                 if (!IsGetOrHead(request)) return MethodNotAllowed(*out);
+                 out->Respond(200, "application/json", "{}", {{"Cache-Control", "no-store"}});
+               });
+}
+
+}  // namespace nga::browser

@@ -1,0 +1,26 @@
+// The HTTP side of /__annotate (SPEC §6): health, the overlay script, the
+// manifest, and the WebSocket that speaks the browser protocol through a Hub.
+#pragma once
+
+#include "browser/hub.h"
+#include "net/server.h"
+#include "store/root.h"
+#include "store/store.h"
+
+namespace nga::browser {
+
+inline constexpr std::string_view kSocketPath = "/__annotate";
+
+// Registers on `server`:
+//   WS  /__annotate               the browser protocol, handled by `hub`
+//   GET /__annotate/health        {version, root, store, sessionsConnected,
+//                                  socketsConnected, lastAgentHeartbeat}
+//   GET /__annotate/client.js     the embedded overlay, with ETag / 304
+//   GET /__annotate/manifest      the component manifest ({} for now)
+// Everything referenced must outlive the server's connections.
+void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const ProjectPaths& paths);
+
+// The ETag served with the overlay: a strong validator of its bytes.
+std::string ClientJsEtag();
+
+}  // namespace nga::browser

@@ -1,0 +1,139 @@
+#include "cli/serve_daemon.h"
+
+#include <fmt/format.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/serialize.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+
+#include "browser/hub.h"
+#include "browser/routes.h"
+#include "cli/commands.h"
+#include "net/server.h"
+#include "store/change_feed.h"
+#include "store/root.h"
+#include "store/store.h"
+
+namespace nga::cli {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr auto kSyncInterval = std::chrono::milliseconds(2000);
+constexpr auto kShutdownDeadline = std::chrono::seconds(3);
+
+bool IsLoopbackHost(std::string_view host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]";
+}
+
+bool IsWildcardHost(std::string_view host) { return host == "0.0.0.0" || host == "::"; }
+
+std::string UrlHost(const std::string& host) {
+  return host.find(':') != std::string::npos && host.front() != '[' ? "[" + host + "]" : host;
+}
+
+net::AccessPolicy MakePolicy(const ServeConfig& config) {
+  net::AccessPolicy policy;
+  for (const auto& host : config.allow_hosts) policy.AllowHost(host);
+  for (const auto& origin : config.allow_origins) policy.AllowOrigin(origin);
+  // A page served from the address we bind to names it in Host.
+  if (!IsLoopbackHost(config.host) && !IsWildcardHost(config.host)) {
+    policy.AllowHost(UrlHost(config.host));
+  }
+  return policy;
+}
+
+// Every 2 s: annotations:sync to every socket, from the Hub's memory.
+void ScheduleSync(asio::steady_timer& timer, browser::Hub& hub) {
+  timer.expires_after(kSyncInterval);
+  timer.async_wait([&timer, &hub](boost::system::error_code ec) {
+    if (ec) return;
+    hub.SyncAll();
+    ScheduleSync(timer, hub);
+  });
+}
+
+}  // namespace
+
+int RunServe(const ServeConfig& config) {
+  auto paths = ResolveProject(config.root);
+  if (!paths) return Fail(paths.error().message);
+  auto opened = Store::Open(paths->db_file);
+  if (!opened) return Fail(opened.error().message);
+  std::unique_ptr<Store> store = std::move(*opened);
+  // No browser can be connected to a daemon that is only starting.
+  if (auto status = store->MarkAllSessionsInactive(); !status) {
+    return Fail(status.error().message);
+  }
+
+  asio::io_context io{1};
+  auto started = ChangeFeed::Start(io.get_executor(), *store);
+  if (!started) return Fail(started.error().message);
+  std::shared_ptr<ChangeFeed> feed = std::move(*started);
+
+  browser::HubOptions hub_options;
+  hub_options.after_write = [&feed] { feed->Check(); };
+  browser::Hub hub(*store, std::move(hub_options));
+  feed->Subscribe([&hub](const std::vector<Event>& events) { hub.OnEvents(events); });
+
+  if (!IsLoopbackHost(config.host)) {
+    fmt::print(stderr,
+               "ng-annotate: warning: listening on {}, not loopback: other machines may reach "
+               "this port, which feeds instructions to your agent\n",
+               config.host);
+  }
+  net::ServerOptions options;
+  options.host = config.host;
+  options.port = config.port;
+  options.access = MakePolicy(config);
+  auto listening = net::HttpServer::Listen(io, std::move(options));
+  if (!listening) return Fail(listening.error().message);
+  std::unique_ptr<net::HttpServer> server = std::move(*listening);
+  browser::AddBrowserRoutes(*server, hub, *store, *paths);
+  server->Start();
+
+  const std::string url = fmt::format("http://{}:{}", UrlHost(config.host), server->port());
+  boost::json::object line{{"event", "listening"},
+                           {"url", url},
+                           {"port", server->port()},
+                           {"root", paths->root.string()},
+                           {"store", paths->db_file.string()}};
+  std::fputs((boost::json::serialize(line) + "\n").c_str(), stdout);
+  std::fflush(stdout);
+  fmt::print(stderr, "ng-annotate: serving {} on {}\n", paths->root.string(), url);
+
+  asio::steady_timer sync_timer(io);
+  ScheduleSync(sync_timer, hub);
+
+  // Shutdown: stop accepting, close the sockets (1001) and wait for them,
+  // with a deadline; the store is closed when this function returns.
+  asio::steady_timer deadline(io);
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    fmt::print(stderr, "ng-annotate: {} received, shutting down\n",
+               signal == SIGINT ? "SIGINT" : "SIGTERM");
+    sync_timer.cancel();
+    deadline.expires_after(kShutdownDeadline);
+    deadline.async_wait([&io](boost::system::error_code ec) {
+      if (!ec) io.stop();
+    });
+    server->Shutdown([&] {
+      deadline.cancel();
+      feed->Stop();
+    });
+  });
+
+  io.run();
+  feed->Stop();
+  // Whatever did not close in time is not connected any more either.
+  (void)store->MarkAllSessionsInactive();
+  fmt::print(stderr, "ng-annotate: stopped\n");
+  return 0;
+}
+
+}  // namespace nga::cli

@@ -1,0 +1,30 @@
+// `ng-annotate serve`: the daemon. Opens the store, serves the browser
+// protocol and the /__annotate routes on one port, pushes the change feed to
+// the browsers, and shuts down cleanly on SIGINT/SIGTERM.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nga::cli {
+
+// Not 4747: that is agentation-mcp's port, and both may run side by side.
+inline constexpr std::uint16_t kDefaultServePort = 4750;
+
+struct ServeConfig {
+  std::optional<std::string> root;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = kDefaultServePort;  // 0: any free port
+  std::vector<std::string> allow_origins;
+  std::vector<std::string> allow_hosts;
+};
+
+// Runs until SIGINT/SIGTERM. Once listening, prints one line on stdout:
+//   {"event":"listening","url":"http://127.0.0.1:PORT","port":PORT,
+//    "root":"/abs/root","store":"/abs/root/.ng-annotate/store.db"}
+// Logs go to stderr. Returns the exit code (0 after a clean shutdown).
+int RunServe(const ServeConfig& config);
+
+}  // namespace nga::cli

@@ -1,0 +1,105 @@
+#include "net/access.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace nga::net {
+namespace {
+
+constexpr std::array<std::string_view, 3> kLoopbackNames{"localhost", "127.0.0.1", "[::1]"};
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool IsLoopbackName(std::string_view name) {
+  return std::find(kLoopbackNames.begin(), kLoopbackNames.end(), name) != kLoopbackNames.end();
+}
+
+// What header values may hold: visible ASCII, no spaces.
+bool IsPlainToken(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(),
+                                      [](unsigned char c) { return c > 0x20 && c < 0x7f; });
+}
+
+// Shortens a client's header for our one-line reason.
+std::string Shown(std::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, 100)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  return text.size() > 100 ? out + "..." : out;
+}
+
+// "http://Host:1234" -> {"http", "host:1234"}; nullopt unless scheme://authority.
+struct Origin {
+  std::string scheme;
+  std::string authority;
+};
+std::optional<Origin> ParseOrigin(std::string_view text) {
+  auto sep = text.find("://");
+  if (sep == std::string_view::npos || sep == 0) return std::nullopt;
+  std::string_view authority = text.substr(sep + 3);
+  if (!authority.empty() && authority.back() == '/') authority.remove_suffix(1);
+  if (!IsPlainToken(authority) || authority.find_first_of("/?#@") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return Origin{Lower(text.substr(0, sep)), Lower(authority)};
+}
+
+}  // namespace
+
+std::string HostName(std::string_view host_header) {
+  if (!IsPlainToken(host_header)) return {};
+  std::string_view name = host_header;
+  if (name.front() == '[') {
+    auto close = name.find(']');
+    if (close == std::string_view::npos) return {};
+    std::string_view rest = name.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':') return {};
+    name = name.substr(0, close + 1);
+  } else {
+    auto colon = name.find(':');
+    if (colon != std::string_view::npos) name = name.substr(0, colon);
+  }
+  if (name.empty() || name.find_first_of("/?#@") != std::string_view::npos) return {};
+  return Lower(name);
+}
+
+void AccessPolicy::AllowHost(std::string_view host) {
+  std::string name = HostName(host);
+  if (!name.empty()) hosts_.push_back(std::move(name));
+}
+
+void AccessPolicy::AllowOrigin(std::string_view origin) {
+  if (auto parsed = ParseOrigin(origin)) {
+    origins_.push_back(parsed->scheme + "://" + parsed->authority);
+  }
+}
+
+std::optional<std::string> AccessPolicy::Check(std::optional<std::string_view> host,
+                                               std::optional<std::string_view> origin) const {
+  if (!host || host->empty()) return "missing Host header";
+  std::string name = HostName(*host);
+  if (name.empty()) return fmt::format("malformed Host header '{}'", Shown(*host));
+  if (!IsLoopbackName(name) && std::find(hosts_.begin(), hosts_.end(), name) == hosts_.end()) {
+    return fmt::format("host '{}' is not allowed (loopback names only; see --allow-host)",
+                       Shown(name));
+  }
+  if (!origin) return std::nullopt;
+
+  auto parsed = ParseOrigin(*origin);
+  if (!parsed) return fmt::format("origin '{}' is not allowed", Shown(*origin));
+  if (parsed->authority == Lower(*host)) return std::nullopt;  // the page's own origin
+  bool web_scheme = parsed->scheme == "http" || parsed->scheme == "https";
+  if (web_scheme && IsLoopbackName(HostName(parsed->authority))) return std::nullopt;
+  std::string normal = parsed->scheme + "://" + parsed->authority;
+  if (std::find(origins_.begin(), origins_.end(), normal) != origins_.end()) return std::nullopt;
+  return fmt::format("origin '{}' is not allowed (see --allow-origin)", Shown(*origin));
+}
+
+}  // namespace nga::net

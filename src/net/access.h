@@ -1,0 +1,41 @@
+// Who may talk to the daemon (SPEC §4, §6). A port that feeds instructions to
+// an agent must refuse pages from other sites (checked by Origin) and DNS
+// rebinding (a foreign name resolving to 127.0.0.1, checked by Host).
+//
+// Checked on every HTTP request and WebSocket upgrade, before routing.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nga::net {
+
+class AccessPolicy {
+ public:
+  // Allowed Host names besides the loopback ones (localhost, 127.0.0.1,
+  // [::1]). A port, if given, is ignored: "myhost:8080" allows "myhost".
+  void AllowHost(std::string_view host);
+  // Allowed Origins besides loopback ones and the request's own:
+  // "https://dev.example.com:8443" (scheme://host[:port], case-insensitive).
+  void AllowOrigin(std::string_view origin);
+
+  // nullopt when the request may proceed, else a one-line reason for the
+  // 403. `host` is the Host header (required), `origin` the Origin header
+  // when present. An Origin passes when it is the same origin as the Host
+  // (what a page served through this host sends), a loopback origin, or an
+  // allowed one; "null" never passes.
+  std::optional<std::string> Check(std::optional<std::string_view> host,
+                                   std::optional<std::string_view> origin) const;
+
+ private:
+  std::vector<std::string> hosts_;
+  std::vector<std::string> origins_;
+};
+
+// The name part of a Host header value, lowercased: "LocalHost:80" ->
+// "localhost", "[::1]:4747" -> "[::1]". Empty when malformed.
+std::string HostName(std::string_view host_header);
+
+}  // namespace nga::net

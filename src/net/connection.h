@@ -1,0 +1,151 @@
+// Internal to src/net: the connection types behind HttpServer. Includes
+// Beast; include it only from src/net/*.cpp.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "net/http.h"
+#include "net/server.h"
+
+namespace nga::net::detail {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = boost::asio::ip::tcp;
+using Request = http::request<http::string_body>;
+
+// A live connection, as the server sees it for shutdown.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // Ends the connection soon (WebSockets with 1001). Idempotent.
+  virtual void Stop() = 0;
+};
+
+// What the server and its connections share. Outlives both (each holds a
+// shared_ptr), so a connection finishing after the server object is gone is fine.
+struct ServerState {
+  explicit ServerState(boost::asio::any_io_executor executor, ServerOptions options)
+      : executor(std::move(executor)), options(std::move(options)) {}
+
+  boost::asio::any_io_executor executor;
+  ServerOptions options;
+  std::vector<std::pair<std::string, HttpHandler>> routes;  // longest prefix first
+  std::vector<std::pair<std::string, WsAcceptor>> ws_routes;
+  std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> live;
+  std::uint64_t next_id = 1;
+  bool shutting_down = false;
+  std::function<void()> on_drained;
+
+  std::uint64_t Register(std::weak_ptr<Connection> connection);
+  void Unregister(std::uint64_t id);
+  const HttpHandler* FindRoute(std::string_view path) const;
+  const WsAcceptor* FindWsRoute(std::string_view path) const;
+};
+
+// The plain-types view of a Beast request.
+HttpRequest ToHttpRequest(const Request& request);
+
+class HttpResponderImpl;
+
+// One HTTP/1.1 connection: reads requests one at a time, answers each
+// through a responder before reading the next.
+class HttpConnection : public Connection, public std::enable_shared_from_this<HttpConnection> {
+ public:
+  HttpConnection(tcp::socket socket, std::shared_ptr<ServerState> state);
+  ~HttpConnection() override;
+  void Run();
+  void Stop() override;
+
+  // For the responder.
+  void SendResponse(unsigned status, std::string_view content_type, std::string body,
+                    const HeaderList& headers);
+  void SendStreamHead(unsigned status, std::string_view content_type, const HeaderList& headers);
+  bool SendChunk(std::string_view data);
+  void SendStreamEnd();
+  bool open() const { return !stopped_; }
+
+ private:
+  void ReadRequest();
+  void OnRead(beast::error_code ec);
+  void Dispatch(Request request);
+  void Upgrade(Request request);
+  void Refuse(unsigned status, std::string reason, bool close);
+  void WatchForClose();
+  void Enqueue(std::string bytes);
+  void WriteNext();
+  void OnWritten(beast::error_code ec, std::size_t bytes);
+  void AnswerComplete();
+  void Close();
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<ServerState> state_;
+  std::uint64_t id_ = 0;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool keep_alive_ = true;
+  bool head_only_ = false;  // a HEAD request: headers, no body
+  bool answering_ = false;  // a request was dispatched, its answer not yet complete
+  bool complete_after_write_ = false;
+  bool stopped_ = false;
+  std::weak_ptr<HttpResponderImpl> responder_;
+  std::deque<std::string> out_;
+  std::size_t out_bytes_ = 0;
+  bool writing_ = false;
+};
+
+// One WebSocket.
+class WsConnection : public Connection,
+                     public WsPeer,
+                     public std::enable_shared_from_this<WsConnection> {
+ public:
+  WsConnection(tcp::socket socket, std::shared_ptr<ServerState> state);
+  ~WsConnection() override;
+  void Run(Request upgrade, WsAcceptor acceptor);
+  void Stop() override;
+  void Send(std::shared_ptr<const std::string> text) override;
+  void Close(std::uint16_t code, std::string reason) override;
+
+ private:
+  void OnAccept(beast::error_code ec, WsAcceptor acceptor);
+  void Read();
+  void OnRead(beast::error_code ec);
+  void WriteNext();
+  void OnWritten(beast::error_code ec);
+  void SendClose();
+  void Finish();
+
+  websocket::stream<beast::tcp_stream> ws_;
+  std::shared_ptr<ServerState> state_;
+  std::uint64_t id_ = 0;
+  Request upgrade_;
+  beast::flat_buffer buffer_;
+  std::unique_ptr<WsHandler> handler_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool closing_ = false;  // Close() was called
+  bool close_sent_ = false;
+  bool finished_ = false;
+  websocket::close_reason close_reason_;
+};
+
+}  // namespace nga::net::detail

@@ -1,0 +1,291 @@
+#include <fmt/format.h>
+
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <cctype>
+#include <chrono>
+
+#include "net/connection.h"
+
+namespace nga::net::detail {
+namespace {
+
+constexpr auto kReadTimeout = std::chrono::seconds(30);
+constexpr auto kWriteTimeout = std::chrono::seconds(30);
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+
+bool SafeHeaderText(std::string_view text) {
+  return text.find_first_of("\r\n") == std::string_view::npos;
+}
+
+}  // namespace
+
+// The handler's view of one request's answer. Holds the connection alive
+// while the handler holds it.
+class HttpResponderImpl : public HttpResponder {
+ public:
+  explicit HttpResponderImpl(std::shared_ptr<HttpConnection> connection)
+      : connection_(std::move(connection)) {}
+
+  ~HttpResponderImpl() override {
+    if (closed_ || !connection_->open()) return;
+    if (stage_ == Stage::kFresh) {
+      connection_->SendResponse(500, "text/plain; charset=utf-8", "the handler did not answer\n",
+                                {});
+    } else if (stage_ == Stage::kStreaming) {
+      connection_->SendStreamEnd();
+    }
+  }
+
+  void Respond(unsigned status, std::string_view content_type, std::string body,
+               HeaderList headers) override {
+    if (stage_ != Stage::kFresh) return;
+    stage_ = Stage::kDone;
+    if (!closed_) connection_->SendResponse(status, content_type, std::move(body), headers);
+  }
+
+  void StartStream(unsigned status, std::string_view content_type, HeaderList headers) override {
+    if (stage_ != Stage::kFresh) return;
+    stage_ = Stage::kStreaming;
+    if (!closed_) connection_->SendStreamHead(status, content_type, headers);
+  }
+
+  bool Write(std::string data) override {
+    if (stage_ != Stage::kStreaming || closed_) return false;
+    if (data.empty()) return true;
+    return connection_->SendChunk(data);
+  }
+
+  void End() override {
+    if (stage_ != Stage::kStreaming) return;
+    stage_ = Stage::kDone;
+    if (!closed_) connection_->SendStreamEnd();
+  }
+
+  void OnClose(std::function<void()> callback) override { on_close_ = std::move(callback); }
+  bool closed() const override { return closed_; }
+
+  // The connection ended before the answer was complete.
+  void FireClose() {
+    if (closed_) return;
+    closed_ = true;
+    if (stage_ == Stage::kDone) return;
+    if (auto callback = std::move(on_close_)) callback();
+  }
+
+ private:
+  enum class Stage { kFresh, kStreaming, kDone };
+  std::shared_ptr<HttpConnection> connection_;
+  Stage stage_ = Stage::kFresh;
+  bool closed_ = false;
+  std::function<void()> on_close_;
+};
+
+HttpRequest ToHttpRequest(const Request& request) {
+  HttpRequest out;
+  out.method = std::string(request.method_string());
+  out.target = std::string(request.target());
+  auto question = out.target.find('?');
+  out.path = out.target.substr(0, question);
+  if (question != std::string::npos) out.query = out.target.substr(question + 1);
+  for (const auto& field : request) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  out.body = request.body();
+  return out;
+}
+
+HttpConnection::HttpConnection(tcp::socket socket, std::shared_ptr<ServerState> state)
+    : stream_(std::move(socket)), state_(std::move(state)) {}
+
+HttpConnection::~HttpConnection() { state_->Unregister(id_); }
+
+void HttpConnection::Run() {
+  id_ = state_->Register(weak_from_this());
+  ReadRequest();
+}
+
+void HttpConnection::Stop() { Close(); }
+
+void HttpConnection::ReadRequest() {
+  if (stopped_) return;
+  parser_.emplace();
+  parser_->body_limit(state_->options.max_body_bytes);
+  parser_->header_limit(kHeaderLimit);
+  stream_.expires_after(kReadTimeout);
+  http::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
+}
+
+void HttpConnection::OnRead(beast::error_code ec) {
+  if (stopped_) return;
+  if (ec == http::error::end_of_stream || ec == boost::asio::error::operation_aborted ||
+      ec == beast::error::timeout || ec == boost::asio::error::connection_reset) {
+    return Close();
+  }
+  if (ec == http::error::body_limit) return Refuse(413, "request body too large", true);
+  if (ec == http::error::header_limit) return Refuse(431, "request headers too large", true);
+  if (ec) return Refuse(400, "malformed request: " + ec.message(), true);
+  Dispatch(parser_->release());
+}
+
+void HttpConnection::Dispatch(Request request) {
+  keep_alive_ = request.keep_alive();
+  head_only_ = request.method() == http::verb::head;
+
+  std::optional<std::string_view> host, origin;
+  if (auto it = request.find(http::field::host); it != request.end()) host = it->value();
+  if (auto it = request.find(http::field::origin); it != request.end()) origin = it->value();
+  if (auto reason = state_->options.access.Check(host, origin)) {
+    return Refuse(403, "forbidden: " + *reason, true);
+  }
+  if (websocket::is_upgrade(request)) return Upgrade(std::move(request));
+
+  HttpRequest plain = ToHttpRequest(request);
+  const HttpHandler* handler = state_->FindRoute(plain.path);
+  if (handler == nullptr) return Refuse(404, "not found: " + plain.path, false);
+
+  answering_ = true;
+  stream_.expires_never();
+  auto responder = std::make_shared<HttpResponderImpl>(shared_from_this());
+  responder_ = responder;
+  WatchForClose();
+  (*handler)(plain, std::move(responder));
+}
+
+void HttpConnection::Upgrade(Request request) {
+  std::string target(request.target());
+  std::string path = target.substr(0, target.find('?'));
+  const WsAcceptor* acceptor = state_->FindWsRoute(path);
+  if (acceptor == nullptr) return Refuse(404, "no WebSocket at " + path, true);
+  stopped_ = true;  // the socket moves to the WebSocket; this object is done
+  stream_.expires_never();
+  auto socket = stream_.release_socket();
+  auto ws = std::make_shared<WsConnection>(std::move(socket), state_);
+  ws->Run(std::move(request), *acceptor);
+}
+
+void HttpConnection::Refuse(unsigned status, std::string reason, bool close) {
+  answering_ = true;
+  if (close) keep_alive_ = false;
+  SendResponse(status, "text/plain; charset=utf-8", std::move(reason) + "\n", {});
+}
+
+// While a handler works (or streams), nothing is read from the socket; this
+// notices the client hanging up, so that the handler hears of it at once.
+void HttpConnection::WatchForClose() {
+  stream_.socket().async_wait(
+      tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+        if (ec || self->stopped_ || !self->answering_) return;
+        char byte;
+        beast::error_code peek_ec;
+        auto& socket = self->stream_.socket();
+        socket.non_blocking(true, peek_ec);
+        std::size_t n =
+            socket.receive(boost::asio::buffer(&byte, 1), tcp::socket::message_peek, peek_ec);
+        if (peek_ec == boost::asio::error::would_block) return self->WatchForClose();
+        if (peek_ec || n == 0) self->Close();
+        // Otherwise a pipelined request arrived: it is read after this answer.
+      });
+}
+
+void HttpConnection::SendResponse(unsigned status, std::string_view content_type, std::string body,
+                                  const HeaderList& headers) {
+  if (stopped_) return;
+  std::string head =
+      fmt::format("HTTP/1.1 {} {}\r\nServer: ng-annotate\r\n", status,
+                  std::string_view(http::obsolete_reason(static_cast<http::status>(status))));
+  if (!content_type.empty()) head += fmt::format("Content-Type: {}\r\n", content_type);
+  for (const auto& [name, value] : headers) {
+    if (SafeHeaderText(name) && SafeHeaderText(value))
+      head += fmt::format("{}: {}\r\n", name, value);
+  }
+  bool bodiless = status == 204 || status == 304 || status < 200;
+  if (!bodiless) head += fmt::format("Content-Length: {}\r\n", body.size());
+  if (!keep_alive_) head += "Connection: close\r\n";
+  head += "\r\n";
+  if (!bodiless && !head_only_) head += body;
+  complete_after_write_ = true;
+  Enqueue(std::move(head));
+}
+
+void HttpConnection::SendStreamHead(unsigned status, std::string_view content_type,
+                                    const HeaderList& headers) {
+  if (stopped_) return;
+  std::string head =
+      fmt::format("HTTP/1.1 {} {}\r\nServer: ng-annotate\r\n", status,
+                  std::string_view(http::obsolete_reason(static_cast<http::status>(status))));
+  if (!content_type.empty()) head += fmt::format("Content-Type: {}\r\n", content_type);
+  for (const auto& [name, value] : headers) {
+    if (SafeHeaderText(name) && SafeHeaderText(value))
+      head += fmt::format("{}: {}\r\n", name, value);
+  }
+  head += "Transfer-Encoding: chunked\r\n";
+  if (!keep_alive_) head += "Connection: close\r\n";
+  head += "\r\n";
+  Enqueue(std::move(head));
+}
+
+bool HttpConnection::SendChunk(std::string_view data) {
+  if (stopped_) return false;
+  if (out_bytes_ + data.size() > state_->options.max_queue_bytes) {
+    Close();  // a client that does not read: let it go
+    return false;
+  }
+  Enqueue(fmt::format("{:x}\r\n{}\r\n", data.size(), data));
+  return true;
+}
+
+void HttpConnection::SendStreamEnd() {
+  if (stopped_) return;
+  complete_after_write_ = true;
+  Enqueue("0\r\n\r\n");
+}
+
+void HttpConnection::Enqueue(std::string bytes) {
+  out_bytes_ += bytes.size();
+  out_.push_back(std::move(bytes));
+  if (!writing_) WriteNext();
+}
+
+void HttpConnection::WriteNext() {
+  writing_ = true;
+  stream_.expires_after(kWriteTimeout);
+  boost::asio::async_write(
+      stream_, boost::asio::buffer(out_.front()),
+      [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->OnWritten(ec, n); });
+}
+
+void HttpConnection::OnWritten(beast::error_code ec, std::size_t) {
+  writing_ = false;
+  out_bytes_ -= out_.front().size();
+  out_.pop_front();
+  if (stopped_) return;
+  if (ec) return Close();
+  if (!out_.empty()) return WriteNext();
+  stream_.expires_never();
+  if (complete_after_write_) AnswerComplete();
+}
+
+void HttpConnection::AnswerComplete() {
+  complete_after_write_ = false;
+  answering_ = false;
+  responder_.reset();
+  if (!keep_alive_ || state_->shutting_down) return Close();
+  ReadRequest();
+}
+
+void HttpConnection::Close() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (auto responder = responder_.lock()) responder->FireClose();
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream_.socket().close(ignored);
+}
+
+}  // namespace nga::net::detail

@@ -1,0 +1,133 @@
+#include <boost/beast/websocket/stream.hpp>
+#include <chrono>
+
+#include "net/connection.h"
+
+namespace nga::net::detail {
+namespace {
+
+// Beast's own pings keep a quiet socket alive and drop a dead one.
+websocket::stream_base::timeout Timeouts() {
+  websocket::stream_base::timeout timeout{};
+  timeout.handshake_timeout = std::chrono::seconds(30);
+  timeout.idle_timeout = std::chrono::seconds(60);
+  timeout.keep_alive_pings = true;
+  return timeout;
+}
+
+}  // namespace
+
+WsConnection::WsConnection(tcp::socket socket, std::shared_ptr<ServerState> state)
+    : ws_(std::move(socket)), state_(std::move(state)) {}
+
+WsConnection::~WsConnection() { state_->Unregister(id_); }
+
+void WsConnection::Run(Request upgrade, WsAcceptor acceptor) {
+  id_ = state_->Register(weak_from_this());
+  upgrade_ = std::move(upgrade);
+  ws_.set_option(Timeouts());
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+    response.set(http::field::server, "ng-annotate");
+  }));
+  ws_.read_message_max(state_->options.max_ws_message_bytes);
+  ws_.auto_fragment(false);
+  ws_.async_accept(upgrade_,
+                   [self = shared_from_this(), acceptor = std::move(acceptor)](
+                       beast::error_code ec) mutable { self->OnAccept(ec, std::move(acceptor)); });
+}
+
+void WsConnection::OnAccept(beast::error_code ec, WsAcceptor acceptor) {
+  if (ec) return Finish();
+  handler_ = acceptor(ToHttpRequest(upgrade_), shared_from_this());
+  upgrade_ = {};
+  if (!handler_) {
+    Close(static_cast<std::uint16_t>(websocket::close_code::internal_error), "server error");
+  } else if (state_->shutting_down) {
+    Stop();
+  }
+  Read();
+}
+
+void WsConnection::Stop() {
+  Close(static_cast<std::uint16_t>(websocket::close_code::going_away), "server shutting down");
+}
+
+void WsConnection::Read() {
+  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    self->OnRead(ec);
+  });
+}
+
+// Errors end the socket. Beast has already answered what needed an answer:
+// the peer's close frame, or a frame over read_message_max (close 1009).
+void WsConnection::OnRead(beast::error_code ec) {
+  if (ec) return Finish();
+  if (handler_ && !closing_) {
+    const auto data = buffer_.cdata();
+    handler_->OnMessage(std::string_view(static_cast<const char*>(data.data()), data.size()));
+  }
+  buffer_.consume(buffer_.size());
+  Read();
+}
+
+void WsConnection::Send(std::shared_ptr<const std::string> text) {
+  if (closing_ || finished_ || !text) return;
+  if (queued_bytes_ + text->size() > state_->options.max_queue_bytes) {
+    return Close(static_cast<std::uint16_t>(websocket::close_code::policy_error),
+                 "outbound queue full");
+  }
+  queued_bytes_ += text->size();
+  queue_.push_back(std::move(text));
+  if (!writing_) WriteNext();
+}
+
+void WsConnection::WriteNext() {
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(
+      boost::asio::buffer(*queue_.front()),
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnWritten(ec); });
+}
+
+void WsConnection::OnWritten(beast::error_code ec) {
+  writing_ = false;
+  queued_bytes_ -= queue_.front()->size();
+  queue_.pop_front();
+  if (ec) {
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);  // the read then ends too
+    return;
+  }
+  if (closing_) return SendClose();
+  if (!queue_.empty()) WriteNext();
+}
+
+void WsConnection::Close(std::uint16_t code, std::string reason) {
+  if (closing_ || finished_) return;
+  closing_ = true;
+  close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
+  // Drop what is not yet being written; close after the frame in flight.
+  while (queue_.size() > (writing_ ? 1u : 0u)) {
+    queued_bytes_ -= queue_.back()->size();
+    queue_.pop_back();
+  }
+  if (!writing_) SendClose();
+}
+
+void WsConnection::SendClose() {
+  if (close_sent_ || finished_) return;
+  close_sent_ = true;
+  ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code ec) {
+    if (!ec) return;  // the read loop ends when the peer answers
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->ws_).socket().close(ignored);
+  });
+}
+
+void WsConnection::Finish() {
+  if (finished_) return;
+  finished_ = true;
+  if (auto handler = std::move(handler_)) handler->OnClose();
+}
+
+}  // namespace nga::net::detail
