@@ -1,0 +1,103 @@
+#include "mcp/resources.h"
+
+#include <fmt/format.h>
+
+#include <boost/json/serialize.hpp>
+
+#include "store/model.h"
+#include "util/utf8.h"
+
+namespace nga::mcp {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kJson = "application/json";
+
+// The annotation id in "ng-annotate://annotations/<id>", or empty.
+std::string_view AnnotationIdOf(std::string_view uri) {
+  if (uri == kPendingUri || !uri.starts_with(kAnnotationUriPrefix)) return {};
+  std::string_view id = uri.substr(kAnnotationUriPrefix.size());
+  return id.find('/') == std::string_view::npos ? id : std::string_view{};
+}
+
+json::object Contents(std::string_view uri, const json::value& value) {
+  json::object item;
+  item["uri"] = uri;
+  item["mimeType"] = kJson;
+  item["text"] = json::serialize(value);
+  json::object result;
+  result["contents"] = json::array{std::move(item)};
+  return result;
+}
+
+RpcError StoreFailure(const Error& error) { return {rpc::kInternalError, error.message, {}}; }
+
+}  // namespace
+
+std::variant<json::array, RpcError> ListResources(Store& store) {
+  json::array resources;
+  json::object pending;
+  pending["uri"] = kPendingUri;
+  pending["name"] = "pending-annotations";
+  pending["title"] = "Pending annotations";
+  pending["description"] =
+      "Every pending annotation, oldest first. Subscribe to hear of each change at once.";
+  pending["mimeType"] = kJson;
+  resources.push_back(std::move(pending));
+
+  auto annotations = store.ListAnnotations({});
+  if (!annotations) return StoreFailure(annotations.error());
+  for (const Annotation& a : *annotations) {
+    if (IsTerminal(a.status)) continue;
+    json::object resource;
+    resource["uri"] = fmt::format("{}{}", kAnnotationUriPrefix, a.id);
+    resource["name"] = fmt::format("annotation-{}", a.id);
+    resource["title"] =
+        fmt::format("{}: {}", a.component_name(), TruncateCodePoints(a.annotation_text(), 80));
+    resource["description"] =
+        fmt::format("{} annotation on {}", StatusName(a.status), a.component_name());
+    resource["mimeType"] = kJson;
+    resources.push_back(std::move(resource));
+  }
+  return resources;
+}
+
+json::array ListResourceTemplates() {
+  json::object annotation;
+  annotation["uriTemplate"] = kAnnotationUriTemplate;
+  annotation["name"] = "annotation";
+  annotation["title"] = "Annotation";
+  annotation["description"] = "One annotation with its replies, by id.";
+  annotation["mimeType"] = kJson;
+  return json::array{std::move(annotation)};
+}
+
+std::variant<json::object, RpcError> ReadResource(Store& store, std::string_view uri) {
+  if (uri == kPendingUri) {
+    AnnotationFilter filter;
+    filter.status = AnnotationStatus::kPending;
+    auto pending = store.ListAnnotations(filter);
+    if (!pending) return StoreFailure(pending.error());
+    return Contents(uri, ToJson(*pending));
+  }
+  std::string_view id = AnnotationIdOf(uri);
+  if (!id.empty()) {
+    auto annotation = store.GetAnnotation(id);
+    if (annotation) return Contents(uri, ToJson(*annotation));
+    if (annotation.error().code != ErrorCode::kNotFound) return StoreFailure(annotation.error());
+  }
+  json::object data;
+  data["uri"] = uri;
+  return RpcError{rpc::kResourceNotFound, fmt::format("Resource not found: {}", uri),
+                  json::value(std::move(data))};
+}
+
+bool EventTouches(std::string_view uri, const Event& event) {
+  if (event.annotation_id.empty()) return false;  // session events change no resource
+  if (uri == kPendingUri) return true;
+  return AnnotationIdOf(uri) == event.annotation_id;
+}
+
+}  // namespace nga::mcp

@@ -1,0 +1,32 @@
+// The resources the server offers: the pending list and each annotation, as
+// JSON. Subscribing to them (see McpSession) turns store changes into
+// notifications/resources/updated.
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <string_view>
+#include <variant>
+
+#include "mcp/jsonrpc.h"
+#include "store/store.h"
+
+namespace nga::mcp {
+
+inline constexpr std::string_view kPendingUri = "ng-annotate://annotations/pending";
+inline constexpr std::string_view kAnnotationUriPrefix = "ng-annotate://annotations/";
+inline constexpr std::string_view kAnnotationUriTemplate = "ng-annotate://annotations/{id}";
+
+// resources/list's "resources": the pending list, then every annotation still
+// being worked on (pending, acknowledged, diff_proposed).
+std::variant<boost::json::array, RpcError> ListResources(Store& store);
+// resources/templates/list's "resourceTemplates".
+boost::json::array ListResourceTemplates();
+// resources/read's result ({contents:[{uri, mimeType, text}]}), or
+// kResourceNotFound / kInvalidParams.
+std::variant<boost::json::object, RpcError> ReadResource(Store& store, std::string_view uri);
+
+// Whether an event may change what reading `uri` returns.
+bool EventTouches(std::string_view uri, const Event& event);
+
+}  // namespace nga::mcp

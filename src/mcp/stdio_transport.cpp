@@ -1,0 +1,206 @@
+#include "mcp/stdio_transport.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/json/serialize.hpp>
+#include <cerrno>
+#include <chrono>
+
+namespace nga::mcp {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+std::shared_ptr<StdioTransport> StdioTransport::Start(Services& services, int in_fd, int out_fd,
+                                                      std::function<void()> on_closed) {
+  std::shared_ptr<StdioTransport> transport(new StdioTransport(services, std::move(on_closed)));
+  std::weak_ptr<StdioTransport> weak = transport;
+  transport->session_ = McpSession::Create(services, [weak](json::object notification) {
+    if (auto self = weak.lock()) self->Send(notification, /*droppable=*/true);
+  });
+  transport->Open(in_fd, out_fd);
+  return transport;
+}
+
+StdioTransport::StdioTransport(Services& services, std::function<void()> on_closed)
+    : services_(services),
+      on_closed_(std::move(on_closed)),
+      in_(services.executor),
+      out_(services.executor),
+      flush_deadline_(services.executor) {}
+
+StdioTransport::~StdioTransport() {
+  if (reader_.joinable()) reader_.join();
+  if (out_fd_ >= 0) ::close(out_fd_);
+}
+
+void StdioTransport::Open(int in_fd, int out_fd) {
+  boost::system::error_code ec;
+  int out = ::dup(out_fd);
+  out_.assign(out, ec);
+  if (ec) out_fd_ = out;  // epoll cannot watch it (a regular file): write it directly
+
+  int in = ::dup(in_fd);
+  in_.assign(in, ec);
+  if (!ec) {
+    ReadSome();
+    return;
+  }
+  // A regular file or /dev/null: reads never block for long, so a thread
+  // reads it to the end and hands each chunk to the loop.
+  std::weak_ptr<StdioTransport> weak = weak_from_this();
+  auto executor = asio::prefer(services_.executor, asio::execution::outstanding_work.tracked);
+  reader_ = std::thread([in, weak, executor] {
+    std::string chunk(64 * 1024, '\0');
+    for (;;) {
+      ssize_t n = ::read(in, chunk.data(), chunk.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      asio::post(executor, [weak, data = chunk.substr(0, static_cast<std::size_t>(n))] {
+        if (auto self = weak.lock()) self->OnData(data);
+      });
+    }
+    ::close(in);
+    asio::post(executor, [weak] {
+      if (auto self = weak.lock()) self->OnInputEnd();
+    });
+  });
+}
+
+void StdioTransport::ReadSome() {
+  read_buffer_.resize(64 * 1024);
+  in_.async_read_some(asio::buffer(read_buffer_),
+                      [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                        if (ec) {  // EOF, or the input went away, or Stop()
+                          self->OnInputEnd();
+                          return;
+                        }
+                        self->OnData(std::string_view(self->read_buffer_.data(), n));
+                        if (!self->input_done_) self->ReadSome();
+                      });
+}
+
+void StdioTransport::OnData(std::string_view data) {
+  while (!data.empty() && !input_done_) {
+    std::size_t newline = data.find('\n');
+    std::string_view part = data.substr(0, newline);
+    if (!discarding_) {
+      if (line_.size() + part.size() > kMaxLineBytes) {
+        discarding_ = true;
+        std::string().swap(line_);
+        Send(MakeErrorResponse(
+                 nullptr, {rpc::kParseError,
+                           fmt::format("Parse error: message larger than {} bytes", kMaxLineBytes),
+                           {}}),
+             false);
+      } else {
+        line_.append(part);
+      }
+    }
+    if (newline == std::string_view::npos) return;
+    if (!discarding_) HandleLine(line_);
+    line_.clear();
+    discarding_ = false;
+    data.remove_prefix(newline + 1);
+  }
+}
+
+void StdioTransport::HandleLine(std::string_view line) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
+    line.remove_suffix(1);
+  }
+  if (line.find_first_not_of(" \t") == std::string_view::npos) return;
+  std::weak_ptr<StdioTransport> weak = weak_from_this();
+  session_->HandleText(line, [weak](std::optional<json::value> response) {
+    auto self = weak.lock();
+    if (self && response) self->Send(*response, /*droppable=*/false);
+  });
+}
+
+void StdioTransport::OnInputEnd() {
+  if (input_done_) return;
+  // A last message without its newline still counts.
+  if (!discarding_ && !line_.empty()) HandleLine(line_);
+  input_done_ = true;
+  line_.clear();
+  boost::system::error_code ignored;
+  in_.close(ignored);
+  session_->Close();
+  MaybeFinish();
+}
+
+void StdioTransport::Stop() {
+  if (input_done_) return;
+  OnInputEnd();
+  if (finished_) return;
+  flush_deadline_.expires_after(std::chrono::seconds(1));
+  flush_deadline_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (ec || self->finished_) return;
+    boost::system::error_code ignored;
+    self->out_.close(ignored);  // cancels the write in progress before its buffer goes
+    self->queue_.clear();
+    self->queued_bytes_ = 0;
+    self->writing_ = false;
+    self->MaybeFinish();
+  });
+}
+
+void StdioTransport::Send(const json::value& message, bool droppable) {
+  if (finished_) return;
+  if (droppable && queued_bytes_ > kMaxQueuedBytes) return;
+  std::string text = json::serialize(message);
+  text.push_back('\n');
+  if (out_fd_ >= 0) {
+    std::string_view rest = text;
+    while (!rest.empty()) {
+      ssize_t n = ::write(out_fd_, rest.data(), rest.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;
+      rest.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return;
+  }
+  queued_bytes_ += text.size();
+  queue_.push_back(std::move(text));
+  if (!writing_) WriteNext();
+}
+
+void StdioTransport::WriteNext() {
+  writing_ = true;
+  asio::async_write(out_, asio::buffer(queue_.front()),
+                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                      if (self->finished_ || self->queue_.empty()) return;
+                      self->queued_bytes_ -= self->queue_.front().size();
+                      self->queue_.pop_front();
+                      if (ec) {  // nobody reads our output any more: end
+                        self->queue_.clear();
+                        self->queued_bytes_ = 0;
+                        self->writing_ = false;
+                        self->Stop();
+                        self->MaybeFinish();
+                        return;
+                      }
+                      if (self->queue_.empty()) {
+                        self->writing_ = false;
+                        self->MaybeFinish();
+                      } else {
+                        self->WriteNext();
+                      }
+                    });
+}
+
+void StdioTransport::MaybeFinish() {
+  if (finished_ || !input_done_ || writing_ || !queue_.empty()) return;
+  finished_ = true;
+  flush_deadline_.cancel();
+  boost::system::error_code ignored;
+  out_.close(ignored);
+  if (auto on_closed = std::move(on_closed_)) on_closed();
+}
+
+}  // namespace nga::mcp

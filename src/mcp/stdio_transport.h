@@ -1,0 +1,75 @@
+// MCP over a pair of file descriptors (stdin/stdout for `ng-annotate mcp`):
+// newline-delimited JSON-RPC, one McpSession. Only moves bytes.
+//
+// Reads never block the event loop: pipes and terminals go through an Asio
+// posix::stream_descriptor; a regular file or /dev/null (which epoll cannot
+// watch) is read by a helper thread that posts what it read to the loop.
+// Output is queued and written asynchronously; when more than a bound is
+// queued (a client not reading), notifications are dropped, never responses.
+//
+// Thread rules: as McpSession (the Services thread).
+#pragma once
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "mcp/services.h"
+#include "mcp/session.h"
+
+namespace nga::mcp {
+
+class StdioTransport : public std::enable_shared_from_this<StdioTransport> {
+ public:
+  // Largest message accepted (a 1 MiB diff, JSON-escaped, fits with room).
+  static constexpr std::size_t kMaxLineBytes = 16 * 1024 * 1024;
+  // Past this much unsent output, notifications are dropped.
+  static constexpr std::size_t kMaxQueuedBytes = 64 * 1024 * 1024;
+
+  // Starts serving on in_fd/out_fd (duplicated; the originals stay open).
+  // on_closed runs once, after the input ended (EOF, error or Stop()) and the
+  // output is flushed: the process may then stop its event loop.
+  static std::shared_ptr<StdioTransport> Start(Services& services, int in_fd, int out_fd,
+                                               std::function<void()> on_closed);
+  ~StdioTransport();
+
+  // Stops reading and ends the session; flushes what is queued (for at most
+  // a second), then on_closed. Idempotent.
+  void Stop();
+
+ private:
+  StdioTransport(Services& services, std::function<void()> on_closed);
+  void Open(int in_fd, int out_fd);
+  void ReadSome();
+  void OnData(std::string_view data);
+  void OnInputEnd();
+  void HandleLine(std::string_view line);
+  void Send(const boost::json::value& message, bool droppable);
+  void WriteNext();
+  void MaybeFinish();
+
+  Services& services_;
+  std::shared_ptr<McpSession> session_;
+  std::function<void()> on_closed_;
+
+  boost::asio::posix::stream_descriptor in_;
+  boost::asio::posix::stream_descriptor out_;
+  int out_fd_ = -1;     // blocking fallback when out_ cannot be watched
+  std::thread reader_;  // fallback for input epoll cannot watch
+  std::string read_buffer_;
+  std::string line_;
+  bool discarding_ = false;  // inside an over-long line
+  bool input_done_ = false;
+
+  std::deque<std::string> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool finished_ = false;
+  boost::asio::steady_timer flush_deadline_;
+};
+
+}  // namespace nga::mcp

@@ -1,0 +1,475 @@
+#include "mcp/tools.h"
+
+#include <fmt/format.h>
+
+#include <boost/json/serialize.hpp>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "store/model.h"
+
+namespace nga::mcp {
+
+namespace json = boost::json;
+
+json::object ToolSuccess(json::object value) {
+  json::object text_part;
+  text_part["type"] = "text";
+  text_part["text"] = json::serialize(value);
+  json::object result;
+  result["content"] = json::array{std::move(text_part)};
+  result["structuredContent"] = std::move(value);
+  result["isError"] = false;
+  return result;
+}
+
+json::object ToolFailure(std::string_view what) {
+  json::object text_part;
+  text_part["type"] = "text";
+  text_part["text"] = fmt::format("Error: {}", what);
+  json::object result;
+  result["content"] = json::array{std::move(text_part)};
+  result["isError"] = true;
+  return result;
+}
+
+// ---- the table ------------------------------------------------------------
+
+enum class ArgType { kString, kInteger };
+
+struct Arg {
+  const char* name;
+  ArgType type;
+  bool required;
+  const char* description;
+};
+
+struct ToolDef {
+  const char* name;
+  const char* title;
+  const char* description;
+  std::vector<Arg> args;
+  bool read_only;
+  json::object (Tools::*quick)(const json::object&) = nullptr;
+  std::shared_ptr<FeedWait> (Tools::*wait)(const json::object&, FeedWait::Done) = nullptr;
+};
+
+namespace {
+
+constexpr const char* kAnnotationId =
+    "Annotation id (from get_all_pending, watch_annotations or get_session)";
+
+}  // namespace
+
+// clang-format off
+const std::vector<ToolDef>& Tools::Table() {
+  static const std::vector<ToolDef> table = {
+    {"list_sessions", "List browser sessions",
+     "List every browser session (one per open tab of the app): id, url, active (a browser is "
+     "connected now), yoloMode (diffs are approved without asking). Returns {sessions:[...]}.",
+     {}, true, &Tools::ListSessions},
+    {"get_session", "Get a session",
+     "Get one browser session and all its annotations, oldest first. Returns {session, annotations}.",
+     {{"id", ArgType::kString, true, "Session id (from list_sessions)"}},
+     true, &Tools::GetSession},
+    {"get_annotation", "Get an annotation",
+     "Get one annotation with its replies: the user's request (annotationText, selectionText), "
+     "where it is (componentName, componentFilePath, templateFilePath, selector, "
+     "componentTreePath, pageUrl) and its state (status, diff, diffResponse).",
+     {{"id", ArgType::kString, true, kAnnotationId}},
+     true, &Tools::GetAnnotation},
+    {"get_pending", "Pending annotations of a session",
+     "Get the pending annotations of one browser session, oldest first. Returns {annotations:[...]}.",
+     {{"sessionId", ArgType::kString, true, "Session id (from list_sessions)"}},
+     true, &Tools::GetPending},
+    {"get_all_pending", "All pending annotations",
+     "Startup step: get every pending annotation of every session, oldest first. Call it once when "
+     "you start, work through what it returns, then loop on watch_annotations. Returns "
+     "{annotations:[...]}.",
+     {}, true, &Tools::GetAllPending},
+    {"acknowledge", "Acknowledge an annotation",
+     "Claim a pending annotation (pending -> acknowledged) BEFORE reading files or editing: the "
+     "user sees that you are on it. If several agents try, exactly one succeeds; on an error, "
+     "another agent has it, so skip it. Returns the annotation after the change.",
+     {{"id", ArgType::kString, true, kAnnotationId},
+      {"message", ArgType::kString, false, "Optional note to the user, added as an agent reply"}},
+     false, &Tools::Acknowledge},
+    {"propose_diff", "Propose a diff",
+     "Show the user a unified diff of the change you intend to make (status -> diff_proposed; any "
+     "earlier approval or rejection is cleared). Then call watch_diff_response and write the files "
+     "only if it is approved. Returns the annotation after the change.",
+     {{"id", ArgType::kString, true, kAnnotationId},
+      {"diff", ArgType::kString, true, "Unified diff (paths relative to the project root)"}},
+     false, &Tools::ProposeDiff},
+    {"watch_diff_response", "Wait for the user's verdict on a diff",
+     "After propose_diff, block until the user approves or rejects the diff in the browser. Returns "
+     "{status:\"approved\"|\"rejected\", annotation}, or {status:\"timeout\"} (call it again). If "
+     "the session is in yolo mode the diff is approved at once. Approved: write the change, then "
+     "resolve. Rejected: read the user's replies, then propose again, reply, or dismiss.",
+     {{"id", ArgType::kString, true, kAnnotationId},
+      {"timeoutMs", ArgType::kInteger, false,
+       "How long to wait, 0..600000 ms (default 300000)"}},
+     false, nullptr, &Tools::WatchDiffResponse},
+    {"resolve", "Resolve an annotation",
+     "Mark the annotation done (-> resolved) ONLY after the change is written to disk, with a "
+     "one-sentence summary of what changed. Returns the annotation after the change.",
+     {{"id", ArgType::kString, true, kAnnotationId},
+      {"summary", ArgType::kString, false, "One sentence on what you changed (added as a reply)"}},
+     false, &Tools::Resolve},
+    {"dismiss", "Dismiss an annotation",
+     "Decline an annotation (-> dismissed) that is out of scope, unsafe or not actionable. A reason "
+     "is required; it is shown to the user. Returns the annotation after the change.",
+     {{"id", ArgType::kString, true, kAnnotationId},
+      {"reason", ArgType::kString, true, "Why it is dismissed (shown to the user)"}},
+     false, &Tools::Dismiss},
+    {"reply", "Reply to the user",
+     "Add an agent reply to the annotation's thread without changing its status: ask a question "
+     "when the request is unclear, and do not resolve until the user answers (their answer "
+     "comes back through watch_annotations). Returns the annotation after the change.",
+     {{"id", ArgType::kString, true, kAnnotationId},
+      {"message", ArgType::kString, true, "The reply"}},
+     false, &Tools::Reply},
+    {"watch_annotations", "Wait for work",
+     "The main loop: returns at once if work is waiting, else blocks until it arrives (the moment "
+     "the user submits in the browser) or the timeout passes. Work is pending annotations and "
+     "annotations whose newest reply is the user's. Returns {status:\"annotations\", "
+     "annotations:[...]} - handle each, then call again - or {status:\"timeout\", hint, ...} - "
+     "call again at once. Keep calling it indefinitely.",
+     {{"sessionId", ArgType::kString, false, "Only this browser session's work"},
+      {"timeoutMs", ArgType::kInteger, false, "How long to wait, 0..600000 ms (default 25000)"}},
+     true, nullptr, &Tools::WatchAnnotations},
+  };
+  return table;
+}
+// clang-format on
+
+const ToolDef* Tools::Find(std::string_view name) {
+  for (const ToolDef& def : Table()) {
+    if (name == def.name) return &def;
+  }
+  return nullptr;
+}
+
+namespace {
+
+json::object InputSchema(const ToolDef& def) {
+  json::object properties;
+  json::array required;
+  for (const Arg& arg : def.args) {
+    json::object property;
+    property["type"] = arg.type == ArgType::kString ? "string" : "integer";
+    property["description"] = arg.description;
+    if (arg.type == ArgType::kInteger) {
+      property["minimum"] = 0;
+      property["maximum"] = kMaxTimeoutMs;
+    }
+    properties[arg.name] = std::move(property);
+    if (arg.required) required.push_back(json::string(arg.name));
+  }
+  json::object schema;
+  schema["type"] = "object";
+  schema["properties"] = std::move(properties);
+  if (!required.empty()) schema["required"] = std::move(required);
+  return schema;
+}
+
+bool IsInteger(const json::value& v) {
+  if (v.is_int64() || v.is_uint64()) return true;
+  return v.is_double() && std::isfinite(v.get_double()) &&
+         v.get_double() == std::floor(v.get_double());
+}
+
+// Checks arguments against the tool's table entry. Absent and null are the same.
+std::optional<std::string> ValidateArgs(const ToolDef& def, const json::object& args) {
+  for (const Arg& arg : def.args) {
+    const json::value* v = args.if_contains(arg.name);
+    if (!v || v->is_null()) {
+      if (arg.required) return fmt::format("missing required argument '{}'", arg.name);
+      continue;
+    }
+    if (arg.type == ArgType::kString) {
+      if (!v->is_string()) return fmt::format("argument '{}' must be a string", arg.name);
+      if (arg.required && v->get_string().empty()) {
+        return fmt::format("argument '{}' must not be empty", arg.name);
+      }
+    } else {
+      if (!IsInteger(*v)) return fmt::format("argument '{}' must be an integer", arg.name);
+      double n = v->to_number<double>();
+      if (n < 0 || n > static_cast<double>(kMaxTimeoutMs)) {
+        return fmt::format("{} must be between 0 and {} (got {})", arg.name, kMaxTimeoutMs,
+                           json::serialize(*v));
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Accessors for arguments that ValidateArgs has checked.
+std::string Str(const json::object& args, std::string_view name) {
+  const json::value* v = args.if_contains(name);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+// An optional free-text argument: absent, null or blank count as not given.
+std::optional<std::string> OptionalText(const json::object& args, std::string_view name) {
+  std::string text = Str(args, name);
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
+  return text;
+}
+
+std::chrono::milliseconds TimeoutArg(const json::object& args, long long fallback) {
+  const json::value* v = args.if_contains("timeoutMs");
+  if (!v || v->is_null()) return std::chrono::milliseconds(fallback);
+  return std::chrono::milliseconds(static_cast<long long>(v->to_number<double>()));
+}
+
+json::object AnnotationResult(const Result<Annotation>& result) {
+  if (!result) return ToolFailure(result.error().message);
+  return ToolSuccess(ToJson(*result));
+}
+
+json::object AnnotationsResult(const Result<std::vector<Annotation>>& result) {
+  if (!result) return ToolFailure(result.error().message);
+  json::object value;
+  value["annotations"] = ToJson(*result);
+  return ToolSuccess(std::move(value));
+}
+
+}  // namespace
+
+// ---- the entry points -------------------------------------------------------
+
+json::array Tools::List() {
+  json::array tools;
+  for (const ToolDef& def : Table()) {
+    json::object hints;
+    hints["readOnlyHint"] = def.read_only;
+    if (!def.read_only) hints["destructiveHint"] = false;
+    hints["openWorldHint"] = false;
+    json::object tool;
+    tool["name"] = def.name;
+    tool["title"] = def.title;
+    tool["description"] = def.description;
+    tool["inputSchema"] = InputSchema(def);
+    tool["annotations"] = std::move(hints);
+    tools.push_back(std::move(tool));
+  }
+  return tools;
+}
+
+bool Tools::Exists(std::string_view name) { return Find(name) != nullptr; }
+
+std::shared_ptr<FeedWait> Tools::Call(std::string_view name, const json::object& arguments,
+                                      FeedWait::Done done) {
+  Heartbeat();
+  const ToolDef* def = Find(name);
+  if (!def) {
+    done(ToolFailure(fmt::format("unknown tool '{}'", name)));
+    return nullptr;
+  }
+  if (auto problem = ValidateArgs(*def, arguments)) {
+    done(ToolFailure(*problem));
+    return nullptr;
+  }
+  if (def->wait) return (this->*(def->wait))(arguments, std::move(done));
+  json::object result = (this->*(def->quick))(arguments);
+  if (!def->read_only) Announce();
+  done(std::move(result));
+  return nullptr;
+}
+
+void Tools::Heartbeat() { (void)services_.store.RecordAgentHeartbeat(); }
+
+void Tools::Announce() { services_.feed.Check(); }
+
+// ---- quick tools ------------------------------------------------------------
+
+json::object Tools::ListSessions(const json::object&) {
+  auto sessions = services_.store.ListSessions();
+  if (!sessions) return ToolFailure(sessions.error().message);
+  json::array list;
+  for (const Session& session : *sessions) list.push_back(ToJson(session));
+  json::object value;
+  value["sessions"] = std::move(list);
+  return ToolSuccess(std::move(value));
+}
+
+json::object Tools::GetSession(const json::object& args) {
+  std::string id = Str(args, "id");
+  auto session = services_.store.GetSession(id);
+  if (!session) return ToolFailure(session.error().message);
+  AnnotationFilter filter;
+  filter.session_id = id;
+  auto annotations = services_.store.ListAnnotations(filter);
+  if (!annotations) return ToolFailure(annotations.error().message);
+  json::object value;
+  value["session"] = ToJson(*session);
+  value["annotations"] = ToJson(*annotations);
+  return ToolSuccess(std::move(value));
+}
+
+json::object Tools::GetAnnotation(const json::object& args) {
+  return AnnotationResult(services_.store.GetAnnotation(Str(args, "id")));
+}
+
+json::object Tools::GetPending(const json::object& args) {
+  std::string session_id = Str(args, "sessionId");
+  auto session = services_.store.GetSession(session_id);
+  if (!session) return ToolFailure(session.error().message);
+  AnnotationFilter filter;
+  filter.session_id = session_id;
+  filter.status = AnnotationStatus::kPending;
+  return AnnotationsResult(services_.store.ListAnnotations(filter));
+}
+
+json::object Tools::GetAllPending(const json::object&) {
+  AnnotationFilter filter;
+  filter.status = AnnotationStatus::kPending;
+  return AnnotationsResult(services_.store.ListAnnotations(filter));
+}
+
+json::object Tools::Acknowledge(const json::object& args) {
+  auto message = OptionalText(args, "message");
+  return AnnotationResult(services_.store.Acknowledge(
+      Str(args, "id"), message ? std::optional<std::string_view>(*message) : std::nullopt));
+}
+
+json::object Tools::ProposeDiff(const json::object& args) {
+  return AnnotationResult(services_.store.ProposeDiff(Str(args, "id"), Str(args, "diff")));
+}
+
+json::object Tools::Resolve(const json::object& args) {
+  auto summary = OptionalText(args, "summary");
+  return AnnotationResult(services_.store.Resolve(
+      Str(args, "id"), summary ? std::optional<std::string_view>(*summary) : std::nullopt));
+}
+
+json::object Tools::Dismiss(const json::object& args) {
+  return AnnotationResult(services_.store.Dismiss(Str(args, "id"), Str(args, "reason")));
+}
+
+json::object Tools::Reply(const json::object& args) {
+  return AnnotationResult(services_.store.AddReply(Str(args, "id"), Author::kAgent,
+                                                   Str(args, "message"), std::nullopt));
+}
+
+// ---- watches ----------------------------------------------------------------
+
+json::object Tools::WatchTimeout() {
+  std::size_t active = 0;
+  if (auto sessions = services_.store.ListSessions()) {
+    for (const Session& session : *sessions) active += session.active ? 1 : 0;
+  }
+  json::object value;
+  value["status"] = "timeout";
+  value["storePath"] = services_.store.path().string();
+  value["activeSessions"] = static_cast<std::int64_t>(active);
+  if (active == 0) {
+    value["hint"] =
+        "No browser is connected. Start the daemon with `ng-annotate serve` (or your dev server "
+        "with the ng-annotate Vite plugin), open the app in a browser, press Alt+Shift+A, click a "
+        "component and type the change you want. Call watch_annotations again to keep waiting.";
+  } else {
+    value["hint"] = fmt::format(
+        "{} browser session(s) connected, nothing to do yet. In the browser press Alt+Shift+A, "
+        "click a component and type the change you want; it arrives here at once. Call "
+        "watch_annotations again to keep waiting.",
+        active);
+  }
+  return ToolSuccess(std::move(value));
+}
+
+std::shared_ptr<FeedWait> Tools::WatchAnnotations(const json::object& args, FeedWait::Done done) {
+  std::optional<std::string> session_id;
+  if (auto id = Str(args, "sessionId"); !id.empty()) {
+    auto session = services_.store.GetSession(id);
+    if (!session) {
+      done(ToolFailure(session.error().message));
+      return nullptr;
+    }
+    session_id = id;
+  }
+
+  FeedWait::Spec spec;
+  spec.timeout = TimeoutArg(args, kDefaultWatchTimeoutMs);
+  spec.relevant = [session_id](const Event& event) {
+    bool annotation_event =
+        event.type == EventType::kAnnotationCreated || event.type == EventType::kAnnotationUpdated;
+    return annotation_event && (!session_id || event.session_id == *session_id);
+  };
+  spec.check = [this, session_id]() -> std::optional<json::object> {
+    auto work = services_.store.ListWaitingWork(
+        session_id ? std::optional<std::string_view>(*session_id) : std::nullopt);
+    if (!work) return ToolFailure(work.error().message);
+    if (work->empty()) return std::nullopt;
+    json::object value;
+    value["status"] = "annotations";
+    value["annotations"] = ToJson(*work);
+    return ToolSuccess(std::move(value));
+  };
+  spec.on_timeout = [this] { return WatchTimeout(); };
+  spec.on_tick = [this] { Heartbeat(); };
+  return FeedWait::Start(services_, std::move(spec), std::move(done));
+}
+
+// The verdict on annotation `id`'s diff, if there is one (or an error).
+std::optional<json::object> Tools::CheckDiffResponse(const std::string& id) {
+  auto annotation = services_.store.GetAnnotation(id);
+  if (!annotation) return ToolFailure(annotation.error().message);
+  auto verdict = [](const Annotation& a) {
+    json::object value;
+    value["status"] = DiffResponseName(*a.diff_response);
+    value["annotation"] = ToJson(a);
+    return ToolSuccess(std::move(value));
+  };
+  if (annotation->status != AnnotationStatus::kDiffProposed) {
+    return ToolFailure(
+        fmt::format("annotation {} is {}, not diff_proposed: call propose_diff first", id,
+                    StatusName(annotation->status)));
+  }
+  if (annotation->diff_response) return verdict(*annotation);
+
+  auto session = services_.store.GetSession(annotation->session_id);
+  if (session && session->yolo_mode) {
+    auto approved = services_.store.RespondToDiff(id, DiffResponse::kApproved, std::nullopt);
+    if (approved) {
+      Announce();
+      return verdict(*approved);
+    }
+    // The user answered first: report what they said.
+    auto now = services_.store.GetAnnotation(id);
+    if (now && now->status == AnnotationStatus::kDiffProposed && now->diff_response) {
+      return verdict(*now);
+    }
+    return ToolFailure(approved.error().message);
+  }
+  return std::nullopt;
+}
+
+std::shared_ptr<FeedWait> Tools::WatchDiffResponse(const json::object& args, FeedWait::Done done) {
+  std::string id = Str(args, "id");
+  auto annotation = services_.store.GetAnnotation(id);
+  if (!annotation) {
+    done(ToolFailure(annotation.error().message));
+    return nullptr;
+  }
+  std::string session_id = annotation->session_id;
+
+  FeedWait::Spec spec;
+  spec.timeout = TimeoutArg(args, kDefaultDiffTimeoutMs);
+  spec.relevant = [id, session_id](const Event& event) {
+    return event.annotation_id == id ||
+           (event.type == EventType::kSessionUpdated && event.session_id == session_id);
+  };
+  spec.check = [this, id] { return CheckDiffResponse(id); };
+  spec.on_timeout = [] {
+    json::object value;
+    value["status"] = "timeout";
+    return ToolSuccess(std::move(value));
+  };
+  spec.on_tick = [this] { Heartbeat(); };
+  return FeedWait::Start(services_, std::move(spec), std::move(done));
+}
+
+}  // namespace nga::mcp
