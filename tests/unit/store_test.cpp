@@ -59,7 +59,9 @@ TEST_F(StoreTest, SessionActivationAndInactivity) {
   auto other = store_->CreateSession("http://localhost:5173/");
   ASSERT_TRUE(other);
   ASSERT_TRUE(store_->MarkAllSessionsInactive());
-  for (const auto& s : *store_->ListSessions()) EXPECT_FALSE(s.active) << s.id;
+  auto sessions = store_->ListSessions();  // kept: a range-for over *temporary dangles
+  ASSERT_TRUE(sessions);
+  for (const auto& s : *sessions) EXPECT_FALSE(s.active) << s.id;
 }
 
 TEST_F(StoreTest, TouchUpdatesLastSeen) {
