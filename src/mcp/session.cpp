@@ -85,6 +85,16 @@ void McpSession::Close() {
   // notify_ stays: Close() may be running inside it. closed_ silences it.
 }
 
+bool McpSession::CancelRequest(const json::value& id) {
+  auto it = in_flight_.find(IdKey(id));
+  if (it == in_flight_.end()) return false;
+  auto wait = std::move(it->second);
+  in_flight_.erase(it);
+  Log(kDebug, fmt::format("request {} cancelled", IdKey(id)));
+  wait->Cancel();
+  return true;
+}
+
 // ---- messages -------------------------------------------------------------
 
 void McpSession::HandleText(std::string_view text, Reply reply) {
@@ -156,14 +166,8 @@ void McpSession::OnNotification(const Incoming& in) {
   if (in.method == "notifications/initialized") {
     initialized_ = true;
   } else if (in.method == "notifications/cancelled") {
-    const json::value* id = in.params.if_contains("requestId");
-    if (!id) return;
-    auto it = in_flight_.find(IdKey(*id));
-    if (it == in_flight_.end()) return;  // already answered, or never blocked
-    auto wait = it->second;
-    in_flight_.erase(it);
-    Log(kDebug, fmt::format("request {} cancelled", IdKey(*id)));
-    wait->Cancel();
+    // Already answered, or never blocked: nothing to do (MCP allows the race).
+    if (const json::value* id = in.params.if_contains("requestId")) CancelRequest(*id);
   }
   // Any other notification (roots/list_changed, progress...) needs nothing.
 }

@@ -13,10 +13,16 @@
 //   * Notifications the server starts on its own (notifications/resources/
 //     updated, notifications/message) go to the Notify given at creation.
 //
-// For Streamable HTTP: POST body -> Handle(); Reply(nullopt) -> 202 Accepted;
-// Reply(response) -> application/json (or one SSE event if the transport
-// chose to stream); Notify -> the session's GET SSE stream. An initialize
-// request (IsInitializeRequest in jsonrpc.h) is the cue to Create() a session.
+// For Streamable HTTP (one McpSession per Mcp-Session-Id):
+//   * an initialize request (IsInitializeRequest in jsonrpc.h) without a
+//     session id is the cue to Create() one; check MCP-Protocol-Version on
+//     later requests with IsSupportedProtocolVersion (protocol.h);
+//   * POST body -> Handle(). Reply(nullopt) -> 202 Accepted. A Reply made
+//     before Handle() returns -> application/json; otherwise open an SSE
+//     stream on the POST and send the Reply as its one event, then end it.
+//     If that stream's client goes away first, CancelRequest() its ids;
+//   * Notify -> the session's GET SSE stream (drop or buffer when none);
+//   * DELETE -> Close(), and forget the session.
 //
 // Thread rules: create, call and destroy on the thread of Services (the one
 // that owns the Store). Callbacks run on that thread.
@@ -54,6 +60,12 @@ class McpSession : public std::enable_shared_from_this<McpSession> {
   void Handle(boost::json::value message, Reply reply);
   // Same, from its text; unparsable text gets a -32700 reply.
   void HandleText(std::string_view text, Reply reply);
+
+  // Ends request `id` if it is still in flight (a blocked watch): its Reply
+  // gets nullopt (or, in a batch, it is left out). What notifications/
+  // cancelled does; a transport calls it when the client that would read the
+  // answer is gone (an HTTP POST's stream closed). False if not in flight.
+  bool CancelRequest(const boost::json::value& id);
 
   // Ends the session: every request still in flight is cancelled (its Reply
   // is called before Close returns), subscriptions end, and from then on

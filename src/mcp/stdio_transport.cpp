@@ -3,9 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/prefer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/json/serialize.hpp>
 #include <cerrno>
@@ -35,7 +33,6 @@ StdioTransport::StdioTransport(Services& services, std::function<void()> on_clos
       flush_deadline_(services.executor) {}
 
 StdioTransport::~StdioTransport() {
-  if (reader_.joinable()) reader_.join();
   if (out_fd_ >= 0) ::close(out_fd_);
 }
 
@@ -43,33 +40,18 @@ void StdioTransport::Open(int in_fd, int out_fd) {
   boost::system::error_code ec;
   int out = ::dup(out_fd);
   out_.assign(out, ec);
-  if (ec) out_fd_ = out;  // epoll cannot watch it (a regular file): write it directly
+  if (ec) out_fd_ = out;  // not something Asio takes: write it directly
 
+  // Asio accepts regular files and /dev/null too (epoll cannot watch them,
+  // but reading them never blocks). Only a closed descriptor fails here.
   int in = ::dup(in_fd);
   in_.assign(in, ec);
-  if (!ec) {
-    ReadSome();
+  if (ec) {
+    if (in >= 0) ::close(in);
+    asio::post(services_.executor, [self = shared_from_this()] { self->OnInputEnd(); });
     return;
   }
-  // A regular file or /dev/null: reads never block for long, so a thread
-  // reads it to the end and hands each chunk to the loop.
-  std::weak_ptr<StdioTransport> weak = weak_from_this();
-  auto executor = asio::prefer(services_.executor, asio::execution::outstanding_work.tracked);
-  reader_ = std::thread([in, weak, executor] {
-    std::string chunk(64 * 1024, '\0');
-    for (;;) {
-      ssize_t n = ::read(in, chunk.data(), chunk.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      asio::post(executor, [weak, data = chunk.substr(0, static_cast<std::size_t>(n))] {
-        if (auto self = weak.lock()) self->OnData(data);
-      });
-    }
-    ::close(in);
-    asio::post(executor, [weak] {
-      if (auto self = weak.lock()) self->OnInputEnd();
-    });
-  });
+  ReadSome();
 }
 
 void StdioTransport::ReadSome() {

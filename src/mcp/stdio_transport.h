@@ -1,10 +1,9 @@
 // MCP over a pair of file descriptors (stdin/stdout for `ng-annotate mcp`):
 // newline-delimited JSON-RPC, one McpSession. Only moves bytes.
 //
-// Reads never block the event loop: pipes and terminals go through an Asio
-// posix::stream_descriptor; a regular file or /dev/null (which epoll cannot
-// watch) is read by a helper thread that posts what it read to the loop.
-// Output is queued and written asynchronously; when more than a bound is
+// Reads and writes go through Asio posix::stream_descriptors, so they never
+// block the event loop (pipes, terminals; regular files never block). Output
+// is queued and written asynchronously; when more than a bound is
 // queued (a client not reading), notifications are dropped, never responses.
 //
 // Thread rules: as McpSession (the Services thread).
@@ -16,7 +15,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "mcp/services.h"
 #include "mcp/session.h"
@@ -58,8 +56,7 @@ class StdioTransport : public std::enable_shared_from_this<StdioTransport> {
 
   boost::asio::posix::stream_descriptor in_;
   boost::asio::posix::stream_descriptor out_;
-  int out_fd_ = -1;     // blocking fallback when out_ cannot be watched
-  std::thread reader_;  // fallback for input epoll cannot watch
+  int out_fd_ = -1;  // blocking fallback when out_ cannot be watched
   std::string read_buffer_;
   std::string line_;
   bool discarding_ = false;  // inside an over-long line

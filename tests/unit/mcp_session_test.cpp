@@ -278,6 +278,15 @@ TEST_F(McpTest, CancelledNotificationEndsABlockedWatchWithoutAnAnswer) {
   EXPECT_EQ(session->in_flight(), 0u);
 }
 
+TEST_F(McpTest, CancelRequestEndsABlockedWatchForTheTransport) {
+  auto watch = Start(ToolRequest(9, "watch_annotations", {{"timeoutMs", 60000}}));
+  EXPECT_TRUE(session->CancelRequest(json::value(9)));
+  EXPECT_TRUE(watch->answered);
+  EXPECT_FALSE(watch->response);
+  EXPECT_FALSE(session->CancelRequest(json::value(9)));
+  EXPECT_FALSE(session->CancelRequest(json::value("9")));
+}
+
 TEST_F(McpTest, DuplicateIdOfARequestInFlightIsRefused) {
   auto watch = Start(ToolRequest(7, "watch_annotations", {{"timeoutMs", 60000}}));
   json::value again = Send(Request(7, "ping"));
