@@ -295,18 +295,13 @@ void HttpTransport::Impl::Answer(const std::shared_ptr<PendingPost>& post,
   }
 }
 
-// The client hung up on a blocked call: cancel what it asked, as a
-// notifications/cancelled would.
+// The client hung up on a blocked call: nobody will read its answer.
 void HttpTransport::Impl::ClientGone(const std::shared_ptr<PendingPost>& post) {
   if (post->answered) return;
   auto it = sessions.find(post->session_id);
   if (it == sessions.end()) return;
   std::shared_ptr<McpSession> mcp = it->second->mcp;
-  for (const json::value& id : post->request_ids) {
-    json::object params{{"requestId", id}, {"reason", "the HTTP request was closed"}};
-    mcp->Handle(json::value(MakeNotification("notifications/cancelled", std::move(params))),
-                [](std::optional<json::value>) {});
-  }
+  for (const json::value& id : post->request_ids) mcp->CancelRequest(id);
 }
 
 // ---- GET: the session's notification stream ------------------------------------
