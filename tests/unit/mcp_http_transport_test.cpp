@@ -59,8 +59,12 @@ class HttpTransportTest : public McpTest {
  protected:
   void SetUp() override {
     McpTest::SetUp();
+    Reopen({});
+  }
+  void Reopen(std::function<void(mcp::HttpTransportOptions&)> tweak) {
     mcp::HttpTransportOptions options;
     options.max_sessions = 3;
+    if (tweak) tweak(options);
     transport = std::make_unique<mcp::HttpTransport>(*services, options);
   }
   void TearDown() override {
@@ -153,8 +157,7 @@ TEST_F(HttpTransportTest, ABlockedCallStreamsItsAnswerAndAHangUpCancelsIt) {
   EXPECT_EQ(watch->content_type, "text/event-stream");
   EXPECT_FALSE(watch->done);
   watch->HangUp();
-  // Cancelled: the session holds nothing for it any more, so DELETE-free
-  // expiry could take it; a second watch with the same id is accepted.
+  // Cancelled: its id is free again (an id in flight would be refused).
   auto again = Post(ToolRequest(5, "watch_annotations", json::object{{"timeoutMs", 0}}),
                     {{"mcp-session-id", id}});
   EXPECT_TRUE(RunUntil([&] { return again->done; }));
@@ -216,6 +219,32 @@ TEST_F(HttpTransportTest, CloseEndsStreamsAndRefusesLaterRequests) {
   EXPECT_TRUE(stream->done);
   EXPECT_TRUE(watch->done);
   EXPECT_EQ(Post(Request(2, "ping"), {{"mcp-session-id", id}})->status, 503u);
+}
+
+TEST_F(HttpTransportTest, OpenStreamsGetKeepAlivePings) {
+  Reopen([](mcp::HttpTransportOptions& o) { o.keepalive_interval = std::chrono::milliseconds(5); });
+  std::string id = Initialize();
+  auto stream = Send("GET", "", {{"mcp-session-id", id}, {"accept", "text/event-stream"}});
+  auto watch = Post(ToolRequest(5, "watch_annotations", json::object{{"timeoutMs", 60000}}),
+                    {{"mcp-session-id", id}});
+  EXPECT_TRUE(RunUntil([&] {
+    return stream->body.find(": ping\n\n") != std::string::npos &&
+           watch->body.find(": ping\n\n") != std::string::npos;
+  }));
+  EXPECT_FALSE(watch->done);
+}
+
+TEST_F(HttpTransportTest, IdleSessionsExpireBusyOnesStay) {
+  Reopen([](mcp::HttpTransportOptions& o) {
+    o.keepalive_interval = std::chrono::milliseconds(5);
+    o.idle_timeout = std::chrono::milliseconds(20);
+  });
+  std::string idle = Initialize();
+  std::string busy = Initialize();
+  auto stream = Send("GET", "", {{"mcp-session-id", busy}, {"accept", "text/event-stream"}});
+  EXPECT_TRUE(RunUntil([&] { return transport->session_count() == 1; }));
+  EXPECT_EQ(Post(Request(2, "ping"), {{"mcp-session-id", idle}})->status, 404u);
+  EXPECT_EQ(Post(Request(2, "ping"), {{"mcp-session-id", busy}})->status, 200u);
 }
 
 }  // namespace
