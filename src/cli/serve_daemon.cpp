@@ -13,6 +13,8 @@
 #include "browser/hub.h"
 #include "browser/routes.h"
 #include "cli/commands.h"
+#include "mcp/http_transport.h"
+#include "mcp/services.h"
 #include "net/server.h"
 #include "store/change_feed.h"
 #include "store/root.h"
@@ -94,6 +96,10 @@ int RunServe(const ServeConfig& config) {
   if (!listening) return Fail(listening.error().message);
   std::unique_ptr<net::HttpServer> server = std::move(*listening);
   browser::AddBrowserRoutes(*server, hub, *store, *paths);
+  // MCP over HTTP shares the store, the feed and the loop with the browsers.
+  mcp::Services services{*store, *feed, io.get_executor()};
+  mcp::HttpTransport mcp_http(services);
+  server->Route("/mcp", mcp_http.Handler());
   server->Start();
 
   const std::string url = fmt::format("http://{}:{}", UrlHost(config.host), server->port());
@@ -118,6 +124,7 @@ int RunServe(const ServeConfig& config) {
     fmt::print(stderr, "ng-annotate: {} received, shutting down\n",
                signal == SIGINT ? "SIGINT" : "SIGTERM");
     sync_timer.cancel();
+    mcp_http.Close();  // blocked MCP calls end now, before their sockets do
     deadline.expires_after(kShutdownDeadline);
     deadline.async_wait([&io](boost::system::error_code ec) {
       if (!ec) io.stop();

@@ -1,6 +1,6 @@
 // `ng-annotate serve`: the daemon. Opens the store, serves the browser
-// protocol and the /__annotate routes on one port, pushes the change feed to
-// the browsers, and shuts down cleanly on SIGINT/SIGTERM.
+// protocol, the /__annotate routes and MCP at /mcp on one port, pushes the
+// change feed to the browsers, and shuts down cleanly on SIGINT/SIGTERM.
 #pragma once
 
 #include <cstdint>
