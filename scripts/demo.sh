@@ -9,4 +9,4 @@ echo "ng-annotate $("$BIN" --version | awk '{print $2}'): the store as it is now
 echo
 echo "Starting the daemon (Ctrl+C to stop). Open the health URL it prints, or point the"
 echo "Vite plugin / --proxy at it; an agent connects with: $BIN mcp --root $(pwd)"
-exec "$BIN" serve --root . --port "${NG_ANNOTATE_DEMO_PORT:-4747}"
+exec "$BIN" serve --root . --port "${NG_ANNOTATE_DEMO_PORT:-4750}"
