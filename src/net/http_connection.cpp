@@ -193,9 +193,12 @@ void HttpConnection::WatchForClose() {
       });
 }
 
-void HttpConnection::SendResponse(unsigned status, std::string_view content_type, std::string body,
-                                  const HeaderList& headers) {
-  if (stopped_) return;
+namespace {
+
+// The status line, Server, Content-Type and the handler's headers (those
+// that could split the response are dropped), without the closing blank line.
+std::string ResponseHead(unsigned status, std::string_view content_type,
+                         const HeaderList& headers) {
   std::string head =
       fmt::format("HTTP/1.1 {} {}\r\nServer: ng-annotate\r\n", status,
                   std::string_view(http::obsolete_reason(static_cast<http::status>(status))));
@@ -204,6 +207,15 @@ void HttpConnection::SendResponse(unsigned status, std::string_view content_type
     if (SafeHeaderText(name) && SafeHeaderText(value))
       head += fmt::format("{}: {}\r\n", name, value);
   }
+  return head;
+}
+
+}  // namespace
+
+void HttpConnection::SendResponse(unsigned status, std::string_view content_type, std::string body,
+                                  const HeaderList& headers) {
+  if (stopped_) return;
+  std::string head = ResponseHead(status, content_type, headers);
   bool bodiless = status == 204 || status == 304 || status < 200;
   if (!bodiless) head += fmt::format("Content-Length: {}\r\n", body.size());
   if (!keep_alive_) head += "Connection: close\r\n";
@@ -216,14 +228,7 @@ void HttpConnection::SendResponse(unsigned status, std::string_view content_type
 void HttpConnection::SendStreamHead(unsigned status, std::string_view content_type,
                                     const HeaderList& headers) {
   if (stopped_) return;
-  std::string head =
-      fmt::format("HTTP/1.1 {} {}\r\nServer: ng-annotate\r\n", status,
-                  std::string_view(http::obsolete_reason(static_cast<http::status>(status))));
-  if (!content_type.empty()) head += fmt::format("Content-Type: {}\r\n", content_type);
-  for (const auto& [name, value] : headers) {
-    if (SafeHeaderText(name) && SafeHeaderText(value))
-      head += fmt::format("{}: {}\r\n", name, value);
-  }
+  std::string head = ResponseHead(status, content_type, headers);
   head += "Transfer-Encoding: chunked\r\n";
   if (!keep_alive_) head += "Connection: close\r\n";
   head += "\r\n";
