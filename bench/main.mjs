@@ -52,7 +52,7 @@ async function side(label, fn) {
   }
 }
 async function peerSide(label, fn) {
-  if (peerDown) return { na: peerDown };
+  if (peerDown) return { na: 'not run (see below)' };
   const r = await side(label, fn);
   return r;
 }
@@ -133,7 +133,7 @@ const notes = [
   '[b] the peer\'s browser side is REST: its create round trip is what 3. measures.',
   '[c] browser side = its SSE stream GET /sessions/:id/events; agent = its stdio MCP (--mcp-only) over the SDK.',
   `[d] ours: ${N.creates} annotation:create frames pipelined over one WebSocket; peer: REST POSTs, ${N.inFlight} in flight on keep-alive sockets; both after ${N.warmup} untimed warm-up creates.`,
-  '[e] raw JSON-RPC over stdio (no SDK); peer = node dist/cli.js server --mcp-only. With n=20, max is the p99.',
+  `[e] raw JSON-RPC over stdio (no SDK); peer = node dist/cli.js server --mcp-only. With n=${N.spawns}, p99 is the max.`,
   '[f] VmRSS from /proc; ours = ng-annotate serve with one WebSocket; peer = agentation-mcp server (HTTP + stdio MCP) with one SSE stream.',
   'Latencies: process.hrtime.bigint() in this Node process, real clients (ws, MCP TypeScript SDK over stdio), p99 nearest-rank.',
   `Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')} — this machine may be shared; rerun for steadier figures.`,

@@ -20,7 +20,10 @@ export async function ours(bin, iterations) {
   try {
     for (let i = 0; i < iterations; i++) {
       const watch = agent.callTool({ name: 'watch_annotations', arguments: { timeoutMs: 20000 } });
-      await sleep(5); // let the watch reach the server and block
+      // Let the watch reach `ng-annotate mcp` and block. 20 ms rules out a watch
+      // that has not blocked yet (it would return at once and flatter us) and is
+      // still far shorter than a real agent's idle wait.
+      await sleep(20);
       let created;
       const gotCreated = new Promise((resolve) => {
         const off = page.on('annotation:created', (m) => { off(); created = now(); resolve(m.annotation.id); });
