@@ -1,0 +1,141 @@
+// Runs every benchmark, ours and agentation-mcp's side by side, and prints
+// one table. A benchmark, not a test: nothing here fails on a slow figure.
+//   node bench/main.mjs /abs/path/to/ng-annotate
+// Env knobs (defaults in brackets): BENCH_PICKUP_N [200], BENCH_PEER_PICKUP_N
+// [20, each ≥ 1 s], BENCH_PUSH_N [200], BENCH_CREATES [5000], BENCH_STORED
+// [10000], BENCH_PEER_IN_FLIGHT [16], BENCH_WARMUP [200], BENCH_SPAWNS [20];
+// BENCH_PEER_UNAVAILABLE=<reason> skips the peer.
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { cleanup, peerInstalled, peerPackageVersion } from './lib.mjs';
+import * as pickup from './pickup.mjs';
+import * as push from './push.mjs';
+import * as throughput from './throughput.mjs';
+import * as spawnBench from './spawn.mjs';
+import * as rss from './rss.mjs';
+
+const bin = process.argv[2];
+if (!bin) {
+  console.error('usage: node bench/main.mjs /abs/path/to/ng-annotate');
+  process.exit(2);
+}
+const env = (name, dflt) => Number(process.env[name] ?? dflt);
+const N = {
+  pickup: env('BENCH_PICKUP_N', 200),
+  peerPickup: env('BENCH_PEER_PICKUP_N', 20),
+  push: env('BENCH_PUSH_N', 200),
+  creates: env('BENCH_CREATES', 5000),
+  stored: env('BENCH_STORED', 10000),
+  inFlight: env('BENCH_PEER_IN_FLIGHT', 16),
+  warmup: env('BENCH_WARMUP', 200),
+  spawns: env('BENCH_SPAWNS', 20),
+};
+
+let peerDown = process.env.BENCH_PEER_UNAVAILABLE || (peerInstalled() ? '' : 'agentation-mcp is not installed in bench/peer');
+
+process.on('exit', cleanup);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { cleanup(); process.exit(130); });
+
+const log = (s) => process.stderr.write(`bench: ${s}\n`);
+
+// Runs one side of one figure; a failure becomes the cell's text.
+async function side(label, fn) {
+  const t = Date.now();
+  log(`${label} ...`);
+  try {
+    const r = await fn();
+    log(`${label} done in ${((Date.now() - t) / 1000).toFixed(1)} s: ${JSON.stringify(r)}`);
+    return r;
+  } catch (e) {
+    log(`${label} FAILED: ${e.stack ?? e}`);
+    return { error: String(e.message ?? e).split('\n')[0].slice(0, 120) };
+  }
+}
+async function peerSide(label, fn) {
+  if (peerDown) return { na: 'not run (see below)' };
+  const r = await side(label, fn);
+  return r;
+}
+
+const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '?');
+const latency = (r) => r.na ? `n/a: ${r.na}` : r.error ? `error: ${r.error}` : null;
+const pct = (r, key) => latency(r) ?? `${f(r[key].p50)} / ${f(r[key].p99)} ms (n=${r[key].n})`;
+const rate = (r) => latency(r) ?? `${Math.round(r.rate).toLocaleString('en-US')}/s (${r.count} in ${f(r.seconds)} s)`;
+const mb = (kib) => `${(kib / 1024).toFixed(1)} MB`;
+
+const rows = [];
+const row = (figure, ours, peer, target, met) => rows.push({ figure, ours, peer, target, met });
+const meets = (r, ok) => (r.error || r.na ? '?' : ok(r) ? 'yes' : 'NO');
+
+// ---- 1. browser create → watch_annotations returns
+const p1o = await side('1 pickup (ours)', () => pickup.ours(bin, N.pickup));
+// A smoke start of the peer: if it cannot run here, say so once for all figures.
+const p1p = await peerSide('1 pickup (agentation-mcp)', () => pickup.peer(N.peerPickup));
+if (p1p.error && /exited|did not answer|not installed|Cannot find|ERR_DLOPEN|better_sqlite3/i.test(p1p.error)) {
+  peerDown = `cannot run here (${p1p.error})`;
+}
+row('1. browser create → agent watch returns, p50 / p99', pct(p1o, 'pickup'),
+  p1p.pickup ? `${pct(p1p, 'pickup')} [a]` : pct(p1p, 'pickup'),
+  'p50 ≤ 1 ms, p99 ≤ 5 ms', meets(p1o, (r) => r.pickup.p50 <= 1 && r.pickup.p99 <= 5));
+row('   browser create → its annotation:created', pct(p1o, 'echo'), 'n/a [b]', '', '');
+
+// ---- 2. agent resolve → browser receives the update
+const p2o = await side('2 push (ours)', () => push.ours(bin, N.push));
+const p2p = await peerSide('2 push (agentation-mcp)', () => push.peer(N.push));
+row('2. agent resolve → browser sees it, p50 / p99', pct(p2o, 'push'),
+  p2p.push ? `${pct(p2p, 'push')} [c]` : pct(p2p, 'push'),
+  'p99 ≤ 5 ms', meets(p2o, (r) => r.push.p99 <= 5));
+row('   agent resolve call → its result', pct(p2o, 'call'), pct(p2p, 'call'), '', '');
+
+// ---- 3. creates/s
+const p3o = await side('3 creates/s, empty (ours)', () => throughput.ours(bin, N.creates, 0, N.warmup));
+const p3p = await peerSide('3 creates/s, empty (agentation-mcp)', () => throughput.peer(N.creates, 0, N.inFlight, N.warmup));
+const p3os = await side(`3 creates/s, ${N.stored} stored (ours)`, () => throughput.ours(bin, N.creates, N.stored, N.warmup));
+const p3ps = await peerSide(`3 creates/s, ${N.stored} stored (agentation-mcp)`, () => throughput.peer(N.creates, N.stored, N.inFlight, N.warmup));
+row('3. creates/s, empty store [d]', rate(p3o), rate(p3p),
+  '≥ 20 000/s', meets(p3o, (r) => r.rate >= 20000));
+row(`   creates/s, ${N.stored.toLocaleString('en-US')} stored`, rate(p3os), rate(p3ps),
+  '≥ 20 000/s, no slower', meets(p3os, (r) => r.rate >= 20000 && (!p3o.rate || r.rate >= 0.9 * p3o.rate)));
+
+// ---- 4. MCP spawn → initialize answered
+const p4o = await side('4 mcp spawn (ours)', () => spawnBench.ours(bin, N.spawns));
+const p4p = await peerSide('4 mcp spawn (agentation-mcp)', () => spawnBench.peer(N.spawns));
+const spawnCell = (r) => latency(r) ?? `${f(r.p50, 1)} ms median, min ${f(r.min, 1)}, max ${f(r.p99, 1)} (n=${r.n})`;
+row('4. stdio MCP spawn → initialize answered [e]', spawnCell(p4o), spawnCell(p4p),
+  '≤ 10 ms', meets(p4o, (r) => r.p50 <= 10));
+row('   RSS of that MCP process after initialize', latency(p4o) ?? mb(p4o.rssKiB), latency(p4p) ?? mb(p4p.rssKiB), '', '');
+
+// ---- 5. idle RSS
+const p5o = await side('5 idle RSS (ours)', () => rss.ours(bin));
+const p5p = await peerSide('5 idle RSS (agentation-mcp)', () => rss.peer());
+row('5. idle RSS of the server, one client [f]', latency(p5o) ?? mb(p5o.rssKiB), latency(p5p) ?? mb(p5p.rssKiB),
+  '≤ 10 MB', meets(p5o, (r) => r.rssKiB <= 10 * 1024));
+
+// ---- the table
+const version = spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim();
+const peerVersion = peerDown ? '' : ` ${peerPackageVersion()}`;
+const header = { figure: 'figure', ours: `ours (${version || 'ng-annotate'})`, peer: `agentation-mcp${peerVersion}`, target: '§11 target', met: 'met' };
+const all = [header, ...rows];
+const width = (k) => Math.max(...all.map((r) => [...r[k]].length));
+const pad = (s, w) => s + ' '.repeat(Math.max(0, w - [...s].length));
+const keys = ['figure', 'ours', 'peer', 'target', 'met'];
+const line = (r) => keys.map((k) => pad(r[k], width(k))).join(' | ').trimEnd();
+console.log('');
+console.log(`ng-annotate benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, 127.0.0.1 only`);
+console.log('');
+console.log(line(header));
+console.log(keys.map((k) => '-'.repeat(width(k))).join('-|-'));
+for (const r of rows) console.log(line(r));
+console.log('');
+if (peerDown) console.log(`agentation-mcp: n/a — ${peerDown}\n`);
+const notes = [
+  `[a] its watch returns only after its batch window (batchWindowSeconds=1, its minimum), so ${N.peerPickup} rounds, not ${N.pickup}; browser side = its REST create.`,
+  '[b] the peer\'s browser side is REST: its create round trip is what 3. measures.',
+  '[c] browser side = its SSE stream GET /sessions/:id/events; agent = its stdio MCP (--mcp-only) over the SDK.',
+  `[d] ours: ${N.creates} annotation:create frames pipelined over one WebSocket; peer: REST POSTs, ${N.inFlight} in flight on keep-alive sockets; both after ${N.warmup} untimed warm-up creates.`,
+  `[e] raw JSON-RPC over stdio (no SDK); peer = node dist/cli.js server --mcp-only. With n=${N.spawns}, p99 is the max.`,
+  '[f] VmRSS from /proc; ours = ng-annotate serve with one WebSocket; peer = agentation-mcp server (HTTP + stdio MCP) with one SSE stream.',
+  'Latencies: process.hrtime.bigint() in this Node process, real clients (ws, MCP TypeScript SDK over stdio), p99 nearest-rank.',
+  `Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')} — this machine may be shared; rerun for steadier figures.`,
+];
+for (const n of notes) console.log(n);
