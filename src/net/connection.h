@@ -142,6 +142,7 @@ class WsConnection : public Connection,
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
+  bool reading_ = false;  // an async_read_some is outstanding
   bool closing_ = false;  // Close() was called
   bool close_sent_ = false;
   bool finished_ = false;

@@ -15,6 +15,9 @@ websocket::stream_base::timeout Timeouts() {
   return timeout;
 }
 
+// How much one read may add to a message being received.
+constexpr std::size_t kReadChunkBytes = 64 * 1024;
+
 }  // namespace
 
 WsConnection::WsConnection(tcp::socket socket, std::shared_ptr<ServerState> state)
@@ -29,7 +32,9 @@ void WsConnection::Run(Request upgrade, WsAcceptor acceptor) {
   ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
     response.set(http::field::server, "ng-annotate");
   }));
-  ws_.read_message_max(state_->options.max_ws_message_bytes);
+  // The size limit is ours (see OnRead): Beast's own ends in a teardown that
+  // resets the connection while the client is still sending.
+  ws_.read_message_max(0);
   ws_.auto_fragment(false);
   ws_.async_accept(upgrade_,
                    [self = shared_from_this(), acceptor = std::move(acceptor)](
@@ -53,15 +58,26 @@ void WsConnection::Stop() {
 }
 
 void WsConnection::Read() {
-  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-    self->OnRead(ec);
-  });
+  reading_ = true;
+  ws_.async_read_some(
+      buffer_, kReadChunkBytes,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
 }
 
-// Errors end the socket. Beast has already answered what needed an answer:
-// the peer's close frame, or a frame over read_message_max (close 1009).
+// Errors end the socket (Beast has already answered a peer's close frame).
+// A message over the limit is closed with 1009 through async_close, which
+// sends the close frame, reads and discards the rest of the message until
+// the client's own close frame, and only then shuts the socket: Beast 1.81's
+// built-in limit instead reads 2 KiB after its close frame and closes, so a
+// client still sending got a reset and saw 1006 rather than 1009.
 void WsConnection::OnRead(beast::error_code ec) {
+  reading_ = false;
   if (ec) return Finish();
+  if (buffer_.size() > state_->options.max_ws_message_bytes) {
+    buffer_.consume(buffer_.size());
+    return Close(static_cast<std::uint16_t>(websocket::close_code::too_big), "message too big");
+  }
+  if (!ws_.is_message_done()) return Read();
   if (handler_ && !closing_) {
     const auto data = buffer_.cdata();
     handler_->OnMessage(std::string_view(static_cast<const char*>(data.data()), data.size()));
@@ -118,9 +134,13 @@ void WsConnection::SendClose() {
   if (close_sent_ || finished_) return;
   close_sent_ = true;
   ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code ec) {
-    if (!ec) return;  // the read loop ends when the peer answers
-    beast::error_code ignored;
-    beast::get_lowest_layer(self->ws_).socket().close(ignored);
+    if (ec) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws_).socket().close(ignored);
+    }
+    // With a read outstanding, its completion ends the socket; without one
+    // (a message over the limit stopped reading), this is the end.
+    if (!self->reading_) self->Finish();
   });
 }
 

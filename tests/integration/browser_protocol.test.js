@@ -314,10 +314,14 @@ test('malformed input of every kind gets an error and the socket keeps working',
 
 test('a frame over 1 MiB closes the socket with 1009', async (t) => {
   const server = await startServe(t);
-  const client = await connect(server);
-  client.send(JSON.stringify({ type: 'session:ping', pad: 'x'.repeat(1024 * 1024) }));
-  const closed = await client.waitClose();
-  assert.equal(closed.code, 1009);
+  // Ten times: the close used to race the rest of the frame, and the client
+  // then saw a reset (1006) about four times in ten.
+  for (let i = 0; i < 10; i++) {
+    const client = await connect(server);
+    client.send(JSON.stringify({ type: 'session:ping', pad: 'x'.repeat(1024 * 1024) }));
+    const closed = await client.waitClose();
+    assert.equal(closed.code, 1009, `attempt ${i}`);
+  }
   // The server is fine.
   const other = await connect(server);
   await other.close();
