@@ -474,7 +474,8 @@ class SqliteStore final : public Store {
       if (log_event) {
         if (auto ok = AppendEvent(EventType::kSessionUpdated, id, ""); !ok) return ok.error();
       }
-      if (auto ok = Commit(*tx); !ok) return ok.error();
+      // Nothing logged (a ping's lastSeenAt): no watcher has anything to read.
+      if (auto ok = log_event ? Commit(*tx) : tx->Commit(); !ok) return ok.error();
     }
     return GetSession(id);
   }
