@@ -52,7 +52,8 @@ std::string ClientJsEtag() {
   return fmt::format("\"{:016x}-{:x}\"", hash, assets::kClientJs.size());
 }
 
-void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const ProjectPaths& paths) {
+void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const ProjectPaths& paths,
+                      std::function<boost::json::object()> manifest) {
   server.WebSocketRoute(
       std::string(kSocketPath),
       [&hub](const net::HttpRequest& upgrade,
@@ -102,11 +103,13 @@ void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const Pro
                      std::move(headers));
       });
 
-  server.Route("/__annotate/manifest",
-               [](const net::HttpRequest& request, std::shared_ptr<net::HttpResponder> out) {
-                 if (!IsGetOrHead(request)) return MethodNotAllowed(*out);
-                 out->Respond(200, "application/json", "{}", {{"Cache-Control", "no-store"}});
-               });
+  server.Route("/__annotate/manifest", [manifest = std::move(manifest)](
+                                           const net::HttpRequest& request,
+                                           std::shared_ptr<net::HttpResponder> out) {
+    if (!IsGetOrHead(request)) return MethodNotAllowed(*out);
+    std::string body = manifest ? json::serialize(manifest()) : "{}";
+    out->Respond(200, "application/json", std::move(body), {{"Cache-Control", "no-store"}});
+  });
 }
 
 }  // namespace nga::browser

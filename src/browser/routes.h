@@ -2,6 +2,9 @@
 // manifest, and the WebSocket that speaks the browser protocol through a Hub.
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <functional>
+
 #include "browser/hub.h"
 #include "net/server.h"
 #include "store/root.h"
@@ -16,9 +19,11 @@ inline constexpr std::string_view kSocketPath = "/__annotate";
 //   GET /__annotate/health        {version, root, store, sessionsConnected,
 //                                  socketsConnected, lastAgentHeartbeat}
 //   GET /__annotate/client.js     the embedded overlay, with ETag / 304
-//   GET /__annotate/manifest      the component manifest ({} for now)
+//   GET /__annotate/manifest      the component manifest, from `manifest`
+//                                 (an empty object when it is not set)
 // Everything referenced must outlive the server's connections.
-void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const ProjectPaths& paths);
+void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const ProjectPaths& paths,
+                      std::function<boost::json::object()> manifest = {});
 
 // The ETag served with the overlay: a strong validator of its bytes.
 std::string ClientJsEtag();

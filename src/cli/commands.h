@@ -13,10 +13,11 @@ namespace nga::cli {
 
 using Action = std::function<int()>;
 
-void AddStatusCommands(CLI::App& app, Action& run);  // status, list
-void AddExportCommands(CLI::App& app, Action& run);  // export, import
-void AddServeCommand(CLI::App& app, Action& run);    // serve
-void AddMcpCommand(CLI::App& app, Action& run);      // mcp
+void AddStatusCommands(CLI::App& app, Action& run);   // status, list
+void AddExportCommands(CLI::App& app, Action& run);   // export, import
+void AddServeCommand(CLI::App& app, Action& run);     // serve
+void AddMcpCommand(CLI::App& app, Action& run);       // mcp
+void AddManifestCommand(CLI::App& app, Action& run);  // manifest
 
 // Adds the shared `--root DIR` option to a subcommand.
 void AddRootOption(CLI::App* sub, std::optional<std::string>& root);

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   nga::cli::AddMcpCommand(app, run);
   nga::cli::AddStatusCommands(app, run);
   nga::cli::AddExportCommands(app, run);
+  nga::cli::AddManifestCommand(app, run);
 
   try {
     app.parse(argc, argv);

@@ -13,6 +13,8 @@
 #include "browser/hub.h"
 #include "browser/routes.h"
 #include "cli/commands.h"
+#include "manifest/manifest_index.h"
+#include "manifest/manifest_watcher.h"
 #include "mcp/http_transport.h"
 #include "mcp/services.h"
 #include "net/server.h"
@@ -77,8 +79,15 @@ int RunServe(const ServeConfig& config) {
   if (!started) return Fail(started.error().message);
   std::shared_ptr<ChangeFeed> feed = std::move(*started);
 
+  // The component manifest: scanned once now, then kept current by inotify.
+  manifest::ManifestIndex manifest_index(paths->root);
+  manifest_index.ScanAll();
+  boost::json::object manifest_json = manifest_index.ToJson();
+  auto current_manifest = [&manifest_json] { return manifest_json; };
+
   browser::HubOptions hub_options;
   hub_options.after_write = [&feed] { feed->Check(); };
+  hub_options.manifest = current_manifest;
   browser::Hub hub(*store, std::move(hub_options));
   feed->Subscribe([&hub](const std::vector<Event>& events) { hub.OnEvents(events); });
 
@@ -95,7 +104,20 @@ int RunServe(const ServeConfig& config) {
   auto listening = net::HttpServer::Listen(io, std::move(options));
   if (!listening) return Fail(listening.error().message);
   std::unique_ptr<net::HttpServer> server = std::move(*listening);
-  browser::AddBrowserRoutes(*server, hub, *store, *paths);
+  browser::AddBrowserRoutes(*server, hub, *store, *paths, current_manifest);
+  std::shared_ptr<manifest::ManifestWatcher> manifest_watcher;
+  auto watching =
+      manifest::ManifestWatcher::Start(io.get_executor(), manifest_index,
+                                       [&manifest_json, &hub](const boost::json::object& changed) {
+                                         manifest_json = changed;
+                                         hub.BroadcastManifest(manifest_json);
+                                       });
+  if (watching) {
+    manifest_watcher = std::move(*watching);
+  } else {
+    fmt::print(stderr, "ng-annotate: warning: the manifest will not follow changes: {}\n",
+               watching.error().message);
+  }
   // MCP over HTTP shares the store, the feed and the loop with the browsers.
   mcp::Services services{*store, *feed, io.get_executor()};
   mcp::HttpTransport mcp_http(services);
@@ -124,6 +146,7 @@ int RunServe(const ServeConfig& config) {
     fmt::print(stderr, "ng-annotate: {} received, shutting down\n",
                signal == SIGINT ? "SIGINT" : "SIGTERM");
     sync_timer.cancel();
+    if (manifest_watcher) manifest_watcher->Stop();
     mcp_http.Close();  // blocked MCP calls end now, before their sockets do
     deadline.expires_after(kShutdownDeadline);
     deadline.async_wait([&io](boost::system::error_code ec) {
@@ -136,6 +159,7 @@ int RunServe(const ServeConfig& config) {
   });
 
   io.run();
+  if (manifest_watcher) manifest_watcher->Stop();
   feed->Stop();
   // Whatever did not close in time is not connected any more either.
   (void)store->MarkAllSessionsInactive();

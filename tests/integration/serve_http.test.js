@@ -61,7 +61,7 @@ test('GET /__annotate/client.js serves the overlay with an ETag, 304 when unchan
   assert.equal(stale.status, 200);
 });
 
-test('GET /__annotate/manifest is an empty object for now', async (t) => {
+test('GET /__annotate/manifest is an empty object in a project without components', async (t) => {
   const server = await startServe(t);
   const res = await rawRequest(server.port, { path: '/__annotate/manifest' });
   assert.equal(res.status, 200);
