@@ -2,6 +2,8 @@
 // would get wrong.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "manifest/component_parser.h"
 
 namespace nga::manifest {
@@ -182,6 +184,26 @@ TEST(ManifestParser, UnterminatedInputNeverHangsOrCrashes) {
                           "@Component({ selector: 'a' }) export"};
   for (const char* input : inputs) {
     EXPECT_NO_THROW(ParseComponents(input)) << input;
+  }
+}
+
+// Random soups of the characters that drive the tokenizer (fixed seed):
+// every input must end without crashing, and a class found must be named.
+TEST(ManifestParser, RandomInputsNeverCrash) {
+  const std::vector<std::string> pieces = {
+      "@Component", "(",           ")",       "{",        "}",  "[",  "]",  "'",  "\"",      "`",
+      "${",         "/",           "*",       "\\",       "\n", " ",  ":",  ",",  "class ",  "X",
+      "selector",   "templateUrl", "export ", "default ", "@",  "//", "/*", "*/", "return ", "a"};
+  std::mt19937 random(20261126);
+  for (int i = 0; i < 3000; ++i) {
+    std::string input;
+    int length = std::uniform_int_distribution<int>(0, 60)(random);
+    for (int j = 0; j < length; ++j) {
+      input += pieces[std::uniform_int_distribution<std::size_t>(0, pieces.size() - 1)(random)];
+    }
+    for (const auto& component : ParseComponents(input)) {
+      EXPECT_FALSE(component.class_name.empty()) << input;
+    }
   }
 }
 
