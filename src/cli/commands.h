@@ -17,6 +17,7 @@ void AddStatusCommands(CLI::App& app, Action& run);   // status, list
 void AddExportCommands(CLI::App& app, Action& run);   // export, import
 void AddServeCommand(CLI::App& app, Action& run);     // serve
 void AddMcpCommand(CLI::App& app, Action& run);       // mcp
+void AddInitCommand(CLI::App& app, Action& run);      // init
 void AddManifestCommand(CLI::App& app, Action& run);  // manifest
 
 // Adds the shared `--root DIR` option to a subcommand.

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   nga::cli::Action run;
   nga::cli::AddServeCommand(app, run);
   nga::cli::AddMcpCommand(app, run);
+  nga::cli::AddInitCommand(app, run);
   nga::cli::AddStatusCommands(app, run);
   nga::cli::AddExportCommands(app, run);
   nga::cli::AddManifestCommand(app, run);

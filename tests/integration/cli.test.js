@@ -1,7 +1,7 @@
 // The CLI, end to end: exit codes, status output, export/import round trip.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, tempRoot } from './lib/cli.js';
 
@@ -103,4 +103,53 @@ test('a bad import file changes nothing and says why', (t) => {
   assert.equal(r2.status, 1);
   assert.match(r2.stderr, /nothing imported/);
   assert.match(run(['list', '--root', root]).stdout, /no annotations/);
+});
+
+test('init writes the MCP configs and .gitignore, merges, and a second run changes nothing', async (t) => {
+  const root = tempRoot(t);
+  mkdirSync(join(root, '.vscode'));
+  writeFileSync(join(root, '.mcp.json'), JSON.stringify({ mcpServers: { other: { command: 'other-mcp' } } }));
+  writeFileSync(join(root, '.gitignore'), 'node_modules/');
+
+  const first = run(['init', '--root', root]);
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stdout, /updated {2}\.mcp\.json/);
+  assert.match(first.stdout, /created {2}\.vscode\/mcp\.json/);
+  assert.match(first.stdout, /start-polling/);
+
+  const claude = JSON.parse(readFileSync(join(root, '.mcp.json'), 'utf8'));
+  assert.deepEqual(claude.mcpServers.other, { command: 'other-mcp' });
+  assert.deepEqual(claude.mcpServers['ng-annotate'].args, ['mcp', '--root', root]);
+  assert.ok(claude.mcpServers['ng-annotate'].command.startsWith('/'));
+  const vscode = JSON.parse(readFileSync(join(root, '.vscode/mcp.json'), 'utf8'));
+  assert.equal(vscode.servers['ng-annotate'].type, 'stdio');
+  assert.ok(!existsSync(join(root, '.cursor')), 'no .cursor without --client cursor or all');
+  assert.equal(readFileSync(join(root, '.gitignore'), 'utf8'),
+    "node_modules/\n# ng-annotate's local store\n.ng-annotate/\n");
+
+  const before = ['.mcp.json', '.vscode/mcp.json', '.gitignore'].map((f) => readFileSync(join(root, f), 'utf8'));
+  const second = run(['init', '--root', root]);
+  assert.equal(second.status, 0, second.stderr);
+  assert.doesNotMatch(second.stdout, /created|updated/);
+  const after = ['.mcp.json', '.vscode/mcp.json', '.gitignore'].map((f) => readFileSync(join(root, f), 'utf8'));
+  assert.deepEqual(after, before);
+
+  // The config it wrote starts a working MCP server.
+  const entry = claude.mcpServers['ng-annotate'];
+  const probe = run(entry.args, {
+    input: `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } })}\n`,
+  });
+  assert.equal(JSON.parse(probe.stdout.split('\n')[0]).result.serverInfo.name, 'ng-annotate');
+});
+
+test('init refuses to clobber a config it cannot parse, and writes nothing', (t) => {
+  const root = tempRoot(t);
+  writeFileSync(join(root, '.mcp.json'), '{ "mcpServers": ');
+  const r = run(['init', '--root', root, '--client', 'all']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /\.mcp\.json is not a JSON object/);
+  assert.equal(readFileSync(join(root, '.mcp.json'), 'utf8'), '{ "mcpServers": ');
+  assert.ok(!existsSync(join(root, '.gitignore')));
+  assert.ok(!existsSync(join(root, '.cursor')));
+  assert.equal(run(['init', '--root', root, '--client', 'emacs']).status, 2);
 });

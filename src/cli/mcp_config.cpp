@@ -1,0 +1,82 @@
+#include "cli/mcp_config.h"
+
+#include <boost/json/parse.hpp>
+#include <sstream>
+
+#include "util/json_pretty.h"
+
+namespace nga::cli {
+
+namespace json = boost::json;
+
+const char* McpClientName(McpClient client) {
+  switch (client) {
+    case McpClient::kClaude:
+      return "Claude Code";
+    case McpClient::kVsCode:
+      return "VS Code";
+    case McpClient::kCursor:
+      return "Cursor";
+  }
+  return "";
+}
+
+std::filesystem::path McpConfigPath(McpClient client) {
+  switch (client) {
+    case McpClient::kClaude:
+      return ".mcp.json";
+    case McpClient::kVsCode:
+      return std::filesystem::path(".vscode") / "mcp.json";
+    case McpClient::kCursor:
+      return std::filesystem::path(".cursor") / "mcp.json";
+  }
+  return {};
+}
+
+Result<std::string> MergeMcpConfig(const std::optional<std::string>& existing, McpClient client,
+                                   const McpServerEntry& entry) {
+  std::string file = McpConfigPath(client).generic_string();
+  json::object config;
+  if (existing && existing->find_first_not_of(" \t\r\n") != std::string::npos) {
+    boost::system::error_code ec;
+    json::value parsed = json::parse(*existing, ec);
+    if (ec || !parsed.is_object()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       file + " is not a JSON object; fix or move it, then run init again");
+    }
+    config = std::move(parsed.get_object());
+  }
+  // VS Code names the map "servers"; Claude Code and Cursor "mcpServers".
+  const char* map_key = client == McpClient::kVsCode ? "servers" : "mcpServers";
+  json::value& servers = config[map_key];
+  if (servers.is_null()) servers.emplace_object();
+  if (!servers.is_object()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     file + ": \"" + map_key + "\" is not an object; fix it, then run init again");
+  }
+  json::object server;
+  if (client == McpClient::kVsCode) server["type"] = "stdio";
+  server["command"] = entry.command;
+  json::array args;
+  for (const auto& arg : entry.args) args.emplace_back(arg);
+  server["args"] = std::move(args);
+  servers.get_object()["ng-annotate"] = std::move(server);
+  return PrettyJson(config);
+}
+
+std::string WithGitignoreEntry(const std::optional<std::string>& existing) {
+  std::string text = existing.value_or("");
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line == ".ng-annotate/" || line == ".ng-annotate" || line == "/.ng-annotate/" ||
+        line == "/.ng-annotate") {
+      return text;
+    }
+  }
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  text += "# ng-annotate's local store\n.ng-annotate/\n";
+  return text;
+}
+
+}  // namespace nga::cli
