@@ -114,7 +114,10 @@ function startDaemon(binary, root, extraArgs, logger) {
     exited.then(({ code, signal }) => finish(new Error(`ng-annotate serve exited (${signal ?? code}) before listening${stderr ? `: ${stderr.trim()}` : ''}`)));
     child.stderr.setEncoding('utf8').on('data', (chunk) => {
       if (!settled) stderr += chunk;
-      for (const line of chunk.split('\n')) if (line.trim()) logger.warn(`[ng-annotate] ${line.trim()}`);
+      for (const line of chunk.split('\n')) {
+        const text = line.trim().replace(/^ng-annotate:\s*/, '');
+        if (text) logger.info(`[ng-annotate] ${text}`, { timestamp: true });
+      }
     });
     const lines = createInterface({ input: child.stdout });
     lines.once('line', (line) => {
