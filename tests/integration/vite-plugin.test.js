@@ -253,3 +253,25 @@ test('closing Vite while the daemon is still starting leaves no daemon behind', 
   const state = daemonState(root);
   assert.equal(state, null);
 });
+
+test('a Vite whose borrowed daemon went away starts its own (as after a config restart)', async (t) => {
+  const root = project(t);
+  const a = await startVite(t, root);
+  await healthVia(a.port);
+  const first = killDaemonAfter(t, root);
+  const b = await startVite(t, root);
+  await healthVia(b.port);
+  await withDeadline(a.server.close(), 'the first Vite to close');
+  assert.equal(alive(first), false);
+
+  // HTTP through B: the refused connection makes B start a daemon of its own.
+  assert.equal((await healthVia(b.port)).root, root);
+  const second = killDaemonAfter(t, root);
+  assert.ok(second && second !== first && alive(second));
+  const client = await Client.connect(`ws://127.0.0.1:${b.port}/__annotate`);
+  t.after(() => client.close());
+  assert.equal((await client.handshake()).first.type, 'session:created');
+
+  await withDeadline(b.server.close(), 'the second Vite to close');
+  assert.equal(alive(second), false);
+});
