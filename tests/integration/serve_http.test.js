@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { Client, startServe, rawRequest } from './lib/serve.js';
+import { Client, startServe, rawRequest, withDeadline } from './lib/serve.js';
 import { run, tempRoot, BIN } from './lib/cli.js';
 import { spawn } from 'node:child_process';
 
@@ -150,6 +150,11 @@ test('a port in use fails with one clear line and exit code 1', async (t) => {
 
 test('a non-loopback --host prints a warning', async (t) => {
   const server = await startServe(t, { args: ['--host', '0.0.0.0'] });
+  // stderr and stdout are separate pipes: the warning may arrive after the listening line.
+  await withDeadline(new Promise((resolve) => {
+    const check = () => { if (/warning: listening on 0\.0\.0\.0/.test(server.stderr())) resolve(); else return false; };
+    if (check() === false) server.child.stderr.on('data', check);
+  }), 'the warning on stderr');
   assert.match(server.stderr(), /warning: listening on 0\.0\.0\.0/);
   assert.equal(server.url, `http://0.0.0.0:${server.port}`);
 });

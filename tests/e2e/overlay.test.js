@@ -1,0 +1,268 @@
+// The overlay (SPEC §8) in headless Chromium against the real `serve`,
+// with the agent side played by `ng-annotate mcp` through the MCP SDK client.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  launch, serveAt, pageServer, writeFiles, listStored, overlayReady, waitBadgeColour, newPage, overlay, rgb,
+} from './lib/browser.js';
+import { angularPage, reactPage, plainPage, ITEM_COMPONENT_TS } from './lib/pages.js';
+import { connect as mcpConnect, call } from '../integration/lib/mcp.js';
+
+const WAIT = { timeout: 15000 };
+
+function tempRoot(t) {
+  const dir = mkdtempSync(join(tmpdir(), 'nga-e2e-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+// serve (with a manifest holding ItemComponent), the page server, a browser.
+async function setup(t) {
+  const root = tempRoot(t);
+  writeFiles(root, {
+    'src/app/item.component.ts': ITEM_COMPONENT_TS,
+    'src/app/item.component.html': '<span>{{ label }}</span>',
+  });
+  const ctx = {};
+  ctx.server = await serveAt(t, root);
+  ctx.port = ctx.server.port;
+  const base = await pageServer(t, { '/angular': angularPage, '/react': reactPage, '/plain': plainPage }, ctx);
+  const browser = await launch(t);
+  return { root, ctx, base, browser };
+}
+
+async function openReady(browser, url) {
+  const page = await newPage(browser);
+  await page.goto(url);
+  await overlayReady(page);
+  return page;
+}
+
+// Waits for the overlay to know `count` annotations; returns the newest.
+async function waitAnnotations(page, count, timeout = 15000) {
+  await page.waitForFunction((n) => window.__ngAnnotate.state.annotations.size === n, count, { timeout });
+  return page.evaluate(() => [...window.__ngAnnotate.state.annotations.values()].pop());
+}
+
+// Selects the text of the element matching `selector` in the app.
+function selectText(page, selector) {
+  return page.evaluate((sel) => {
+    const range = document.createRange();
+    range.selectNodeContents(document.querySelector(sel));
+    const s = window.getSelection();
+    s.removeAllRanges();
+    s.addRange(range);
+  }, selector);
+}
+
+test('Angular: inspect, hover highlight, click opens the panel without the app seeing it; submit stores the context', async (t) => {
+  const { root, base, browser } = await setup(t);
+  const page = await openReady(browser, `${base}/angular`);
+  await page.waitForFunction(() => 'ItemComponent' in window.__ngAnnotate.state.manifest, null, WAIT);
+
+  await selectText(page, 'li:nth-child(2) .label');
+  await page.keyboard.press('Alt+Shift+KeyA');
+  await page.waitForFunction(() => window.__ngAnnotate.state.inspecting, null, WAIT);
+
+  const button = page.locator('li:nth-child(2) button.buy');
+  await button.hover();
+  const label = overlay(page).locator('.hl-label');
+  await label.waitFor({ state: 'visible', ...WAIT });
+  assert.match(await label.textContent(), /ItemComponent.*src\/app\/item\.component\.ts/);
+  // The highlight is the component host's box, not the button's.
+  const [hlBox, hostBox] = await Promise.all([
+    overlay(page).locator('.hl').boundingBox(),
+    page.locator('li:nth-child(2) app-item').boundingBox(),
+  ]);
+  assert.ok(Math.abs(hlBox.x - hostBox.x) < 1 && Math.abs(hlBox.width - hostBox.width) < 1, JSON.stringify({ hlBox, hostBox }));
+
+  await button.click();
+  const panel = overlay(page).locator('.panel[data-mode="annotate"]');
+  await panel.waitFor({ state: 'visible', ...WAIT });
+  assert.equal(await page.evaluate(() => window.appClicks), 0, 'the app saw the inspect click');
+  const panelText = await panel.textContent();
+  assert.match(panelText, /AppComponent › ListComponent › ItemComponent/);
+  assert.match(panelText, /Beta/);
+
+  const area = panel.locator('textarea');
+  await area.fill('make the Beta item red');
+  await area.press('Control+Enter');
+  const created = await waitAnnotations(page, 1);
+
+  const [stored] = listStored(root);
+  assert.equal(stored.id, created.id);
+  assert.equal(stored.status, 'pending');
+  assert.equal(stored.componentName, 'ItemComponent');
+  assert.equal(stored.componentFilePath, 'src/app/item.component.ts');
+  assert.equal(stored.templateFilePath, 'src/app/item.component.html');
+  assert.equal(stored.selector, 'app-item');
+  assert.deepEqual(stored.inputs, { label: 'Beta', title: 'Title 1', count: 2 });
+  assert.deepEqual(stored.componentTreePath, ['AppComponent', 'ListComponent']);
+  assert.equal(stored.selectionText, 'Beta');
+  assert.equal(stored.annotationText, 'make the Beta item red');
+  assert.equal(stored.framework, 'angular');
+  assert.equal(stored.pageUrl, `${base}/angular`);
+  assert.match(stored.domSnapshot, /^<app-item>.*Beta/s);
+  assert.match(stored.elementPath, /li:nth-of-type\(2\) > app-item$/);
+  assert.ok(stored.viewport.width > 0 && stored.boundingBox.width > 0);
+
+  // The badge sits on the second item (its own element), coloured pending.
+  await waitBadgeColour(page, created.id, '#3b82f6');
+  const [badgeBox, itemBox] = await Promise.all([
+    overlay(page).locator(`.badge[data-id="${created.id}"]`).boundingBox(),
+    page.locator('li:nth-child(2) app-item').boundingBox(),
+  ]);
+  assert.ok(badgeBox.y >= itemBox.y - 12 && badgeBox.y <= itemBox.y + itemBox.height, JSON.stringify({ badgeBox, itemBox }));
+  assert.equal(await page.evaluate(() => window.appClicks), 0);
+});
+
+test('shortcuts do not fire while typing in an app field, and other shortcuts are left to the app', async (t) => {
+  const { base, browser } = await setup(t);
+  const page = await openReady(browser, `${base}/angular`);
+
+  await page.locator('#app-field').focus();
+  await page.keyboard.press('Alt+Shift+KeyA');
+  await page.keyboard.press('Alt+Shift+KeyH');
+  await page.keyboard.press('Alt+Shift+KeyX');
+  // The app saw all three keys, none prevented; the overlay did nothing.
+  const seen = await page.evaluate(() => window.appKeys.filter((k) => /^Key/.test(k.code)));
+  assert.deepEqual(seen.map((k) => [k.code, k.prevented]), [['KeyA', false], ['KeyH', false], ['KeyX', false]]);
+  assert.equal(await page.evaluate(() => window.__ngAnnotate.state.inspecting), false);
+  assert.equal(await page.evaluate(() => window.__ngAnnotate.state.hidden), false);
+
+  await page.locator('#app-field').blur();
+  await page.keyboard.press('Alt+Shift+KeyB'); // not ours: reaches the app untouched
+  const last = await page.evaluate(() => window.appKeys.at(-1));
+  assert.deepEqual([last.code, last.prevented], ['KeyB', false]);
+
+  await page.keyboard.press('Alt+Shift+KeyA');
+  await page.waitForFunction(() => window.__ngAnnotate.state.inspecting, null, WAIT);
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !window.__ngAnnotate.state.inspecting, null, WAIT);
+  await page.keyboard.press('Alt+Shift+KeyH');
+  await page.waitForFunction(() => window.__ngAnnotate.state.hidden, null, WAIT);
+  assert.equal(await overlay(page).evaluate((el) => getComputedStyle(el).display), 'none');
+});
+
+test('agent status changes recolour the badge live; the diff panel Apply sends diff:approved', async (t) => {
+  const { root, base, browser } = await setup(t);
+  const page = await openReady(browser, `${base}/angular`);
+  await page.keyboard.press('Alt+Shift+KeyA');
+  await page.waitForFunction(() => window.__ngAnnotate.state.inspecting, null, WAIT);
+  await page.locator('li:nth-child(3) .label').click();
+  const area = overlay(page).locator('.panel[data-mode="annotate"] textarea');
+  await area.fill('rename Gamma');
+  await area.press('Shift+Enter');
+  const { id } = await waitAnnotations(page, 1);
+  await waitBadgeColour(page, id, '#3b82f6');
+
+  const agent = await mcpConnect(t, root, 'e2e-agent');
+  assert.ok(!(await call(agent, 'acknowledge', { id, message: 'on it' })).result.isError);
+  await waitBadgeColour(page, id, '#f59e0b');
+
+  const diff = '--- a/src/app/item.component.html\n+++ b/src/app/item.component.html\n@@ -1 +1 @@\n-<span>{{ label }}</span>\n+<b>{{ label }}</b>\n';
+  assert.ok(!(await call(agent, 'propose_diff', { id, diff })).result.isError);
+  await waitBadgeColour(page, id, '#8b5cf6');
+
+  await overlay(page).locator(`.badge[data-id="${id}"]`).click();
+  const panel = overlay(page).locator('.panel[data-mode="diff"]');
+  await panel.waitFor({ state: 'visible', ...WAIT });
+  const added = panel.locator('pre.diff span.add');
+  assert.equal(await added.textContent(), '+<b>{{ label }}</b>');
+  assert.equal(await added.evaluate((el) => getComputedStyle(el).color), rgb('#86efac'));
+  assert.equal(await page.evaluate(() => window.appClicks), 0);
+
+  await panel.locator('button[data-action="apply"]').click();
+  const watched = await call(agent, 'watch_diff_response', { id, timeoutMs: 10000 });
+  assert.equal(watched.value.status, 'approved');
+
+  assert.ok(!(await call(agent, 'resolve', { id, summary: 'done' })).result.isError);
+  await waitBadgeColour(page, id, '#22c55e');
+  // The agent's reply shows up in the thread.
+  await overlay(page).locator(`.badge[data-id="${id}"]`).click();
+  const thread = overlay(page).locator('.panel[data-mode="thread"]');
+  await thread.waitFor({ state: 'visible', ...WAIT });
+  await page.waitForFunction(() => /Agent: done/.test(document.querySelector('ng-annotate-overlay').shadowRoot
+    .querySelector('.panel[data-mode="thread"]')?.textContent), null, WAIT).catch(async (err) => {
+    throw new Error(`${err.message}; thread: ${await thread.textContent()}`);
+  });
+});
+
+test('React: fiber debug info gives name, source location and ancestry', async (t) => {
+  const { root, base, browser } = await setup(t);
+  const page = await openReady(browser, `${base}/react`);
+  await page.keyboard.press('Alt+Shift+KeyA');
+  await page.waitForFunction(() => window.__ngAnnotate.state.inspecting, null, WAIT);
+  await page.locator('#pay').click();
+  const area = overlay(page).locator('.panel[data-mode="annotate"] textarea');
+  await area.fill('make Pay green');
+  await area.press('Control+Enter');
+  await waitAnnotations(page, 1);
+  assert.equal(await page.evaluate(() => window.appClicks), 0);
+  const [stored] = listStored(root);
+  assert.equal(stored.framework, 'react');
+  assert.equal(stored.componentName, 'CartButton');
+  assert.equal(stored.componentFilePath, 'src/CartButton.jsx');
+  assert.equal(stored.sourceLocation, 'src/CartButton.jsx:12:3');
+  assert.deepEqual(stored.componentTreePath, ['App']);
+  assert.deepEqual(stored.inputs, { label: 'Pay', total: 42 });
+});
+
+test('a submission made while the server is down is delivered when it comes back', async (t) => {
+  const { root, ctx, base, browser } = await setup(t);
+  const page = await openReady(browser, `${base}/plain`);
+  const sessionId = await page.evaluate(() => localStorage.getItem('ng-annotate:sessionId'));
+  assert.match(sessionId, /^[0-9a-f-]{36}$/);
+
+  await ctx.server.stop();
+  await page.waitForFunction(() => !window.__ngAnnotate.connected, null, WAIT);
+
+  await page.keyboard.press('Alt+Shift+KeyA');
+  await page.waitForFunction(() => window.__ngAnnotate.state.inspecting, null, WAIT);
+  await page.locator('p.target').click();
+  const area = overlay(page).locator('.panel[data-mode="annotate"] textarea');
+  await area.fill('reword this paragraph');
+  await area.press('Control+Enter');
+  await page.waitForFunction(() => window.__ngAnnotate.queued() === 1, null, WAIT);
+
+  ctx.server = await serveAt(t, root, ctx.port);
+  const created = await waitAnnotations(page, 1, 30000);
+  const stored = listStored(root);
+  assert.equal(stored.length, 1);
+  assert.equal(stored[0].id, created.id);
+  assert.equal(stored[0].sessionId, sessionId, 'the session survived the reconnect');
+  assert.equal(stored[0].annotationText, 'reword this paragraph');
+  assert.equal(stored[0].framework, 'html');
+  assert.equal(stored[0].elementPath, 'body > main > section > p:nth-of-type(2)');
+  await waitBadgeColour(page, created.id, '#3b82f6');
+  assert.equal(await page.evaluate(() => window.__ngAnnotate.queued()), 0);
+});
+
+test('badges re-attach after a reload; clear removes them', async (t) => {
+  const { base, browser } = await setup(t);
+  const page = await openReady(browser, `${base}/angular`);
+  await page.keyboard.press('Alt+Shift+KeyA');
+  await page.waitForFunction(() => window.__ngAnnotate.state.inspecting, null, WAIT);
+  await page.locator('li:nth-child(3) button.buy').click();
+  const area = overlay(page).locator('.panel[data-mode="annotate"] textarea');
+  await area.fill('third item');
+  await area.press('Control+Enter');
+  const { id } = await waitAnnotations(page, 1);
+
+  await page.reload();
+  await overlayReady(page);
+  await waitAnnotations(page, 1);
+  await waitBadgeColour(page, id, '#3b82f6');
+  const [badgeBox, itemBox] = await Promise.all([
+    overlay(page).locator(`.badge[data-id="${id}"]`).boundingBox(),
+    page.locator('li:nth-child(3) app-item').boundingBox(),
+  ]);
+  assert.ok(badgeBox.y >= itemBox.y - 12 && badgeBox.y <= itemBox.y + itemBox.height, JSON.stringify({ badgeBox, itemBox }));
+
+  await page.keyboard.press('Alt+Shift+KeyX');
+  await waitAnnotations(page, 0);
+  await overlay(page).locator('.badge').waitFor({ state: 'detached', ...WAIT });
+});
