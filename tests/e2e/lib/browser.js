@@ -1,13 +1,11 @@
 // Headless Chromium, `ng-annotate serve` on a chosen port, and a tiny page
 // server for the overlay's end-to-end tests. Every wait has a deadline.
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { createInterface } from 'node:readline';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { chromium } from 'playwright-core';
 import { BIN, run } from '../../integration/lib/cli.js';
-import { withDeadline } from '../../integration/lib/serve.js';
+import { withDeadline, startServe } from '../../integration/lib/serve.js';
 
 export { BIN, run, withDeadline };
 
@@ -24,25 +22,10 @@ export async function launch(t) {
   return browser;
 }
 
-// `serve --root root --port port` (0 = any); resolves once listening with
-// {port, child, stop()}. Killed when the test ends.
-export async function serveAt(t, root, port = 0) {
-  const child = spawn(BIN, ['serve', '--root', root, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (c) => { stderr += c; });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
-  const lines = createInterface({ input: child.stdout });
-  const listening = await withDeadline(new Promise((resolve, reject) => {
-    lines.once('line', (line) => resolve(JSON.parse(line)));
-    exited.then(({ code }) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
-  }), 'serve to listen', 10000);
-  return {
-    ...listening,
-    child,
-    stderr: () => stderr,
-    async stop() { child.kill('SIGTERM'); return withDeadline(exited, 'serve to exit', 10000); },
-  };
+// `serve --root root --port port` (0 = any) with the roomier deadlines a
+// loaded machine running Chromium needs; killed when the test ends.
+export function serveAt(t, root, port = 0) {
+  return startServe(t, { root, port, ms: 10000 });
 }
 
 // Serves pages from `pages` ({'/path': (ctx) => html}); ctx.port is the

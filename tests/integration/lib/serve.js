@@ -16,12 +16,13 @@ export function withDeadline(promise, what, ms = DEADLINE_MS) {
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-// `serve --root <root> --port 0 ...args`; resolves once the listening line is
-// read: {event, url, port, root, store, child, wsUrl, stderr(), stop(signal)}.
+// `serve --root <root> --port <port, 0 = any> ...args`; resolves once the
+// listening line is read (waits up to `ms`):
+// {event, url, port, root, store, child, wsUrl, stderr(), stop(signal)}.
 // The process is killed when the test ends.
-export async function startServe(t, { root, args = [] } = {}) {
+export async function startServe(t, { root, args = [], port = 0, ms = DEADLINE_MS } = {}) {
   root ??= tempRoot(t);
-  const child = spawn(BIN, ['serve', '--root', root, '--port', '0', ...args], {
+  const child = spawn(BIN, ['serve', '--root', root, '--port', String(port), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -33,7 +34,7 @@ export async function startServe(t, { root, args = [] } = {}) {
   const listening = await withDeadline(new Promise((resolve, reject) => {
     lines.once('line', (line) => resolve(JSON.parse(line)));
     exited.then(({ code }) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
-  }), 'the listening line');
+  }), 'the listening line', ms);
 
   return {
     ...listening,
@@ -43,7 +44,7 @@ export async function startServe(t, { root, args = [] } = {}) {
     // Sends the signal and resolves with {code, signal} once the process is gone.
     async stop(signal = 'SIGTERM') {
       child.kill(signal);
-      return withDeadline(exited, 'serve to exit');
+      return withDeadline(exited, 'serve to exit', ms);
     },
     exited,
   };
