@@ -135,3 +135,33 @@ test('Svelte: markup elements inside blocks are stamped; components, svelte:* an
   assert.equal(stampSvelte(out, 'src/lib/List.svelte', svelteCompiler), null);
   assert.equal(stampSvelte('<div>{</div>', 'a.svelte', svelteCompiler), null);
 });
+
+test('Svelte props: the compiled component hands $$props to its root elements, lines unmoved; snippets, blocks and modules untouched', async () => {
+  const { exposeSvelteProps } = await import('../../packages/vite-plugin/src/svelte-props.js');
+  const src = [
+    '<script lang="ts">',
+    '  let { items, title }: { items: string[]; title: string } = $props()',
+    '</script>',
+    '{#snippet row(x)}<i>{x}</i>{/snippet}',
+    '<h2>{title}</h2>',
+    '<ul>{#each items as item}<li>{@render row(item)}</li>{/each}</ul>',
+  ].join('\n');
+  const js = svelteCompiler.compile(src, { dev: true, filename: '/abs/List.svelte', generate: 'client' }).js.code;
+  const out = exposeSvelteProps(js);
+  assert.ok(out);
+  assert.deepEqual(out.split('\n').slice(0, js.split('\n').length).map((l) => l.replace(/__nga_expose\([\w$]+, \$\$props\); /, '')), js.split('\n'));
+  assert.equal((out.match(/__nga_expose\(fragment, \$\$props\); \$\.append\(\$\$anchor, fragment\);/g) || []).length, 1, out);
+  // The snippet and the each block keep their own appends.
+  assert.equal((out.match(/__nga_expose\(/g) || []).length, 2); // the call + the helper's definition
+  // It runs: root elements of a fragment get the props object.
+  const helper = out.slice(out.lastIndexOf('\nfunction __nga_expose'));
+  const expose = new Function(`${helper}; return __nga_expose;`)();
+  const a = { nodeType: 1 }, b = { nodeType: 1 };
+  const props = { items: [] };
+  expose({ nodeType: 11, children: [a, b] }, props);
+  assert.equal(a.__ngaProps, props);
+  assert.equal(b.__ngaProps, props);
+  // A compiled .svelte.js module is no component.
+  const mod = svelteCompiler.compileModule('export const n = $state(1);', { dev: true, filename: '/abs/n.svelte.js' }).js.code;
+  assert.equal(exposeSvelteProps(mod), null);
+});

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join, relative, sep, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stampJsx, stampVue, stampSvelte } from './stamp.js';
+import { exposeSvelteProps } from './svelte-props.js';
 
 const FILES = /\.(jsx|tsx|vue|svelte)$/;
 
@@ -30,7 +31,7 @@ export function rootRelative(root, file) {
 }
 
 // `enabled: false` turns stamping off (plugin option `stamp: false`).
-export function stampPlugin({ enabled = true } = {}) {
+function stampPlugin({ enabled = true } = {}) {
   let root;
   const parsers = {};
   const load = (key, specs) => (parsers[key] ??= importFrom(root, specs).catch(() => null));
@@ -65,4 +66,29 @@ export function stampPlugin({ enabled = true } = {}) {
       },
     },
   };
+}
+
+// After Svelte compiled a component for the browser: its props on its root
+// elements (./svelte-props.js), for the overlay's Svelte adapter.
+function sveltePropsPlugin({ enabled = true } = {}) {
+  return {
+    name: 'ng-annotate:svelte-props',
+    apply: 'serve',
+    enforce: 'post',
+    transform: {
+      filter: { id: { include: /\.svelte$/, exclude: /node_modules/ } },
+      handler(code, id) {
+        if (!enabled || !id.endsWith('.svelte') || id.includes('/node_modules/')) return null;
+        if (this.environment && this.environment.config.consumer === 'server') return null;
+        const out = exposeSvelteProps(code);
+        return out === null ? null : { code: out, map: null };
+      },
+    },
+  };
+}
+
+// The dev-only sub-plugins of contract C4, for the plugin factory's list:
+// `plugins: [bridge, ...sourcePlugins({ enabled: options.stamp !== false })]`.
+export function sourcePlugins(options = {}) {
+  return [stampPlugin(options), sveltePropsPlugin(options)];
 }
