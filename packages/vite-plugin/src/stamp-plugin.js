@@ -4,6 +4,7 @@
 // already has: Vite's `parseAst`, `vue/compiler-sfc`, `svelte/compiler`,
 // resolved from the Vite root. `vite build` never sees it (apply: 'serve').
 import { createRequire } from 'node:module';
+import { realpathSync } from 'node:fs';
 import { join, relative, sep, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stampJsx, stampVue, stampSvelte } from './stamp.js';
@@ -40,7 +41,10 @@ function stampPlugin({ enabled = true } = {}) {
     name: 'ng-annotate:stamp',
     apply: 'serve',
     enforce: 'pre',
-    configResolved(config) { root = config.root; },
+    configResolved(config) {
+      // Module ids are real paths: so is the root they are made relative to.
+      try { root = realpathSync(config.root); } catch { root = config.root; }
+    },
     transform: {
       order: 'pre',
       filter: { id: { include: FILES, exclude: /node_modules|\?/ } },
@@ -87,8 +91,9 @@ function sveltePropsPlugin({ enabled = true } = {}) {
   };
 }
 
-// The dev-only sub-plugins of contract C4, for the plugin factory's list:
-// `plugins: [bridge, ...sourcePlugins({ enabled: options.stamp !== false })]`.
-export function sourcePlugins(options = {}) {
-  return [stampPlugin(options), sveltePropsPlugin(options)];
+// The dev-only sub-plugins of contract C4, for the plugin factory's list
+// (`ngAnnotate({ stamp: false })` turns them off).
+export function sourcePlugins(context = { options: {} }) {
+  const enabled = context.options.stamp !== false;
+  return [stampPlugin({ enabled }), sveltePropsPlugin({ enabled })];
 }
