@@ -43,6 +43,7 @@ npm_ci() {  # dir
   fi
 }
 npm_ci .
+npm_ci client  # esbuild, which bundles the overlay at build time
 # Node 22 and the MCP conformance suite live apart: the suite needs Node >= 22
 # and we keep Node 20 for everything else.
 if [ -f tools/node22/package.json ]; then npm_ci tools/node22; fi
