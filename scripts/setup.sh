@@ -44,6 +44,9 @@ npm_ci() {  # dir
 }
 npm_ci .
 npm_ci client  # esbuild, which bundles the overlay at build time
+# The fixture apps (create-vite templates, Vite 8) that the e2e tests and the
+# stamp tests run on: each has its own lockfile.
+for app in react-demo vue-demo svelte-demo; do npm_ci examples/$app; done
 # Node 22 and the MCP conformance suite live apart: the suite needs Node >= 22
 # and we keep Node 20 for everything else.
 if [ -f tools/node22/package.json ]; then npm_ci tools/node22; fi
