@@ -20,6 +20,8 @@ export function serverFromScript(script) {
   const src = script && script.src ? script.src : '/__annotate/client.js';
   const url = new URL(src, location.href);
   return {
+    // `client.js?proto=1` asks for the original full frames (what an older server sends anyway).
+    proto: url.searchParams.get('proto') === '1' ? 1 : 2,
     origin: url.origin,
     ws: (url.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + url.host + '/__annotate',
   };

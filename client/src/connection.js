@@ -30,9 +30,9 @@ function storeSessionId(id) {
 export function connect(url) {
   if (url) wsUrl = url;
   const sid = sessionIdStored();
-  const query = (sid ? 'sessionId=' + encodeURIComponent(sid) + '&' : '') + 'proto=2';
+  const query = [sid ? 'sessionId=' + encodeURIComponent(sid) : '', state.proto >= 2 ? 'proto=2' : ''].filter(Boolean).join('&');
   let sock;
-  try { sock = new WebSocket(wsUrl + '?' + query); } catch { scheduleReconnect(); return; }
+  try { sock = new WebSocket(query ? wsUrl + '?' + query : wsUrl); } catch { scheduleReconnect(); return; }
   ws = sock;
   ready = false;
   sock.onmessage = (ev) => {
@@ -81,16 +81,18 @@ const sameRequest = (a, p) => a.annotationText === p.annotationText && (a.elemen
 function flushAfterSync(list) {
   ready = true;
   backoff = 500;
+  const confirmed = [];
   for (const entry of inflight.slice()) {
     if (entry.sentOn && entry.sentOn !== ws) {
       const found = list.find((a) => !elementOf.has(a.id) && sameRequest(a, entry.message.payload));
-      if (found) { confirmCreate(found); continue; }
+      if (found) { confirmed.push(confirmCreate(found)); continue; }
     }
     entry.sentOn = ws;
     ws.send(JSON.stringify(entry.message));
   }
   while (outbox.length && ws && ws.readyState === 1) ws.send(JSON.stringify(outbox.shift()));
   emit('connection', true);
+  return confirmed.filter(Boolean);
 }
 function confirmCreate(annotation) {
   const i = inflight.findIndex((e) => sameRequest(annotation, e.message.payload));
@@ -137,16 +139,19 @@ function handle(msg) {
       const list = Array.isArray(msg.annotations) ? msg.annotations : [];
       if ('lastAgentHeartbeat' in msg) state.heartbeat = msg.lastAgentHeartbeat;
       const first = !ready;
-      if (first) flushAfterSync(list);
+      state.syncs++;
+      const confirmed = first ? flushAfterSync(list) : [];
       const sameVersion = !first && msg.version != null && msg.version === state.version;
       if (msg.version != null) state.version = msg.version;
       if (typeof msg.more === 'number') state.more = msg.more;
       emit('heartbeat');
       if (sameVersion) return;
       changed = applySync(list);
+      for (const localId of confirmed) changed.add(localId);
       break;
     }
     case 'annotations:unchanged':
+      state.syncs++;
       if ('lastAgentHeartbeat' in msg) state.heartbeat = msg.lastAgentHeartbeat;
       if (msg.version != null) state.version = msg.version;
       if (!ready) flushAfterSync([...state.annotations.values()]);

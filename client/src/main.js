@@ -5,6 +5,7 @@ import { state } from './state.js';
 import { host, fab, mount } from './ui.js';
 import { connect, send, connected, queuedCount, inflight, startPing } from './connection.js';
 import { fetchRoot } from './context/paths.js';
+import { describe, buildPayload } from './context/index.js';
 import { setInspecting, startInspect, placeHighlight } from './inspect.js';
 import { startShortcuts } from './shortcuts.js';
 import { startBadges, scheduleLayout, onBadgeClick, onLayout } from './badges.js';
@@ -13,6 +14,7 @@ import { startPanels, openFor, toggleHelp, closePanel, panelState } from './pane
 function start() {
   if (window.__ngAnnotate) return;
   const server = serverFromScript(document.currentScript);
+  state.proto = server.proto;
 
   function setHidden(hidden) {
     state.hidden = hidden;
@@ -43,6 +45,8 @@ function start() {
     queued: queuedCount,
     pending: () => inflight.length,
     inspect: setInspecting,
+    // The payload a click on `el` would send (for debugging and tests).
+    describe: (el, text = '(describe)') => buildPayload(describe(el), text, ''),
   };
   fetchRoot(server.origin);
   connect(server.ws);

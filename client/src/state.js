@@ -8,6 +8,8 @@ export const state = {
   version: null, // the server's annotations version (protocol revision 2)
   more: 0, // older terminal annotations the server left out of the sync
   root: null, // the project root (absolute), when the page could learn it
+  syncs: 0, // periodic sync frames seen (annotations:sync or annotations:unchanged)
+  proto: 2, // protocol revision asked for
   inspecting: false,
   hidden: false,
 };

@@ -69,10 +69,12 @@ export function rectOf(ctx) {
   return box ? roundRect(box) : { x: 0, y: 0, width: 0, height: 0 };
 }
 
+// The elements' markup as the app wrote it: our source stamps are left out.
+const STAMPS = / data-nga-src="[^"]*"/g;
 function snapshotOf(elements) {
   let snapshot = '';
   for (const el of elements) {
-    try { snapshot += (snapshot ? '\n' : '') + (el.outerHTML || ''); } catch { /* detached */ }
+    try { snapshot += (snapshot ? '\n' : '') + (el.outerHTML || '').replace(STAMPS, ''); } catch { /* detached */ }
     if (snapshot.length > SNAPSHOT_MAX) break;
   }
   if (snapshot.length > SNAPSHOT_MAX) snapshot = snapshot.slice(0, SNAPSHOT_MAX - 20) + '<!-- truncated -->';

@@ -47,7 +47,9 @@ export function locate(target) {
 
 export function describe(loc, ctx) {
   const m = loc.meta;
-  ctx.sourceLocation = formatLocation({ file: rootRelative(m.loc.file), line: m.loc.line, column: m.loc.column });
+  // Svelte's line is 1-based, its column 0-based.
+  const column = m.loc.column != null ? Number(m.loc.column) + 1 : null;
+  ctx.sourceLocation = formatLocation({ file: rootRelative(m.loc.file), line: m.loc.line, column });
   for (let p = m.parent; p; p = p.parent) {
     if (p.type === 'component' && p.file) ctx.componentTreePath.unshift(baseName(rootRelative(p.file)));
   }
