@@ -3,8 +3,6 @@
 // middleware for /__annotate/* HTTP, an upgrade listener for the /__annotate
 // WebSocket (Angular's own HMR/live-reload socket is left to Vite), the overlay
 // tag for the served index, and the dev server's origins told to the daemon.
-const http = require('node:http');
-
 const PREFIX = '/__annotate';
 
 function pathOf(url) {
@@ -31,40 +29,6 @@ function originsFor(baseUrl) {
     for (const name of ['localhost', '127.0.0.1', '[::1]']) origins.add(`${url.protocol}//${name}:${url.port}`);
   }
   return [...origins];
-}
-
-/** POST /__annotate/origins to the daemon (no Origin header: C1). Resolves to the answer's origins. */
-function registerOrigins(handle, origins) {
-  const body = JSON.stringify({ origins });
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${handle.url}${PREFIX}/origins`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        timeout: 5000,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => {
-          if (res.statusCode !== 200) {
-            reject(new Error(`the daemon refused the dev server's origins (${res.statusCode}): ${text.trim()}`));
-            return;
-          }
-          try {
-            resolve(JSON.parse(text).origins ?? []);
-          } catch {
-            reject(new Error(`the daemon answered the origins registration with bad JSON: ${text.slice(0, 200)}`));
-          }
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('the daemon did not answer the origins registration within 5 s')));
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 function injectOverlay(html, tag) {
@@ -99,8 +63,9 @@ function rejectUpgrade(socket, status, text) {
  * @param {() => Promise<object>} o.daemon  resolves to the C1 daemon handle (url, port, owned, stop())
  * @param {object} o.lib                    the shared daemon module (forwardUpgrade, forwardHttp, overlayTag)
  * @param {{info: Function, warn: Function, error: Function}} o.log
+ * @param {true|string[]} [o.allowedHosts]  the dev server's allowedHosts, for the forwarder's Host check
  */
-function createBridge({ daemon, lib, log }) {
+function createBridge({ daemon, lib, log, allowedHosts }) {
   const servers = new WeakSet();
   const failed = (what, error) => log.error(`[ng-annotate] ${what}: ${error.message}`);
 
@@ -108,7 +73,7 @@ function createBridge({ daemon, lib, log }) {
     if (pathOf(req.url) !== PREFIX) return; // Vite's HMR socket and anything else: not ours
     socket.on('error', () => socket.destroy());
     daemon().then(
-      (handle) => lib.forwardUpgrade(req, socket, head, handle),
+      (handle) => lib.forwardUpgrade(req, socket, head, handle, { allowedHosts }),
       (error) => {
         failed('cannot forward the overlay socket', error);
         if (!socket.destroyed) rejectUpgrade(socket, 502, error.message);
@@ -132,7 +97,7 @@ function createBridge({ daemon, lib, log }) {
       return;
     }
     daemon().then(
-      (handle) => lib.forwardHttp(req, res, handle),
+      (handle) => lib.forwardHttp(req, res, handle, { allowedHosts }),
       (error) => {
         failed(`cannot forward ${pathOf(req.url)}`, error);
         plainError(res, 502, error.message);
@@ -146,4 +111,4 @@ function createBridge({ daemon, lib, log }) {
   return { middleware, indexHtmlTransformer, watchServer };
 }
 
-module.exports = { createBridge, originsFor, registerOrigins, injectOverlay, isOurPath };
+module.exports = { createBridge, originsFor, injectOverlay, isOurPath };

@@ -4,7 +4,8 @@
 // with the ng-annotate daemon of the workspace root bridged in. Nothing here
 // touches `ng build`: only the dev server's served index gets the overlay tag.
 const { requireWorkspace, loadDaemonModule } = require('./resolve');
-const { createBridge, originsFor, registerOrigins } = require('./bridge');
+const { realpathSync } = require('node:fs');
+const { createBridge, originsFor } = require('./bridge');
 
 const WRAPPED = '@angular/build:dev-server';
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -19,17 +20,15 @@ function loggerOf(context) {
 }
 
 /** The binary to run, as the shared module finds it (option, NG_ANNOTATE_BIN, the npm package, PATH). */
-function binaryFor(lib, root) {
-  const found = lib.findBinary({ root });
-  if (found && typeof found === 'object') {
-    if (found.error) throw new Error(found.error);
-    return found.file ?? found.path ?? found.binary;
-  }
-  return found;
+function binaryFor(lib) {
+  const found = lib.findBinary({});
+  if (found.error) throw new Error(found.error);
+  return found.file;
 }
 
 async function* serveWithAnnotate(options, context) {
-  const root = context.workspaceRoot;
+  // The daemon is keyed by the real path of the root (daemon.json, reuse).
+  const root = realpathSync(context.workspaceRoot);
   const log = loggerOf(context);
   const { executeDevServerBuilder } = requireWorkspace('@angular/build', root);
   // The wrapped builder's own schema fills in its defaults and checks every option.
@@ -43,15 +42,13 @@ async function* serveWithAnnotate(options, context) {
     return;
   }
 
-  const origins = [];
   let starting = null;
   let handle = null;
   const daemon = () => {
     starting ??= Promise.resolve()
-      .then(() => lib.ensureDaemon({ root, binary: binaryFor(lib, root), origins, strictOrigins: true, log }))
+      .then(() => lib.ensureDaemon({ root, binary: binaryFor(lib), origins: [], strictOrigins: true, log }))
       .then((h) => {
         handle = h;
-        log.info(`[ng-annotate] daemon ${h.owned ? 'started' : 'reused'} at ${h.url} for ${root}`);
         return h;
       });
     return starting;
@@ -88,7 +85,7 @@ async function* serveWithAnnotate(options, context) {
   process.once('exit', onExit);
   context.addTeardown(stop);
 
-  const bridge = createBridge({ daemon, lib, log });
+  const bridge = createBridge({ daemon, lib, log, allowedHosts: devOptions.allowedHosts });
   const told = new Set();
   try {
     const outputs = executeDevServerBuilder(devOptions, context, {
@@ -100,8 +97,8 @@ async function* serveWithAnnotate(options, context) {
         told.add(output.baseUrl);
         try {
           const h = await daemon();
-          for (const o of originsFor(output.baseUrl)) if (!origins.includes(o)) origins.push(o);
-          await registerOrigins(h, origins);
+          // The daemon accepts this dev server's pages, and no other port's.
+          await h.addOrigins(originsFor(output.baseUrl));
           log.info(`[ng-annotate] overlay on ${output.baseUrl} (Alt+Shift+A), daemon ${h.url}`);
         } catch (error) {
           log.error(`[ng-annotate] ${error.message}`);
