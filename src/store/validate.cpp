@@ -141,7 +141,8 @@ Result<json::object> ValidateAnnotationPayload(const json::object& payload) {
   out["componentTreePath"] = std::move(tree);
 
   // Free-form overlay context: kept as sent, bounded in size.
-  for (std::string_view field : {"sourceLocation", "boundingBox", "viewport", "elementPath"}) {
+  for (std::string_view field :
+       {"sourceLocation", "boundingBox", "viewport", "elementPath", "anchor"}) {
     if (const json::value* v = Find(payload, field)) {
       if (!v->is_object() && !v->is_string() && !v->is_array()) {
         return Invalid(std::string(field) + " must be an object, an array or a string");

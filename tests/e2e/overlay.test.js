@@ -214,7 +214,7 @@ test('React: fiber debug info gives name, source location and ancestry', async (
 test('a submission made while the server is down is delivered when it comes back', async (t) => {
   const { root, ctx, base, browser } = await setup(t);
   const page = await openReady(browser, `${base}/plain`);
-  const sessionId = await page.evaluate(() => localStorage.getItem('ng-annotate:sessionId'));
+  const sessionId = await page.evaluate(() => sessionStorage.getItem('ng-annotate:sessionId'));
   assert.match(sessionId, /^[0-9a-f-]{36}$/);
 
   await ctx.server.stop();
