@@ -38,6 +38,20 @@ export function appSuite(spec) {
       }
     });
 
+    it('the framework\'s own click handler does not fire on an inspect click, and does after', async () => {
+      const counter = page.locator('button.counter');
+      await page.keyboard.press('Alt+Shift+KeyA');
+      await page.waitForFunction(() => window.__ngAnnotate.state.inspecting, null, WAIT);
+      await counter.click(WAIT);
+      await page.locator('ng-annotate-overlay').locator('.panel[data-mode="annotate"]').waitFor({ state: 'visible', ...WAIT });
+      assert.equal((await counter.textContent()).trim(), 'Count is 0');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => !window.__ngAnnotate.state.inspecting, null, WAIT);
+      await counter.click(WAIT);
+      await page.waitForFunction(() => document.querySelector('button.counter').textContent.trim() === 'Count is 1', null, WAIT);
+    });
+
     for (const [i, c] of spec.cases.entries()) {
       it(`annotating ${c.name} stores the truth`, async () => {
         const text = `${spec.app} case ${i}: ${c.name}`;
