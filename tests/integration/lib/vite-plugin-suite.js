@@ -28,6 +28,19 @@ function filesUnder(dir) {
   return out;
 }
 
+// ng-annotate serve processes whose command line names root.
+function daemonProcesses(root) {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (cmdline.includes('serve') && cmdline.includes(root)) pids.push(Number(entry));
+    } catch { /* gone */ }
+  }
+  return pids;
+}
+
 // A port that nothing listens on (bound, then released).
 async function closedPort() {
   const server = createServer();
@@ -156,12 +169,60 @@ export function pluginSuite(fixture) {
     assert.equal((await viaB.handshake()).first.type, 'session:created');
     assert.equal((await healthVia(a.port)).socketsConnected, 1);
 
-    await b.close();
-    assert.ok(alive(state.pid), 'closing the borrower leaves the daemon running');
+    assert.equal((await b.close()).daemonAlive, true, 'closing the borrower leaves the daemon running');
     assert.equal((await healthVia(a.port)).root, root);
+
+    // The other way round: the owner goes, the borrower starts a daemon of its own.
+    const c = await startVite(t, fixture, root);
+    await until(() => healthVia(c.port), 'the daemon behind C');
     await a.close();
     assert.equal(alive(state.pid), false, 'closing the owner stops the daemon');
+    const own = await until(() => healthVia(c.port), 'a daemon of C\'s own');
+    assert.equal(own.root, root);
+    note();
+    const mine = daemonFile(root);
+    assert.ok(mine && mine.pid !== state.pid && alive(mine.pid));
+    await c.close();
+    assert.equal(alive(mine.pid), false);
     assert.equal(daemonFile(root), null);
+  });
+
+  test(`${fixture}: closing Vite while its daemon is still starting leaves no daemon behind`, async (t) => {
+    const root = realpathSync(project(t, fixture));
+    const note = killDaemonsAfter(t, root);
+    const burner = await cpuBurner(t, 2);
+    try {
+      const vite = await startVite(t, fixture, root);
+      await vite.close(20000);
+    } finally {
+      burner.stop();
+    }
+    note();
+    await until(() => daemonProcesses(root).length === 0, 'no daemon process for the root', 5000);
+    assert.equal(daemonFile(root), null);
+  });
+
+  // server.host names the page origin: 127.0.0.2 (still loopback, so the test
+  // stays off the network) is no loopback *name* to the daemon, so its pages
+  // pass only because the plugin registered that origin.
+  test(`${fixture}: the server.host origin is allowed, other ports on it are not`, async (t) => {
+    const root = realpathSync(project(t, fixture));
+    const note = killDaemonsAfter(t, root);
+    const vite = await startVite(t, fixture, root, { server: { host: '127.0.0.2' } });
+    const origin = `http://127.0.0.2:${vite.port}`;
+    const { request } = await import('node:http');
+    const health = await until(() => new Promise((done) => {
+      request({ host: '127.0.0.2', port: vite.port, path: '/__annotate/health' }, (res) => { res.resume(); done(res.statusCode === 200); })
+        .on('error', () => done(false)).end();
+    }), 'the daemon through 127.0.0.2');
+    assert.ok(health);
+    note();
+    const ws = await Client.connect(`ws://127.0.0.2:${vite.port}/__annotate`, { headers: { Origin: origin } });
+    t.after(() => ws.close());
+    assert.equal((await ws.handshake()).first.type, 'session:created');
+    await assert.rejects(Client.connect(`ws://127.0.0.2:${vite.port}/__annotate`, { headers: { Origin: 'http://127.0.0.2:1' } }),
+      (e) => e.statusCode === 403);
+    await vite.close();
   });
 
   test(`${fixture}: a stale daemon.json (dead pid, or a live pid without a daemon) is recovered from`, async (t) => {
@@ -223,8 +284,10 @@ export function pluginSuite(fixture) {
       const { pid } = daemonFile(root);
       const burner = await cpuBurner(t, 2);
       try {
-        const ms = await vite.close(20000); // a hang fails here; the child is killed after the test
-        console.log(`# ${fixture} run ${run + 1}: server.close() took ${ms} ms under load`);
+        const closed = await vite.close(20000); // a hang fails here; the child is killed after the test
+        console.log(`# ${fixture} run ${run + 1}: server.close() took ${closed.ms} ms under load`);
+        assert.equal(closed.daemonPid, pid);
+        assert.equal(closed.daemonAlive, false, 'server.close() itself stopped the daemon');
       } finally {
         burner.stop();
       }

@@ -42,12 +42,19 @@ await server.listen();
 say({ event: 'listening', port: server.httpServer.address().port, version: vite.version });
 createInterface({ input: process.stdin }).on('line', async (line) => {
   if (line !== 'close') return;
+  // Whether close() itself stopped the daemon (not our exit afterwards).
+  let pid = null;
+  try { pid = JSON.parse(readFileSync(spec.root + '/.ng-annotate/daemon.json', 'utf8')).pid; } catch {}
   const started = performance.now();
   await server.close();
-  say({ event: 'closed', ms: Math.round(performance.now() - started) });
+  const ms = Math.round(performance.now() - started);
+  let daemonAlive = false;
+  try { if (pid) { process.kill(pid, 0); daemonAlive = true; } } catch {}
+  say({ event: 'closed', ms, daemonPid: pid, daemonAlive });
   process.exit(0);
 });
 import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 `;
 
 // A copy of the fixture app under <fixture>/.nga-tmp-XXXX, removed after the test.
@@ -120,13 +127,15 @@ export async function startVite(t, fixture, root, { env, server } = {}) {
     port: listening.port,
     version: listening.version,
     url: `http://127.0.0.1:${listening.port}`,
-    // server.close() in the child; resolves with its duration once the
-    // child has exited (rejects after `ms`).
+    // server.close() in the child; resolves once the child has exited
+    // (rejects after `ms`) with {ms, daemonPid, daemonAlive}: how long close()
+    // took, and whether the daemon named by daemon.json was still running
+    // when it returned.
     async close(ms = VITE_MS) {
       driver.child.stdin.write('close\n');
       const closed = await driver.event('closed', ms);
       await withDeadline(driver.exited, 'the vite process to exit', ms);
-      return closed.ms;
+      return closed;
     },
   };
 }
