@@ -70,7 +70,7 @@ npm_ci_with_packages() {  # dir
   sum=$(find packages -type f -not -path '*/node_modules/*' -not -path '*/native/*' -not -name '*.tgz' \
     | LC_ALL=C sort | xargs sha1sum | sha1sum)
   local stamp="$dir/node_modules/.nga-packages-stamp"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" != "$sum" ]; then
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then  # no stamp: copies of unknown age
     rm -f "$dir/node_modules/.nga-lock-stamp"
   fi
   npm_ci "$dir"
