@@ -127,7 +127,7 @@ export function appSuite(spec) {
       }
     });
 
-    it('vite build output has no stamp, no props hook and no overlay', () => {
+    it('the app\'s own npm run build (type check, vite build) passes, with no stamp, props hook or overlay in its output', () => {
       const files = buildApp(app.root);
       assert.ok(Object.keys(files).some((f) => f.endsWith('.js')), 'the build wrote JavaScript');
       for (const [name, body] of Object.entries(files)) {

@@ -144,14 +144,16 @@ export function editFile(root, file, edit) {
   return () => { if (!restored) { writeFileSync(path, original); restored = true; } };
 }
 
-// `vite build` of the app into a temp dir; resolves with every output file's text.
+// `npm run build` of the app into a temp dir; returns every output file's text.
 export function buildApp(root) {
   const out = mkdtempSync(join(tmpdir(), 'nga-build-'));
   try {
-    const r = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], {
-      cwd: root, env: { ...process.env, NG_ANNOTATE_BIN: BIN, NO_COLOR: '1' }, encoding: 'utf8', timeout: 120000,
+    // The app's own build script (the TS templates type-check first), as a
+    // user runs it; npm appends the arguments to its last command, `vite build`.
+    const r = spawnSync('npm', ['run', 'build', '--', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], {
+      cwd: root, env: { ...process.env, NG_ANNOTATE_BIN: BIN, NO_COLOR: '1' }, encoding: 'utf8', timeout: 180000,
     });
-    if (r.status !== 0) throw new Error(`vite build failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+    if (r.status !== 0) throw new Error(`npm run build failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
     const files = {};
     const walk = (dir) => {
       for (const name of readdirSync(dir)) {
