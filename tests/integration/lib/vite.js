@@ -65,7 +65,7 @@ export function project(t, fixture) {
     if (name === 'node_modules' || name.startsWith('.nga-tmp-') || name === 'package-lock.json' || name === 'dist') continue;
     cpSync(join(dir, name), join(root, name), { recursive: true });
   }
-  t.after(() => rmSync(root, { recursive: true, force: true }));
+  t.after(() => rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
   return root;
 }
 
@@ -162,13 +162,29 @@ export function alive(pid) {
   }
 }
 
-// Whatever daemon is recorded for root when the test ends is killed.
+// ng-annotate serve processes whose command line names root.
+export function daemonProcesses(root) {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (cmdline.includes('serve') && cmdline.includes(root)) pids.push(Number(entry));
+    } catch { /* gone */ }
+  }
+  return pids;
+}
+
+// Every daemon of root is killed when the test ends: those daemon.json named
+// (note() records the current one) and any other still running for root.
 export function killDaemonsAfter(t, root) {
   const seen = new Set();
   const note = () => { const pid = daemonFile(root)?.pid; if (pid) seen.add(pid); };
-  t.after(() => {
+  t.after(async () => {
     note();
+    for (const pid of daemonProcesses(root)) seen.add(pid);
     for (const pid of seen) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    await Promise.all([...seen].map((pid) => waitGone(pid, `daemon ${pid} to die`, 5000).catch(() => {})));
   });
   return note;
 }
