@@ -11,7 +11,7 @@ import { call, connect } from './mcp.js';
 import { connectHttp } from './mcp-http.js';
 import {
   FIXTURES, alive, cpuBurner, daemonFile, daemonProcesses, deadPid, healthVia, hmrSocket, killDaemonsAfter, project,
-  startVite, until, viteBuild, waitGone,
+  startPreview, startVite, until, viteBuild, waitGone,
 } from './vite.js';
 
 const WS_MS = 15000;
@@ -138,6 +138,14 @@ export function pluginSuite(fixture) {
     for (const [name, bytes] of a) assert.ok(bytes.equals(b.get(name)), `${name} differs`);
     assert.doesNotMatch(a.get('index.html').toString(), /__annotate/);
     assert.equal(existsSync(join(root, '.ng-annotate')), false, 'no daemon was started by the build');
+
+    // vite preview (the plugin is in the config) serves the built page as built.
+    const preview = await startPreview(t, fixture, root, withPlugin);
+    const page = await rawRequest(preview.port, { path: '/' });
+    assert.equal(page.status, 200);
+    assert.equal(page.body, a.get('index.html').toString());
+    await preview.close();
+    assert.equal(existsSync(join(root, '.ng-annotate')), false, 'no daemon was started by preview');
   });
 
   test(`${fixture}: a second Vite on the root reuses the daemon; only the one that started it stops it`, async (t) => {

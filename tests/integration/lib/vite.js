@@ -36,6 +36,14 @@ if (spec.build) {
   say({ event: 'built' });
   process.exit(0);
 }
+if (spec.preview) {
+  const server = await vite.preview({ root: spec.root, logLevel: 'warn', build: { outDir: spec.outDir },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false } });
+  say({ event: 'listening', port: server.httpServer.address().port, version: vite.version });
+  createInterface({ input: process.stdin }).on('line', async (line) => {
+    if (line === 'close') { await server.close(); say({ event: 'closed' }); process.exit(0); }
+  });
+} else {
 const server = await vite.createServer({ root: spec.root, clearScreen: false, logLevel: 'info',
   server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: { overlay: false }, ...(spec.server ?? {}) } });
 await server.listen();
@@ -53,6 +61,7 @@ createInterface({ input: process.stdin }).on('line', async (line) => {
   say({ event: 'closed', ms, daemonPid: pid, daemonAlive });
   process.exit(0);
 });
+}
 import { createInterface } from 'node:readline';
 import { readFileSync } from 'node:fs';
 `;
@@ -136,6 +145,22 @@ export async function startVite(t, fixture, root, { env, server } = {}) {
       const closed = await driver.event('closed', ms);
       await withDeadline(driver.exited, 'the vite process to exit', ms);
       return closed;
+    },
+  };
+}
+
+// `vite preview` of a built outDir (with the project's vite.config.js):
+// {port, url, close()}.
+export async function startPreview(t, fixture, root, outDir) {
+  const driver = spawnDriver(t, fixture, { preview: true, root, outDir });
+  const { port } = await driver.event('listening');
+  return {
+    ...driver,
+    port,
+    async close(ms = VITE_MS) {
+      driver.child.stdin.write('close\n');
+      await driver.event('closed', ms);
+      await withDeadline(driver.exited, 'the vite preview process to exit', ms);
     },
   };
 }
