@@ -490,9 +490,11 @@ export async function forwardHttp(req, res, handle, { allowedHosts } = {}) {
         done();
       });
       upstream.on('error', async (error) => {
-        if (retry && error.code === 'ECONNREFUSED' && !res.headersSent) {
+        if (error.code === 'ECONNREFUSED' && !res.headersSent) {
+          // The daemon is gone: find or start another (a body already sent
+          // cannot be replayed, so only GET/HEAD are retried on it).
           const again = await handle.refresh(port).catch(() => null);
-          if (again) return send(again.port, false);
+          if (again && retry) return send(again.port, false);
         }
         if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' }).end(`ng-annotate daemon unreachable: ${error.message}\n`);
         else res.destroy(error);

@@ -47,7 +47,12 @@ export function daemonPlugin(context) {
       logger = config.logger;
     },
     configureServer(server) {
-      const allowedHosts = () => context.config?.server?.allowedHosts;
+      // The Host names Vite itself accepts: allowedHosts, plus server.host.
+      const allowedHosts = () => {
+        const { allowedHosts: allowed, host } = context.config?.server ?? {};
+        if (allowed === true) return true;
+        return [...(Array.isArray(allowed) ? allowed : []), ...(typeof host === 'string' ? [host] : [])];
+      };
       const wanted = (url) => isAnnotatePath(url) || (context.options.mcp && isMcpPath(url));
       server.middlewares.use((req, res, next) => {
         if (!wanted(req.originalUrl ?? req.url)) return next();

@@ -8,9 +8,10 @@ import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { Client, payload, rawRequest } from './serve.js';
 import { call, connect } from './mcp.js';
+import { connectHttp } from './mcp-http.js';
 import {
-  FIXTURES, alive, cpuBurner, daemonFile, deadPid, healthVia, hmrSocket, killDaemonsAfter, project,
-  startVite, until, viteBuild, waitGone,
+  FIXTURES, alive, cpuBurner, daemonFile, daemonProcesses, deadPid, healthVia, hmrSocket, killDaemonsAfter, project,
+  startPreview, startVite, until, viteBuild, waitGone,
 } from './vite.js';
 
 const WS_MS = 15000;
@@ -26,19 +27,6 @@ function filesUnder(dir) {
   };
   walk(dir);
   return out;
-}
-
-// ng-annotate serve processes whose command line names root.
-function daemonProcesses(root) {
-  const pids = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (cmdline.includes('serve') && cmdline.includes(root)) pids.push(Number(entry));
-    } catch { /* gone */ }
-  }
-  return pids;
 }
 
 // A port that nothing listens on (bound, then released).
@@ -64,6 +52,7 @@ export function pluginSuite(fixture) {
       root = realpathSync(project(t, fixture));
       killDaemonsAfter(t, root);
       vite = await startVite(t, fixture, root);
+      t.after(() => vite.close().catch(() => {})); // gracefully first; killed anyway after
     });
 
     test('the page has the overlay tag once; client.js and health come through the Vite port', async () => {
@@ -149,6 +138,14 @@ export function pluginSuite(fixture) {
     for (const [name, bytes] of a) assert.ok(bytes.equals(b.get(name)), `${name} differs`);
     assert.doesNotMatch(a.get('index.html').toString(), /__annotate/);
     assert.equal(existsSync(join(root, '.ng-annotate')), false, 'no daemon was started by the build');
+
+    // vite preview (the plugin is in the config) serves the built page as built.
+    const preview = await startPreview(t, fixture, root, withPlugin);
+    const page = await rawRequest(preview.port, { path: '/' });
+    assert.equal(page.status, 200);
+    assert.equal(page.body, a.get('index.html').toString());
+    await preview.close();
+    assert.equal(existsSync(join(root, '.ng-annotate')), false, 'no daemon was started by preview');
   });
 
   test(`${fixture}: a second Vite on the root reuses the daemon; only the one that started it stops it`, async (t) => {
@@ -200,6 +197,21 @@ export function pluginSuite(fixture) {
     note();
     await until(() => daemonProcesses(root).length === 0, 'no daemon process for the root', 5000);
     assert.equal(daemonFile(root), null);
+  });
+
+  test(`${fixture}: ngAnnotate({ mcp: true }) serves MCP over HTTP at <vite>/mcp`, async (t) => {
+    const root = realpathSync(project(t, fixture));
+    writeFileSync(join(root, 'vite.config.js'),
+      "import ngAnnotate from '@ng-annotate/vite-plugin';\nexport default { plugins: [ngAnnotate({ mcp: true })] };\n");
+    const note = killDaemonsAfter(t, root);
+    const vite = await startVite(t, fixture, root);
+    await until(() => healthVia(vite.port), 'the daemon');
+    note();
+    const { client } = await connectHttp(t, vite.port);
+    const { tools } = await client.listTools();
+    assert.ok(tools.some((tool) => tool.name === 'get_all_pending'));
+    await client.close();
+    await vite.close();
   });
 
   // server.host names the page origin: 127.0.0.2 (still loopback, so the test
