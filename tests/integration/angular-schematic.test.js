@@ -90,13 +90,17 @@ test('a devkit workspace with comments: switched in place, comments kept; restor
   assert.deepEqual(restored.restored, [{ project: 'admin', to: '@angular-devkit/build-angular:dev-server' }]);
 });
 
-test('several applications: --project chooses, none chosen is a clear error', async () => {
+test('several applications: all of them by default, or the one --project names', async () => {
   const original = fixture('two-apps.angular.json');
-  await assert.rejects(ngAdd(treeWith({ 'angular.json': original })), /several applications \(site, docs\).*--project/);
+  const all = parse(read((await ngAdd(treeWith({ 'angular.json': original }))).tree, 'angular.json'));
+  assert.equal(all.projects.site.architect.serve.builder, OURS);
+  assert.equal(all.projects.docs.architect.serve.builder, OURS);
   const { tree } = await ngAdd(treeWith({ 'angular.json': original }), { project: 'docs' });
-  const ws = parse(read(tree, 'angular.json'));
-  assert.equal(ws.projects.docs.architect.serve.builder, OURS);
-  assert.equal(ws.projects.site.architect.serve.builder, '@angular/build:dev-server');
+  const one = parse(read(tree, 'angular.json'));
+  assert.equal(one.projects.docs.architect.serve.builder, OURS);
+  assert.equal(one.projects.site.architect.serve.builder, '@angular/build:dev-server');
+  const back = restoreServeBuilder(read(tree, 'angular.json'));
+  assert.equal(back.text, original);
   await assert.rejects(ngAdd(treeWith({ 'angular.json': original }), { project: 'nope' }), /no project "nope"/);
 });
 
