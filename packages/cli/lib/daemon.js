@@ -23,7 +23,7 @@ export const PREFIX = '/__annotate';
 export const CLIENT_PATH = `${PREFIX}/client.js`;
 
 const START_TIMEOUT_MS = 15000; // a loaded machine (both cores busy) starts slowly
-const HEALTH_TIMEOUT_MS = 2000;
+const HEALTH_TIMEOUT_MS = 5000; // generous: a live daemon mistaken for stale means two daemons
 const STOP_GRACE_MS = 2000; // SIGTERM, then SIGKILL
 const KILL_WAIT_MS = 1000; // after SIGKILL, stop() returns regardless
 const RESTART_LIMIT = 5; // deaths within RESTART_WINDOW_MS before giving up

@@ -33,6 +33,7 @@ export function daemonPlugin(context) {
     });
     context.handle.ready.catch((error) => {
       context.disabled = true;
+      context.reason = error.message;
       log.error(`[ng-annotate] ${error.message}. The dev server runs on without the overlay.`);
     });
   }
@@ -46,24 +47,26 @@ export function daemonPlugin(context) {
       logger = config.logger;
     },
     configureServer(server) {
-      const found = findBinary({ binary: context.options.binary });
-      if (found.error) {
-        context.disabled = true;
-        log.warn(`[ng-annotate] ${found.error}. The dev server runs on without the overlay.`);
-        return;
-      }
-      context.binary = found.file;
       const allowedHosts = () => context.config?.server?.allowedHosts;
       const wanted = (url) => isAnnotatePath(url) || (context.options.mcp && isMcpPath(url));
-
       server.middlewares.use((req, res, next) => {
         if (!wanted(req.originalUrl ?? req.url)) return next();
-        if (!context.handle) {
-          res.writeHead(503, { 'Content-Type': 'text/plain' }).end('ng-annotate is not running: see the dev server log\n');
+        if (!context.handle || context.disabled) {
+          res.writeHead(503, { 'Content-Type': 'text/plain' });
+          res.end(`ng-annotate is not running${context.reason ? `: ${context.reason}` : ''}\n`);
           return undefined;
         }
         return forwardHttp(req, res, context.handle, { allowedHosts: allowedHosts() }).catch(next);
       });
+
+      const found = findBinary({ binary: context.options.binary });
+      if (found.error) {
+        context.disabled = true;
+        context.reason = found.error;
+        log.warn(`[ng-annotate] ${found.error}. The dev server runs on without the overlay.`);
+        return;
+      }
+      context.binary = found.file;
 
       const http = server.httpServer;
       if (!http) {
