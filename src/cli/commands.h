@@ -19,6 +19,7 @@ void AddServeCommand(CLI::App& app, Action& run);     // serve
 void AddMcpCommand(CLI::App& app, Action& run);       // mcp
 void AddInitCommand(CLI::App& app, Action& run);      // init
 void AddManifestCommand(CLI::App& app, Action& run);  // manifest
+void AddWatchCommand(CLI::App& app, Action& run);     // watch
 
 // Adds the shared `--root DIR` option to a subcommand.
 void AddRootOption(CLI::App* sub, std::optional<std::string>& root);

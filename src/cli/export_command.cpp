@@ -14,7 +14,7 @@ namespace nga::cli {
 namespace {
 
 int RunExport(const std::optional<std::string>& root, const std::optional<std::string>& out) {
-  auto opened = OpenProjectStore(root);
+  auto opened = OpenExistingProjectStore(root);
   if (!opened) return Fail(opened.error().message);
   auto document = ExportStore(*opened->store);
   if (!document) return Fail(document.error().message);

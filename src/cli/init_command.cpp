@@ -1,11 +1,16 @@
-// `init`: points the project's MCP clients at this binary and keeps the
-// store out of git. Running it twice changes nothing.
+// `init`: points the project's MCP clients at ng-annotate, keeps the store
+// out of git, in an Angular workspace switches `ng serve` to our builder, and
+// prints the next steps for the kind of project it finds. Running it twice
+// changes nothing; `init --remove` puts the original serve builder back.
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "cli/angular_workspace.h"
 #include "cli/commands.h"
 #include "cli/mcp_config.h"
+#include "cli/project_kind.h"
 #include "store/root.h"
 
 namespace nga::cli {
@@ -38,81 +43,244 @@ Status WriteFile(const fs::path& path, const std::string& text) {
   return Ok{};
 }
 
-// Writes `text` to root/relative unless it already holds exactly that, and
-// says which it was.
-Status Apply(const fs::path& root, const fs::path& relative, const std::optional<std::string>& old,
-             const std::string& text) {
-  const char* verb = !old ? "created" : *old == text ? "unchanged" : "updated";
-  if (!old || *old != text) {
-    if (auto ok = WriteFile(root / relative, text); !ok) return ok;
+// One file init may write: where, what it holds now, what it should hold.
+struct PlannedWrite {
+  fs::path path;      // absolute
+  std::string shown;  // how it is named in the output
+  std::optional<std::string> old;
+  std::string text;
+  std::string note;  // said after the file's name
+};
+
+// Writes it unless it already holds exactly that, and says which it was.
+Status Apply(const PlannedWrite& write) {
+  const char* verb = !write.old ? "created" : *write.old == write.text ? "unchanged" : "updated";
+  if (!write.old || *write.old != write.text) {
+    if (auto ok = WriteFile(write.path, write.text); !ok) return ok;
   }
-  std::cout << "  " << verb << "  " << relative.generic_string() << "\n";
+  std::cout << "  " << verb << "  " << write.shown << (write.note.empty() ? "" : "  ") << write.note
+            << "\n";
   return Ok{};
 }
 
 struct InitOptions {
   std::optional<std::string> root;
   std::optional<std::string> client;
+  std::optional<std::string> project;
+  bool remove = false;
 };
 
-int RunInit(const InitOptions& options) {
+// --client: a comma-separated list of claude, vscode, cursor, gemini, codex,
+// or all (every project-level client; Codex, whose config is the user's, only
+// when named).
+std::optional<std::vector<McpClient>> ParseClients(const std::string& text) {
   std::vector<McpClient> clients;
-  if (!options.client) {
-    // Claude Code always; VS Code and Cursor when the project already uses them.
-    clients.push_back(McpClient::kClaude);
-  } else if (*options.client == "claude") {
-    clients = {McpClient::kClaude};
-  } else if (*options.client == "vscode") {
-    clients = {McpClient::kVsCode};
-  } else if (*options.client == "cursor") {
-    clients = {McpClient::kCursor};
-  } else if (*options.client == "all") {
-    clients = {McpClient::kClaude, McpClient::kVsCode, McpClient::kCursor};
-  } else {
-    std::cerr << "ng-annotate: --client must be claude, vscode, cursor or all\n";
-    return 2;
+  auto add = [&](McpClient client) {
+    for (McpClient c : clients)
+      if (c == client) return;
+    clients.push_back(client);
+  };
+  std::stringstream list(text);
+  for (std::string name; std::getline(list, name, ',');) {
+    if (name == "claude") {
+      add(McpClient::kClaude);
+    } else if (name == "vscode") {
+      add(McpClient::kVsCode);
+    } else if (name == "cursor") {
+      add(McpClient::kCursor);
+    } else if (name == "gemini") {
+      add(McpClient::kGemini);
+    } else if (name == "codex") {
+      add(McpClient::kCodex);
+    } else if (name == "all") {
+      for (McpClient c :
+           {McpClient::kClaude, McpClient::kVsCode, McpClient::kCursor, McpClient::kGemini})
+        add(c);
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (clients.empty()) return std::nullopt;
+  return clients;
+}
+
+void PrintBuilderChanges(const WorkspaceEdit& edit) {
+  for (const auto& change : edit.changes) {
+    if (change.from == change.to) {
+      std::cout << "     project " << change.project << ": serve already uses " << change.to
+                << "\n";
+    } else {
+      std::cout << "     project " << change.project << ": serve builder " << change.from << " -> "
+                << change.to << " (options and configurations kept)\n";
+    }
+  }
+  for (const auto& skip : edit.skipped) {
+    std::cout << "     project " << skip.project << ": left as it is, " << skip.reason << "\n";
+  }
+}
+
+int RunRemove(const InitOptions& options, const ProjectPaths& project) {
+  fs::path file = project.root / "angular.json";
+  auto text = ReadFile(file);
+  std::cout << "ng-annotate init --remove in " << project.root.string()
+            << " (root: " << DescribeRootChoice(project.choice) << ")\n";
+  if (!text) {
+    std::cout << "  no angular.json here: no serve builder to put back\n";
+    return 0;
+  }
+  auto edit = RestoreServeBuilders(*text, options.project);
+  if (!edit) return Fail(edit.error().message);
+  if (auto ok = Apply({file, "angular.json", text, edit->text, ""}); !ok) {
+    return Fail(ok.error().message);
+  }
+  PrintBuilderChanges(*edit);
+  if (edit->changes.empty())
+    std::cout << "     no project's serve target uses " << kNgAnnotateDevServer << "\n";
+  std::cout << "\nThe MCP configs and .gitignore are left as they are; delete their "
+               "\"ng-annotate\" entries by hand if you no longer want them.\n";
+  return 0;
+}
+
+int RunInit(const InitOptions& options) {
+  std::optional<std::vector<McpClient>> chosen;
+  if (options.client) {
+    chosen = ParseClients(*options.client);
+    if (!chosen) {
+      std::cerr << "ng-annotate: --client must be claude, vscode, cursor, gemini, codex or all "
+                   "(or a comma-separated list of them)\n";
+      return 2;
+    }
   }
   auto project = ResolveProject(options.root);
   if (!project) return Fail(project.error().message);
+  if (options.remove) return RunRemove(options, *project);
   const fs::path& root = project->root;
-  if (!options.client) {
-    std::error_code ec;
+  std::vector<McpClient> clients;
+  std::error_code ec;
+  if (chosen) {
+    clients = *chosen;
+  } else {
+    // Claude Code always; the others when the project already uses them.
+    clients.push_back(McpClient::kClaude);
     if (fs::is_directory(root / ".vscode", ec)) clients.push_back(McpClient::kVsCode);
     if (fs::is_directory(root / ".cursor", ec)) clients.push_back(McpClient::kCursor);
+    if (fs::is_directory(root / ".gemini", ec)) clients.push_back(McpClient::kGemini);
   }
+  ProjectKind kind = DetectProject(root);
 
-  std::error_code ec;
   fs::path binary = fs::read_symlink("/proc/self/exe", ec);
   if (ec) return Fail("cannot find this binary's path: " + ec.message());
-  McpServerEntry entry{binary.string(), {"mcp", "--root", root.string()}};
+  // What the printed commands run.
+  std::string command = kind.cli_package ? "npx ng-annotate" : binary.string();
 
   // Check every file before writing any: a bad one leaves all untouched.
-  std::vector<std::pair<fs::path, std::pair<std::optional<std::string>, std::string>>> writes;
+  std::vector<PlannedWrite> writes;
+  bool user_level = false;
   for (McpClient client : clients) {
+    McpServerEntry entry = EntryFor(client, kind.cli_package, binary.string(), root.string());
+    if (client == McpClient::kCodex) {
+      auto home = CodexHome(std::getenv("CODEX_HOME"), std::getenv("HOME"));
+      if (!home) return Fail("cannot find Codex's config: neither CODEX_HOME nor HOME is set");
+      fs::path file = *home / McpConfigPath(client);
+      auto old = ReadFile(file);
+      auto merged = MergeCodexConfig(old, entry);
+      if (!merged) return Fail(file.string() + ": " + merged.error().message);
+      writes.push_back({file, file.string(), old, *merged, "(Codex, user-level)"});
+      user_level = true;
+      continue;
+    }
     fs::path relative = McpConfigPath(client);
     auto old = ReadFile(root / relative);
     auto merged = MergeMcpConfig(old, client, entry);
     if (!merged) return Fail(merged.error().message);
-    writes.push_back({relative, {old, *merged}});
+    writes.push_back({root / relative, relative.generic_string(), old, *merged, ""});
   }
   auto gitignore = ReadFile(root / ".gitignore");
-  writes.push_back({".gitignore", {gitignore, WithGitignoreEntry(gitignore)}});
+  writes.push_back(
+      {root / ".gitignore", ".gitignore", gitignore, WithGitignoreEntry(gitignore), ""});
+  std::optional<WorkspaceEdit> angular;
+  if (kind.angular) {
+    auto text = ReadFile(root / "angular.json");
+    auto edit = SwitchServeBuilders(text.value_or(""), options.project);
+    if (!edit) return Fail(edit.error().message);
+    writes.push_back({root / "angular.json", "angular.json", text, edit->text, ""});
+    angular = std::move(*edit);
+  }
 
-  std::cout << "ng-annotate init in " << root.string() << "\n";
-  for (const auto& [relative, texts] : writes) {
-    if (auto ok = Apply(root, relative, texts.first, texts.second); !ok) {
-      return Fail(ok.error().message);
+  std::cout << "ng-annotate init in " << root.string()
+            << " (root: " << DescribeRootChoice(project->choice)
+            << "; pass --root DIR for another)\n";
+  for (const auto& write : writes) {
+    if (auto ok = Apply(write); !ok) return Fail(ok.error().message);
+    if (angular && write.shown == "angular.json") PrintBuilderChanges(*angular);
+  }
+
+  std::cout << "\n";
+  if (kind.cli_package) {
+    std::cout << "The MCP entries run `npx ng-annotate mcp` with a relative root "
+                 "(@ng-annotate/cli is installed): commit them with the project.\n";
+  } else {
+    std::cout << "The MCP entries name this binary and this root by absolute path, because "
+                 "node_modules has no @ng-annotate/cli: they work on this machine, but are not "
+                 "for committing. `npm i -D @ng-annotate/cli` and run init again to make them "
+                 "`npx ng-annotate mcp`.\n";
+  }
+  if (user_level) {
+    std::cout << "Codex reads only your user-level config: its ng-annotate entry now points at "
+              << root.string()
+              << " in every project you open with Codex; run `init --client codex` in another "
+                 "project to point it there.\n";
+  }
+
+  std::cout << "\nNext:\n  1. ";
+  bool proxy = !kind.angular && !kind.vite_config;
+  if (angular) {
+    if (!angular->changes.empty()) {
+      if (!kind.angular_package) {
+        std::cout << "Install the builder: npm i -D @ng-annotate/angular @ng-annotate/cli\n     ";
+      }
+      std::cout << "Run `ng serve` as usual: the builder starts ng-annotate and puts the overlay "
+                   "in the page.\n";
+    } else {
+      std::cout << "No project here can use @ng-annotate/angular (see above); serve through the "
+                   "proxy instead:\n     ";
+      proxy = true;
+      kind.dev_server_port = 4200;
+      kind.dev_server = "Angular CLI";
+    }
+  } else if (kind.vite_config) {
+    if (kind.vite_plugin_configured) {
+      std::cout << *kind.vite_config
+                << " already loads @ng-annotate/vite-plugin: run your dev "
+                   "server as usual.\n";
+    } else {
+      if (!kind.vite_package) {
+        std::cout
+            << "Install the plugin: npm i -D @ng-annotate/vite-plugin @ng-annotate/cli\n     ";
+      }
+      std::cout << "Add it to " << *kind.vite_config << ":\n"
+                << "       import ngAnnotate from '@ng-annotate/vite-plugin'\n"
+                << "       plugins: [ngAnnotate()]   (beside your other plugins)\n"
+                << "     then run your dev server as usual.\n";
     }
   }
-  std::cout << "\nNext:\n"
-            << "  1. Start the daemon beside your dev server: " << binary.string()
-            << " serve --root " << root.string() << "\n"
-            << "  2. Restart your agent so it loads the ng-annotate MCP server";
+  if (proxy) {
+    std::string port = kind.dev_server_port ? std::to_string(kind.dev_server_port) : "PORT";
+    std::cout << "Start your dev server, then put ng-annotate in front of it:\n"
+              << "       " << command << " serve --proxy http://localhost:" << port << "\n"
+              << "     and open the address it prints instead of the dev server's ("
+              << (kind.dev_server.empty() ? "PORT: your dev server's port"
+                                          : kind.dev_server + "'s usual port")
+              << ").\n";
+  }
+  std::cout << "  2. Restart your agent so it loads the ng-annotate MCP server";
   for (size_t i = 0; i < clients.size(); ++i) {
     std::cout << (i == 0 ? " (" : ", ") << McpClientName(clients[i]);
   }
   std::cout << "),\n     then ask it to run the start-polling prompt.\n"
-            << "  3. In the app press Alt+Shift+A, click a component and type the change.\n";
+            << "  3. In the app press Alt+Shift+A, click a component and type the change.\n"
+            << "     `" << command << " watch` shows each annotation and the agent's replies "
+            << "as they happen.\n";
   return 0;
 }
 
@@ -121,11 +289,19 @@ int RunInit(const InitOptions& options) {
 void AddInitCommand(CLI::App& app, Action& run) {
   auto options = std::make_shared<InitOptions>();
   auto* init = app.add_subcommand(
-      "init", "write the MCP client configs for this project and ignore .ng-annotate/ in git");
+      "init",
+      "write the MCP client configs for this project, ignore .ng-annotate/ in git, and in an "
+      "Angular workspace switch `ng serve` to @ng-annotate/angular");
   AddRootOption(init, options->root);
   init->add_option("--client", options->client,
-                   "claude, vscode, cursor or all (default: claude, plus vscode and cursor when "
-                   "the project has a .vscode or .cursor directory)");
+                   "claude, vscode, cursor, gemini, codex or all, or a comma-separated list "
+                   "(default: claude, plus vscode, cursor and gemini when the project has a "
+                   ".vscode, .cursor or .gemini directory; all = every project-level one, codex "
+                   "writes your user-level ~/.codex/config.toml and only when named)");
+  init->add_option("--project", options->project,
+                   "Angular workspace: switch only this project's serve target (default: all)");
+  init->add_flag("--remove", options->remove,
+                 "put the original serve builder back in angular.json");
   init->final_callback([&run, options] { run = [options] { return RunInit(*options); }; });
 }
 

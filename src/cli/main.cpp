@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   nga::cli::AddStatusCommands(app, run);
   nga::cli::AddExportCommands(app, run);
   nga::cli::AddManifestCommand(app, run);
+  nga::cli::AddWatchCommand(app, run);
 
   try {
     app.parse(argc, argv);

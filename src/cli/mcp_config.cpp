@@ -17,9 +17,15 @@ const char* McpClientName(McpClient client) {
       return "VS Code";
     case McpClient::kCursor:
       return "Cursor";
+    case McpClient::kGemini:
+      return "Gemini CLI";
+    case McpClient::kCodex:
+      return "Codex";
   }
   return "";
 }
+
+bool IsUserLevel(McpClient client) { return client == McpClient::kCodex; }
 
 std::filesystem::path McpConfigPath(McpClient client) {
   switch (client) {
@@ -29,12 +35,32 @@ std::filesystem::path McpConfigPath(McpClient client) {
       return std::filesystem::path(".vscode") / "mcp.json";
     case McpClient::kCursor:
       return std::filesystem::path(".cursor") / "mcp.json";
+    case McpClient::kGemini:
+      return std::filesystem::path(".gemini") / "settings.json";
+    case McpClient::kCodex:
+      return "config.toml";
   }
   return {};
 }
 
+std::optional<std::filesystem::path> CodexHome(const char* codex_home_env, const char* home_env) {
+  if (codex_home_env && *codex_home_env) return std::filesystem::path(codex_home_env);
+  if (home_env && *home_env) return std::filesystem::path(home_env) / ".codex";
+  return std::nullopt;
+}
+
+McpServerEntry EntryFor(McpClient client, bool installed, const std::string& binary,
+                        const std::string& root) {
+  if (!installed || IsUserLevel(client)) return {binary, {"mcp", "--root", root}};
+  bool workspace_variable = client == McpClient::kVsCode || client == McpClient::kCursor;
+  return {"npx", {"ng-annotate", "mcp", "--root", workspace_variable ? "${workspaceFolder}" : "."}};
+}
+
 Result<std::string> MergeMcpConfig(const std::optional<std::string>& existing, McpClient client,
                                    const McpServerEntry& entry) {
+  if (client == McpClient::kCodex) {
+    return MakeError(ErrorCode::kInvalidArgument, "Codex's config is TOML: use MergeCodexConfig");
+  }
   std::string file = McpConfigPath(client).generic_string();
   json::object config;
   if (existing && existing->find_first_not_of(" \t\r\n") != std::string::npos) {
@@ -46,7 +72,7 @@ Result<std::string> MergeMcpConfig(const std::optional<std::string>& existing, M
     }
     config = std::move(parsed.get_object());
   }
-  // VS Code names the map "servers"; Claude Code and Cursor "mcpServers".
+  // VS Code names the map "servers"; Claude Code, Cursor and Gemini CLI "mcpServers".
   const char* map_key = client == McpClient::kVsCode ? "servers" : "mcpServers";
   json::value& servers = config[map_key];
   if (servers.is_null()) servers.emplace_object();

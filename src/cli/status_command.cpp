@@ -40,7 +40,7 @@ void PrintAnnotation(const Annotation& a) {
 }
 
 int RunStatus(const std::optional<std::string>& root) {
-  auto opened = OpenProjectStore(root);
+  auto opened = OpenExistingProjectStore(root);
   if (!opened) return Fail(opened.error().message);
   Store& store = *opened->store;
   auto sessions = store.ListSessions();
@@ -94,7 +94,7 @@ int RunList(const ListOptions& options) {
     }
   }
   filter.session_id = options.session;
-  auto opened = OpenProjectStore(options.root);
+  auto opened = OpenExistingProjectStore(options.root);
   if (!opened) return Fail(opened.error().message);
   auto annotations = opened->store->ListAnnotations(filter);
   if (!annotations) return Fail(annotations.error().message);

@@ -7,19 +7,49 @@ namespace nga {
 
 namespace fs = std::filesystem;
 
-fs::path ResolveRoot(const std::optional<std::string>& flag, const std::optional<std::string>& env,
-                     const fs::path& cwd) {
+RootChoice ChooseRoot(const std::optional<std::string>& flag, const std::optional<std::string>& env,
+                      const fs::path& cwd) {
   auto absolute = [&](const fs::path& p) {
     return (p.is_absolute() ? p : cwd / p).lexically_normal();
   };
-  if (flag && !flag->empty()) return absolute(*flag);
-  if (env && !env->empty()) return absolute(*env);
-  std::error_code ec;
-  for (fs::path dir = cwd; !dir.empty(); dir = dir.parent_path()) {
-    if (fs::exists(dir / ".git", ec)) return dir.lexically_normal();
-    if (dir == dir.parent_path()) break;
+  if (flag && !flag->empty()) return {absolute(*flag), RootSource::kFlag, ""};
+  if (env && !env->empty()) return {absolute(*env), RootSource::kEnv, ""};
+  // The nearest directory holding one of `markers`, first marker first.
+  auto nearest = [&](std::initializer_list<const char*> markers) -> std::optional<RootChoice> {
+    std::error_code ec;
+    for (fs::path dir = cwd.lexically_normal(); !dir.empty(); dir = dir.parent_path()) {
+      for (const char* marker : markers) {
+        if (fs::exists(dir / marker, ec)) {
+          return RootChoice{dir, *marker == '.' ? RootSource::kGit : RootSource::kPackage, marker};
+        }
+      }
+      if (dir == dir.parent_path()) break;
+    }
+    return std::nullopt;
+  };
+  if (auto git = nearest({".git"})) return *git;
+  if (auto package = nearest({"angular.json", "package.json"})) return *package;
+  return {cwd.lexically_normal(), RootSource::kWorkingDirectory, ""};
+}
+
+fs::path ResolveRoot(const std::optional<std::string>& flag, const std::optional<std::string>& env,
+                     const fs::path& cwd) {
+  return ChooseRoot(flag, env, cwd).root;
+}
+
+std::string DescribeRootChoice(const RootChoice& choice) {
+  switch (choice.source) {
+    case RootSource::kFlag:
+      return "from --root";
+    case RootSource::kEnv:
+      return "from NG_ANNOTATE_PROJECT_ROOT";
+    case RootSource::kGit:
+    case RootSource::kPackage:
+      return "the nearest directory holding " + choice.marker;
+    case RootSource::kWorkingDirectory:
+      break;
   }
-  return cwd.lexically_normal();
+  return "the working directory (no .git, angular.json or package.json above it)";
 }
 
 Result<ProjectPaths> ResolveProject(const std::optional<std::string>& flag) {
@@ -28,7 +58,8 @@ Result<ProjectPaths> ResolveProject(const std::optional<std::string>& flag) {
   std::error_code ec;
   fs::path cwd = fs::current_path(ec);
   if (ec) return MakeError(ErrorCode::kIo, "cannot read the working directory: " + ec.message());
-  fs::path root = ResolveRoot(flag, env, cwd);
+  RootChoice choice = ChooseRoot(flag, env, cwd);
+  fs::path root = choice.root;
   // Strip a trailing separator so paths built from it look clean.
   if (root.has_relative_path() && root.filename().empty()) root = root.parent_path();
   if (!fs::is_directory(root, ec)) {
@@ -37,6 +68,8 @@ Result<ProjectPaths> ResolveProject(const std::optional<std::string>& flag) {
   }
   ProjectPaths paths;
   paths.root = root;
+  choice.root = root;
+  paths.choice = choice;
   paths.store_dir = root / ".ng-annotate";
   paths.db_file = paths.store_dir / "store.db";
   return paths;

@@ -5,7 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { run } from './lib/cli.js';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -54,7 +56,7 @@ test('ng new workspace: serve switched, nothing else in angular.json changed, MC
   assert.equal(withBuilder(text, OURS, '@angular/build:dev-server'), original, 'only the builder string changed');
   const mcp = JSON.parse(read(tree, '.mcp.json'));
   assert.deepEqual(mcp.mcpServers['ng-annotate'], { command: 'npx', args: ['ng-annotate', 'mcp', '--root', '.'] });
-  assert.equal(read(tree, '.gitignore'), '/node_modules\n.ng-annotate/\n');
+  assert.equal(read(tree, '.gitignore'), "/node_modules\n# ng-annotate's local store\n.ng-annotate/\n");
   assert.ok(logs.some((l) => l.includes('now serves with @ng-annotate/angular:dev-server')), logs.join('\n'));
 });
 
@@ -90,13 +92,17 @@ test('a devkit workspace with comments: switched in place, comments kept; restor
   assert.deepEqual(restored.restored, [{ project: 'admin', to: '@angular-devkit/build-angular:dev-server' }]);
 });
 
-test('several applications: --project chooses, none chosen is a clear error', async () => {
+test('several applications: all of them by default, or the one --project names', async () => {
   const original = fixture('two-apps.angular.json');
-  await assert.rejects(ngAdd(treeWith({ 'angular.json': original })), /several applications \(site, docs\).*--project/);
+  const all = parse(read((await ngAdd(treeWith({ 'angular.json': original }))).tree, 'angular.json'));
+  assert.equal(all.projects.site.architect.serve.builder, OURS);
+  assert.equal(all.projects.docs.architect.serve.builder, OURS);
   const { tree } = await ngAdd(treeWith({ 'angular.json': original }), { project: 'docs' });
-  const ws = parse(read(tree, 'angular.json'));
-  assert.equal(ws.projects.docs.architect.serve.builder, OURS);
-  assert.equal(ws.projects.site.architect.serve.builder, '@angular/build:dev-server');
+  const one = parse(read(tree, 'angular.json'));
+  assert.equal(one.projects.docs.architect.serve.builder, OURS);
+  assert.equal(one.projects.site.architect.serve.builder, '@angular/build:dev-server');
+  const back = restoreServeBuilder(read(tree, 'angular.json'));
+  assert.equal(back.text, original);
   await assert.rejects(ngAdd(treeWith({ 'angular.json': original }), { project: 'nope' }), /no project "nope"/);
 });
 
@@ -117,5 +123,39 @@ for (const [major, app] of [['22', 'examples/angular-demo'], ['21', 'tests/fixtu
     const theirs = JSON.parse(readFileSync(path.join(buildDir, 'src/builders/dev-server/schema.json'), 'utf8'));
     assert.deepEqual(Object.keys(ours.properties).sort(), Object.keys(theirs.properties).sort());
     assert.deepEqual(ours.required, theirs.required);
+  });
+}
+
+// ng add and `ng-annotate init` (the binary's C++) follow the same rules: on each
+// fixture they give the same angular.json (byte for byte where the file is written
+// the way the Angular CLI writes it), .mcp.json and .gitignore; init --remove
+// restores the original.
+for (const name of ['ng-new-22.angular.json', 'options-and-configs.angular.json', 'two-apps.angular.json']) {
+  test(`ng add and ng-annotate init agree on ${name}`, async (t) => {
+    const original = fixture(name);
+    const { tree } = await ngAdd(treeWith({ 'angular.json': original, '.gitignore': '/dist\n' }));
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'nga-init-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    mkdirSync(path.join(dir, '.git'));
+    writeFileSync(path.join(dir, 'angular.json'), original);
+    writeFileSync(path.join(dir, 'package.json'), '{}');
+    writeFileSync(path.join(dir, '.gitignore'), '/dist\n');
+    // @ng-annotate/cli installed: init writes the committable npx entry, as ng add does.
+    mkdirSync(path.join(dir, 'node_modules/@ng-annotate'), { recursive: true });
+    symlinkSync(path.join(repo, 'packages/cli'), path.join(dir, 'node_modules/@ng-annotate/cli'));
+    const init = run(['init', '--root', dir, '--client', 'claude']);
+    assert.equal(init.status, 0, init.stderr + init.stdout);
+    const onDisk = (f) => readFileSync(path.join(dir, f), 'utf8');
+
+    assert.deepEqual(parse(onDisk('angular.json')), parse(read(tree, 'angular.json')));
+    if (name === 'ng-new-22.angular.json') assert.equal(onDisk('angular.json'), read(tree, 'angular.json'));
+    assert.deepEqual(JSON.parse(onDisk('.mcp.json')), JSON.parse(read(tree, '.mcp.json')));
+    assert.equal(onDisk('.gitignore'), read(tree, '.gitignore'));
+
+    const remove = run(['init', '--remove', '--root', dir]);
+    assert.equal(remove.status, 0, remove.stderr + remove.stdout);
+    assert.deepEqual(parse(onDisk('angular.json')), parse(original));
+    assert.deepEqual(parse(restoreServeBuilder(read(tree, 'angular.json')).text), parse(original));
   });
 }

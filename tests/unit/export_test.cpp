@@ -4,6 +4,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <fstream>
 
 #include "store/root.h"
 #include "store/validate.h"
@@ -96,6 +97,32 @@ TEST(Root, FlagThenEnvThenGitThenCwd) {
   std::filesystem::create_directories(outside);
   // No .git above /tmp/...: the working directory itself.
   EXPECT_EQ(ResolveRoot(std::nullopt, std::nullopt, outside), outside);
+}
+
+TEST(Root, WithoutGitTheNearestPackageOrAngularWorkspace) {
+  TempDir dir;
+  auto app = dir.path() / "shop";
+  auto nested = app / "src" / "app";
+  std::filesystem::create_directories(nested);
+  std::ofstream(app / "package.json") << "{}";
+  RootChoice choice = ChooseRoot(std::nullopt, std::nullopt, nested);
+  EXPECT_EQ(choice.root, app);
+  EXPECT_EQ(choice.source, RootSource::kPackage);
+  EXPECT_EQ(DescribeRootChoice(choice), "the nearest directory holding package.json");
+  // An Angular workspace nearer than a package.json further up.
+  auto workspace = nested / "ws";
+  std::filesystem::create_directories(workspace / "projects");
+  std::ofstream(workspace / "angular.json") << "{}";
+  EXPECT_EQ(ChooseRoot(std::nullopt, std::nullopt, workspace / "projects").root, workspace);
+  EXPECT_EQ(ChooseRoot(std::nullopt, std::nullopt, workspace / "projects").marker, "angular.json");
+  // .git anywhere above wins over a nearer package.json (SPEC 3's order).
+  std::filesystem::create_directories(dir.path() / ".git");
+  choice = ChooseRoot(std::nullopt, std::nullopt, nested);
+  EXPECT_EQ(choice.root, dir.path());
+  EXPECT_EQ(choice.source, RootSource::kGit);
+  EXPECT_EQ(ChooseRoot("x", std::nullopt, nested).source, RootSource::kFlag);
+  EXPECT_EQ(DescribeRootChoice(ChooseRoot(std::nullopt, "/e", nested)),
+            "from NG_ANNOTATE_PROJECT_ROOT");
 }
 
 TEST(Root, RelativePathsUseForwardSlashes) {

@@ -26,6 +26,10 @@ TEST(McpConfig, NewClaudeFile) {
   EXPECT_FALSE(server.as_object().contains("type"));
 }
 
+TEST(McpConfig, CodexIsNotJson) {
+  EXPECT_FALSE(MergeMcpConfig(std::nullopt, McpClient::kCodex, kEntry));
+}
+
 TEST(McpConfig, VsCodeUsesServersAndStdioType) {
   auto config = Parse(MergeMcpConfig(std::string(""), McpClient::kVsCode, kEntry));
   EXPECT_EQ(config.at("servers").at("ng-annotate").at("type"), "stdio");
@@ -58,6 +62,116 @@ TEST(McpConfig, RefusesWhatItCannotMergeWithoutClobbering) {
   auto bad_map = MergeMcpConfig(std::string(R"({"mcpServers": 3})"), McpClient::kClaude, kEntry);
   ASSERT_FALSE(bad_map);
   EXPECT_NE(bad_map.error().message.find("mcpServers"), std::string::npos);
+}
+
+TEST(McpConfig, GeminiUsesMcpServersInItsSettingsFile) {
+  std::string existing = R"({"theme": "GitHub", "mcpServers": {"db": {"command": "db-mcp"}}})";
+  auto config = Parse(MergeMcpConfig(existing, McpClient::kGemini, kEntry));
+  EXPECT_EQ(config.at("theme"), "GitHub");
+  EXPECT_EQ(config.at("mcpServers").at("db").at("command"), "db-mcp");
+  EXPECT_EQ(config.at("mcpServers").at("ng-annotate").at("args"),
+            (json::array{"mcp", "--root", "/home/dev/shop"}));
+  EXPECT_EQ(McpConfigPath(McpClient::kGemini), ".gemini/settings.json");
+  auto once = MergeMcpConfig(existing, McpClient::kGemini, kEntry);
+  EXPECT_EQ(*MergeMcpConfig(*once, McpClient::kGemini, kEntry), *once);
+}
+
+TEST(McpConfig, EntryIsNpxWithARelativeRootWhenThePackageIsInstalled) {
+  auto claude = EntryFor(McpClient::kClaude, true, "/abs/ng-annotate", "/home/dev/shop");
+  EXPECT_EQ(claude.command, "npx");
+  EXPECT_EQ(claude.args, (std::vector<std::string>{"ng-annotate", "mcp", "--root", "."}));
+  EXPECT_EQ(EntryFor(McpClient::kGemini, true, "/b", "/r").args.back(), ".");
+  EXPECT_EQ(EntryFor(McpClient::kVsCode, true, "/b", "/r").args.back(), "${workspaceFolder}");
+  EXPECT_EQ(EntryFor(McpClient::kCursor, true, "/b", "/r").args.back(), "${workspaceFolder}");
+  // Without the package, or in a user-level config: absolute paths.
+  auto plain = EntryFor(McpClient::kClaude, false, "/abs/ng-annotate", "/home/dev/shop");
+  EXPECT_EQ(plain.command, "/abs/ng-annotate");
+  EXPECT_EQ(plain.args, (std::vector<std::string>{"mcp", "--root", "/home/dev/shop"}));
+  auto codex = EntryFor(McpClient::kCodex, true, "/abs/ng-annotate", "/home/dev/shop");
+  EXPECT_EQ(codex.command, "/abs/ng-annotate");
+  EXPECT_TRUE(IsUserLevel(McpClient::kCodex));
+  EXPECT_FALSE(IsUserLevel(McpClient::kClaude));
+}
+
+TEST(CodexConfig, HomeFromCodexHomeThenHome) {
+  EXPECT_EQ(CodexHome("/c", "/h"), std::filesystem::path("/c"));
+  EXPECT_EQ(CodexHome(nullptr, "/h"), std::filesystem::path("/h/.codex"));
+  EXPECT_EQ(CodexHome("", "/h"), std::filesystem::path("/h/.codex"));
+  EXPECT_FALSE(CodexHome(nullptr, nullptr));
+}
+
+TEST(CodexConfig, NewFileHoldsTheTable) {
+  auto text = MergeCodexConfig(std::nullopt, kEntry);
+  ASSERT_TRUE(text) << text.error().message;
+  EXPECT_EQ(*text,
+            "[mcp_servers.ng-annotate]\n"
+            "command = \"/usr/local/bin/ng-annotate\"\n"
+            "args = [\"mcp\", \"--root\", \"/home/dev/shop\"]\n");
+}
+
+TEST(CodexConfig, MergeKeepsEveryOtherLineAndIsIdempotent) {
+  std::string existing =
+      "# my settings\n"
+      "model = \"o3\"\n"
+      "\n"
+      "[mcp_servers.github]\n"
+      "command = \"gh-mcp\"\n"
+      "args = [\"serve\"]\n"
+      "\n"
+      "[profiles.fast]\n"
+      "model = \"mini\"";
+  auto once = MergeCodexConfig(existing, kEntry);
+  ASSERT_TRUE(once) << once.error().message;
+  EXPECT_EQ(*once, existing +
+                       "\n\n[mcp_servers.ng-annotate]\n"
+                       "command = \"/usr/local/bin/ng-annotate\"\n"
+                       "args = [\"mcp\", \"--root\", \"/home/dev/shop\"]\n");
+  auto twice = MergeCodexConfig(*once, kEntry);
+  ASSERT_TRUE(twice);
+  EXPECT_EQ(*twice, *once);
+}
+
+TEST(CodexConfig, ReplacesOurCommandAndArgsAndKeepsTheRestOfOurTable) {
+  std::string existing =
+      "[mcp_servers.\"ng-annotate\"]  # ours\n"
+      "command = 'old'\n"
+      "args = [\n"
+      "  \"mcp\",\n"
+      "  \"--root\", \"/old\",\n"
+      "]\n"
+      "startup_timeout_sec = 20\n"
+      "\n"
+      "[mcp_servers.ng-annotate.env]\n"
+      "DEBUG = \"1\"\n"
+      "[other]\n"
+      "command = \"untouched\"\n";
+  auto merged = MergeCodexConfig(existing, {"/new/ng \"a\"", {"mcp"}});
+  ASSERT_TRUE(merged) << merged.error().message;
+  EXPECT_EQ(*merged,
+            "[mcp_servers.\"ng-annotate\"]  # ours\n"
+            "command = \"/new/ng \\\"a\\\"\"\n"
+            "args = [\"mcp\"]\n"
+            "startup_timeout_sec = 20\n"
+            "\n"
+            "[mcp_servers.ng-annotate.env]\n"
+            "DEBUG = \"1\"\n"
+            "[other]\n"
+            "command = \"untouched\"\n");
+  EXPECT_EQ(*MergeCodexConfig(*merged, {"/new/ng \"a\"", {"mcp"}}), *merged);
+}
+
+TEST(CodexConfig, RefusesFormsItDoesNotRewrite) {
+  EXPECT_FALSE(
+      MergeCodexConfig(std::string("[mcp_servers]\nng-annotate = { command = \"x\" }\n"), kEntry));
+  EXPECT_FALSE(MergeCodexConfig(std::string("mcp_servers.ng-annotate.command = \"x\"\n"), kEntry));
+  auto twice = MergeCodexConfig(
+      std::string("[mcp_servers.ng-annotate]\ncommand = \"a\"\n[mcp_servers.ng-annotate]\n"),
+      kEntry);
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().message.find("twice"), std::string::npos);
+  // Another server written inline is fine.
+  EXPECT_TRUE(
+      MergeCodexConfig(std::string("[mcp_servers]\ngithub = { command = \"gh\" }\n"), kEntry));
 }
 
 TEST(Gitignore, AddsTheStoreOnce) {

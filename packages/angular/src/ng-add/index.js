@@ -2,7 +2,8 @@
 // ng add @ng-annotate/angular: switch the project's serve builder to ours (every
 // option and configuration kept), write the MCP config and the .gitignore line.
 // Running it again changes nothing.
-const { switchServeBuilder, WorkspaceError } = require('./workspace');
+const { switchServeBuilder, WorkspaceError, OURS } = require('./workspace');
+const { JsoncError } = require('./jsonc');
 const { mergeMcpJson, mergeGitignore, ConfigError } = require('./mcp-config');
 
 function read(tree, file) {
@@ -33,14 +34,21 @@ function ngAdd(options = {}) {
     try {
       result = switchServeBuilder(workspaceText, { project: options.project });
     } catch (error) {
-      if (error instanceof WorkspaceError || error.name === 'JsoncError' || error instanceof SyntaxError) fail(`angular.json: ${error.message}`);
+      if (error instanceof WorkspaceError || error instanceof JsoncError || error instanceof SyntaxError) fail(`angular.json: ${error.message}`);
       throw error;
     }
-    if (result.changed) {
-      write(tree, 'angular.json', result.text);
-      context.logger.info(`ng-annotate: "${result.project}" now serves with @ng-annotate/angular:dev-server (was ${result.from}; every option kept)`);
-    } else {
-      context.logger.info(`ng-annotate: "${result.project}" already serves with @ng-annotate/angular:dev-server`);
+    for (const { project, reason } of result.skipped) context.logger.warn(`ng-annotate: "${project}" left as it is: ${reason}`);
+    if (result.changes.length === 0) {
+      const why = result.skipped.map((s) => `"${s.project}": ${s.reason}`).join('; ');
+      fail(`no project of angular.json can be served through ${OURS} (${why || 'none has a serve target'})`);
+    }
+    if (result.changed) write(tree, 'angular.json', result.text);
+    for (const { project, from } of result.changes) {
+      context.logger.info(
+        from === OURS
+          ? `ng-annotate: "${project}" already serves with ${OURS}`
+          : `ng-annotate: "${project}" now serves with ${OURS} (was ${from}; every option kept)`,
+      );
     }
     let mcp;
     try {

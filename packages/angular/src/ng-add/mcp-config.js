@@ -33,11 +33,11 @@ function mergeMcpJson(text) {
 
 /** .gitignore text with `.ng-annotate/` in it. */
 function mergeGitignore(text) {
-  const lines = (text ?? '').split(/\r?\n/).map((l) => l.trim());
-  if (lines.some((l) => l === '.ng-annotate/' || l === '/.ng-annotate/' || l === '.ng-annotate')) return { text, changed: false };
+  const present = new Set(['.ng-annotate/', '.ng-annotate', '/.ng-annotate/', '/.ng-annotate']);
+  if ((text ?? '').split('\n').some((l) => present.has(l.replace(/\r$/, '')))) return { text, changed: false };
   const base = text ?? '';
   const sep = base === '' || base.endsWith('\n') ? '' : '\n';
-  return { text: `${base}${sep}.ng-annotate/\n`, changed: true };
+  return { text: `${base}${sep}# ng-annotate's local store\n.ng-annotate/\n`, changed: true };
 }
 
 module.exports = { mergeMcpJson, mergeGitignore, ConfigError, ENTRY };

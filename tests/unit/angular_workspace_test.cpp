@@ -1,0 +1,181 @@
+#include "cli/angular_workspace.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "cli/project_kind.h"
+
+namespace nga::cli {
+namespace {
+
+namespace json = boost::json;
+
+// A workspace the way the Angular CLI writes one (JSON.stringify, 2 spaces).
+const std::string kWorkspace = R"({
+  "version": 1,
+  "projects": {
+    "shop": {
+      "architect": {
+        "build": {
+          "builder": "@angular/build:application",
+          "options": {
+            "browser": "src/main.ts"
+          }
+        },
+        "serve": {
+          "builder": "@angular/build:dev-server",
+          "options": {
+            "port": 4300,
+            "allowedHosts": [
+              "shop.local"
+            ]
+          },
+          "configurations": {
+            "development": {
+              "buildTarget": "shop:build:development"
+            }
+          },
+          "defaultConfiguration": "development"
+        }
+      }
+    },
+    "old": {
+      "architect": {
+        "build": {
+          "builder": "@angular-devkit/build-angular:application"
+        },
+        "serve": {
+          "builder": "@angular-devkit/build-angular:dev-server",
+          "options": {
+            "buildTarget": "old:build"
+          }
+        }
+      }
+    },
+    "webpack": {
+      "architect": {
+        "build": {
+          "builder": "@angular-devkit/build-angular:browser"
+        },
+        "serve": {
+          "builder": "@angular-devkit/build-angular:dev-server"
+        }
+      }
+    },
+    "lib": {
+      "architect": {
+        "build": {
+          "builder": "@angular/build:ng-packagr"
+        }
+      }
+    }
+  }
+}
+)";
+
+const json::value& Serve(const json::value& workspace, const char* project) {
+  return workspace.at("projects").at(project).at("architect").at("serve");
+}
+
+// The lines of b that differ from a's at the same position.
+int ChangedLines(const std::string& a, const std::string& b) {
+  auto split = [](const std::string& text) {
+    std::vector<std::string> lines;
+    std::string line;
+    for (char c : text) {
+      if (c == '\n') {
+        lines.push_back(line);
+        line.clear();
+      } else {
+        line += c;
+      }
+    }
+    return lines;
+  };
+  auto la = split(a), lb = split(b);
+  EXPECT_EQ(la.size(), lb.size());
+  int changed = 0;
+  for (std::size_t i = 0; i < std::min(la.size(), lb.size()); ++i) changed += la[i] != lb[i];
+  return changed;
+}
+
+TEST(AngularWorkspace, SwitchesEsbuildDevServersAndKeepsEveryOption) {
+  auto edit = SwitchServeBuilders(kWorkspace, std::nullopt);
+  ASSERT_TRUE(edit) << edit.error().message;
+  EXPECT_TRUE(edit->changed());
+  auto after = json::parse(edit->text);
+  auto before = json::parse(kWorkspace);
+  for (const char* project : {"shop", "old"}) {
+    EXPECT_EQ(Serve(after, project).at("builder"), kNgAnnotateDevServer);
+    json::object serve_after = Serve(after, project).as_object();
+    json::object serve_before = Serve(before, project).as_object();
+    serve_after.erase("builder");
+    serve_before.erase("builder");
+    EXPECT_EQ(serve_after, serve_before) << project;
+  }
+  EXPECT_EQ(Serve(after, "webpack").at("builder"), "@angular-devkit/build-angular:dev-server");
+  // Exactly the two builder lines differ: the rest is written as the CLI writes it.
+  EXPECT_EQ(ChangedLines(kWorkspace, edit->text), 2);
+  ASSERT_EQ(edit->skipped.size(), 1u);
+  EXPECT_EQ(edit->skipped[0].project, "webpack");
+  EXPECT_NE(edit->skipped[0].reason.find(":browser"), std::string::npos);
+}
+
+TEST(AngularWorkspace, SecondRunChangesNothingAndRemoveRestoresTheOriginal) {
+  auto first = SwitchServeBuilders(kWorkspace, std::nullopt);
+  ASSERT_TRUE(first);
+  auto second = SwitchServeBuilders(first->text, std::nullopt);
+  ASSERT_TRUE(second);
+  EXPECT_FALSE(second->changed());
+  EXPECT_EQ(second->text, first->text);
+  ASSERT_EQ(second->changes.size(), 2u);
+  EXPECT_EQ(second->changes[0].from, second->changes[0].to);
+
+  auto removed = RestoreServeBuilders(first->text, std::nullopt);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->text, kWorkspace);  // byte for byte
+  ASSERT_EQ(removed->changes.size(), 2u);
+  EXPECT_EQ(removed->changes[0].to, "@angular/build:dev-server");
+  EXPECT_EQ(removed->changes[1].to, "@angular-devkit/build-angular:dev-server");
+  auto again = RestoreServeBuilders(removed->text, std::nullopt);
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->changed());
+  EXPECT_EQ(again->text, kWorkspace);
+}
+
+TEST(AngularWorkspace, OneProjectWhenNamed) {
+  auto edit = SwitchServeBuilders(kWorkspace, std::string("old"));
+  ASSERT_TRUE(edit);
+  auto after = json::parse(edit->text);
+  EXPECT_EQ(Serve(after, "old").at("builder"), kNgAnnotateDevServer);
+  EXPECT_EQ(Serve(after, "shop").at("builder"), "@angular/build:dev-server");
+  auto lib = SwitchServeBuilders(kWorkspace, std::string("lib"));
+  ASSERT_TRUE(lib);
+  ASSERT_EQ(lib->skipped.size(), 1u);
+  EXPECT_EQ(lib->skipped[0].reason, "it has no serve target");
+  auto missing = SwitchServeBuilders(kWorkspace, std::string("nope"));
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("it has: shop, old, webpack, lib"), std::string::npos);
+}
+
+TEST(AngularWorkspace, RefusesWhatIsNotAWorkspace) {
+  EXPECT_FALSE(SwitchServeBuilders("{", std::nullopt));
+  EXPECT_FALSE(SwitchServeBuilders(R"({"projects": []})", std::nullopt));
+  EXPECT_FALSE(RestoreServeBuilders("[]", std::nullopt));
+}
+
+TEST(ProjectKind, GuessesTheDevServerPort) {
+  EXPECT_EQ(GuessDevServerPort(std::string(R"({"dependencies": {"next": "15"}})"), false).first,
+            3000);
+  EXPECT_EQ(GuessDevServerPort(
+                std::string(R"({"devDependencies": {"webpack-dev-server": "5", "webpack": "5"}})"),
+                false),
+            (std::pair<int, std::string>{8080, "webpack-dev-server"}));
+  EXPECT_EQ(GuessDevServerPort(std::nullopt, true).second, "Rails");
+  EXPECT_EQ(GuessDevServerPort(std::string("not json"), false).first, 0);
+  EXPECT_EQ(GuessDevServerPort(std::nullopt, false).first, 0);
+}
+
+}  // namespace
+}  // namespace nga::cli
