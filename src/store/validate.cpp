@@ -151,6 +151,14 @@ Result<json::object> ValidateAnnotationPayload(const json::object& payload) {
       out[field] = *v;
     }
   }
+
+  // Every field within its limit can still add up to a lot.
+  if (std::size_t total = json::serialize(out).size(); total > limits::kAnnotationBytes) {
+    return MakeError(ErrorCode::kLimitExceeded,
+                     "the annotation is too large: its fields add up to " + std::to_string(total) +
+                         " bytes as JSON (the limit is " +
+                         std::to_string(limits::kAnnotationBytes) + ")");
+  }
   return out;
 }
 
