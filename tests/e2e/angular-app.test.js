@@ -6,7 +6,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch } from './lib/browser.js';
-import { annotate, overlayReady, badge, centreWithin, shot } from './lib/vite-app.js';
+import { annotate, overlayReady, badge, trayBadge, centreWithin, shot, editFile } from './lib/vite-app.js';
 import { DEMO, copyApp, nodeFor, ngServe } from '../integration/lib/ng.js';
 
 const WAIT = { timeout: 30000 };
@@ -113,4 +113,26 @@ describe('angular-demo on ng serve through @ng-annotate/angular:dev-server', () 
       assert.ok(centreWithin(bb, eb), JSON.stringify({ badge: bb, element: eb }));
     });
   }
+
+  it('drift: after wrapping the list in a <div> and a reload, the item\'s badge is on that item or in the tray', async () => {
+    const a = results[2];
+    assert.ok(a, 'its annotation was made');
+    const restore = editFile(dir, 'src/app/todo-list/todo-list.html',
+      (s) => s.replace('<ul>', '<div class="drift"><ul>').replace('</ul>', '</ul></div>'));
+    try {
+      // ng serve rebuilds and updates or reloads the page by itself.
+      await page.waitForSelector('app-todo-list .drift li', { timeout: 120000 });
+      await page.reload();
+      await overlayReady(page, 60000);
+      await page.waitForSelector('app-todo-list .drift li:nth-child(2) label', WAIT);
+      const b = badge(page, a.id);
+      await b.waitFor({ state: 'visible', ...WAIT });
+      await shot(page, 'angular-demo-drift');
+      if (await trayBadge(page, a.id).count()) return; // unplaced: allowed, never on another element
+      const [bb, eb] = [await b.boundingBox(), await page.locator('app-todo-list li:nth-child(2) label').boundingBox()];
+      assert.ok(centreWithin(bb, eb), JSON.stringify({ badge: bb, element: eb }));
+    } finally {
+      restore();
+    }
+  });
 });
