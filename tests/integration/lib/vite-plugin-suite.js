@@ -272,6 +272,28 @@ export function pluginSuite(fixture) {
     await vite.close();
   });
 
+  test(`${fixture}: editing vite.config.js restarts Vite; the overlay's daemon comes back with it`, async (t) => {
+    const root = realpathSync(project(t, fixture));
+    const note = killDaemonsAfter(t, root);
+    const vite = await startVite(t, fixture, root);
+    await until(() => healthVia(vite.port), 'the daemon');
+    note();
+    const first = daemonFile(root).pid;
+    appendFileSync(join(root, 'vite.config.js'), '// edited\n');
+    await vite.waitOutput(/server restarted/);
+    const health = await until(async () => {
+      const info = daemonFile(root);
+      return info && info.pid !== first && alive(info.pid) && healthVia(vite.port);
+    }, 'a daemon for the restarted server');
+    assert.equal(health.root, root);
+    note();
+    assert.equal(alive(first), false, 'the old server stopped its daemon');
+    const ws = await Client.connect(`ws://127.0.0.1:${vite.port}/__annotate`, { headers: { Origin: vite.url } });
+    t.after(() => ws.close());
+    assert.equal((await ws.handshake()).first.type, 'session:created');
+    await vite.close();
+  });
+
   // server.host names the page origin: 127.0.0.2 (still loopback, so the test
   // stays off the network) is no loopback *name* to the daemon, so its pages
   // pass only because the plugin registered that origin.
