@@ -191,14 +191,16 @@ export function pluginSuite(fixture) {
     const root = realpathSync(project(t, fixture));
     const note = killDaemonsAfter(t, root);
     const burner = await cpuBurner(t, 2);
+    let vite;
     try {
-      const vite = await startVite(t, fixture, root);
+      vite = await startVite(t, fixture, root);
       await vite.close(20000);
     } finally {
       burner.stop();
     }
     note();
     await until(() => daemonProcesses(root).length === 0, 'no daemon process for the root', 5000);
+    assert.doesNotMatch(vite.output(), /\[ng-annotate\].*(error|without the overlay)/i, 'a close is not reported as a failure');
     assert.equal(daemonFile(root), null);
   });
 
