@@ -31,7 +31,9 @@ export function daemonPlugin(context) {
       origins: [...origins, ...(context.options.origins ?? [])],
       log,
     });
-    context.handle.ready.catch((error) => {
+    const handle = context.handle;
+    handle.ready.catch((error) => {
+      if (handle.stopping) return; // Vite closed while the daemon was starting: nothing to report
       context.disabled = true;
       context.reason = error.message;
       log.error(`[ng-annotate] ${error.message}. The dev server runs on without the overlay.`);
