@@ -5,7 +5,7 @@ import { state } from './state.js';
 import { host, fab, mount } from './ui.js';
 import { connect, send, connected, queuedCount, inflight, startPing } from './connection.js';
 import { fetchRoot } from './context/paths.js';
-import { describe, buildPayload } from './context/index.js';
+import { describe, buildPayload, settle } from './context/index.js';
 import { setInspecting, startInspect, placeHighlight } from './inspect.js';
 import { startShortcuts } from './shortcuts.js';
 import { startBadges, scheduleLayout, onBadgeClick, onLayout } from './badges.js';
@@ -46,7 +46,11 @@ function start() {
     pending: () => inflight.length,
     inspect: setInspecting,
     // The payload a click on `el` would send (for debugging and tests).
-    describe: (el, text = '(describe)') => buildPayload(describe(el), text, ''),
+    describe: async (el, text = '(describe)') => {
+      const ctx = describe(el);
+      await settle(ctx);
+      return buildPayload(ctx, text, '');
+    },
   };
   fetchRoot(server.origin);
   connect(server.ws);

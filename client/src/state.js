@@ -10,6 +10,7 @@ export const state = {
   root: null, // the project root (absolute), when the page could learn it
   syncs: 0, // periodic sync frames seen (annotations:sync or annotations:unchanged)
   proto: 2, // protocol revision asked for
+  frames: {}, // server frames seen, by type
   inspecting: false,
   hidden: false,
 };

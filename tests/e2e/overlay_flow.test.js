@@ -218,6 +218,16 @@ for (const proto of [2, 1]) {
     assert.equal(await area.inputValue(), 'half a reply');
     await area.press('Control+Enter');
     await page.waitForFunction((id) => window.__ngAnnotate.state.annotations.get(id).replies.length === 3, id, WAIT);
+    // What the server sent: revision 2's deltas, or the original full frames only.
+    const frames = await page.evaluate(() => window.__ngAnnotate.state.frames);
+    if (proto === 2) {
+      assert.ok(frames['annotations:unchanged'] >= 1, JSON.stringify(frames));
+      assert.ok(frames['annotation:reply'] >= 1, JSON.stringify(frames));
+    } else {
+      assert.equal(frames['annotations:unchanged'], undefined, JSON.stringify(frames));
+      assert.equal(frames['annotation:reply'], undefined, JSON.stringify(frames));
+      assert.ok(frames['annotations:sync'] >= 3, JSON.stringify(frames));
+    }
     const [stored] = listStored(root);
     assert.deepEqual(stored.replies.map((r) => [r.author, r.message]),
       [['agent', 'to what?'], ['agent', 'second question'], ['user', 'half a reply']]);
