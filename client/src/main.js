@@ -8,7 +8,7 @@ import { fetchRoot } from './context/paths.js';
 import { describe, buildPayload, settle } from './context/index.js';
 import { setInspecting, startInspect, placeHighlight } from './inspect.js';
 import { startShortcuts } from './shortcuts.js';
-import { startBadges, scheduleLayout, onBadgeClick, onLayout } from './badges.js';
+import { startBadges, scheduleLayout, onBadgeClick, onLayout, layoutNow } from './badges.js';
 import { startPanels, openFor, toggleHelp, closePanel, panelState } from './panels/index.js';
 
 function start() {
@@ -45,6 +45,7 @@ function start() {
     queued: queuedCount,
     pending: () => inflight.length,
     inspect: setInspecting,
+    layoutNow, // one badge layout, synchronously (bench/overlay_badges.mjs)
     // The payload a click on `el` would send (for debugging and tests).
     describe: async (el, text = '(describe)') => {
       const ctx = describe(el);
