@@ -3,7 +3,7 @@
 // a sync that leaves an open panel alone, one session per tab, badges that
 // follow their element or go to the unplaced tray, panel placement. Headless
 // Chromium against the real `serve`; the agent is `ng-annotate mcp` through
-// the MCP SDK client. Screenshots of each state go to build/screenshots/.
+// the MCP SDK client. Screenshots of each state go to build/e2e/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
@@ -16,7 +16,7 @@ import {
 import { connect as mcpConnect, call } from '../integration/lib/mcp.js';
 
 const WAIT = { timeout: 15000 };
-const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../build/screenshots');
+const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../build/e2e');
 mkdirSync(SHOTS, { recursive: true });
 const shot = (page, name) => page.screenshot({ path: join(SHOTS, `flow-${name}.png`) });
 
