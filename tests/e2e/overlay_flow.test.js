@@ -14,6 +14,7 @@ import {
   launch, serveAt, pageServer, listStored, overlayReady, waitBadgeColour, newPage, overlay, rgb,
 } from './lib/browser.js';
 import { connect as mcpConnect, call } from '../integration/lib/mcp.js';
+import { Client } from '../integration/lib/serve.js';
 
 const WAIT = { timeout: 15000 };
 const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../build/e2e');
@@ -350,4 +351,35 @@ test('the panel opens beside the clicked element, flips to stay in view, and sho
   assert.equal(stored.componentFilePath, 'src/pages/cards.html');
   assert.equal(stored.anchor.stamp, 'src/pages/cards.html:12:5');
   assert.equal(await page.evaluate(() => window.appClicks), 0);
+});
+
+test('finished annotations beyond the sync\'s cap are counted, and paged in from the help panel', async (t) => {
+  const { ctx, base, browser } = await setup(t);
+  const page = await openReady(browser, `${base}/cards`);
+  const sid = await page.evaluate(() => window.__ngAnnotate.state.session.id);
+  // Another socket of the same session makes 104 annotations and dismisses them (terminal).
+  const ws = await Client.connect(`ws://127.0.0.1:${ctx.port}/__annotate?sessionId=${sid}`);
+  t.after(() => ws.ws.close());
+  await ws.next('annotations:sync');
+  for (let i = 0; i < 104; i++) {
+    ws.ws.send(JSON.stringify({ type: 'annotation:create', payload: { annotationText: `old ${i}`, componentName: 'div' } }));
+    const { annotation } = await ws.next('annotation:created');
+    ws.ws.send(JSON.stringify({ type: 'annotation:delete', id: annotation.id }));
+    await ws.nextMatching((m) => m.type === 'annotation:updated' && m.annotation.id === annotation.id && m.annotation.status === 'dismissed');
+  }
+  // The server's cap on terminal annotations per sync is 100: 4 are left out, and said so.
+  await page.waitForFunction(() => window.__ngAnnotate.state.more === 4 && window.__ngAnnotate.state.annotations.size === 100, null, WAIT);
+  await overlay(page).locator('.fab').click();
+  const help = overlay(page).locator('.panel[data-mode="help"]');
+  await help.waitFor({ state: 'visible', ...WAIT });
+  assert.match(await help.locator('[data-field="more"]').textContent(), /^4 older finished annotations not shown/);
+  await help.locator('button[data-action="older"]').click();
+  const older = help.locator('[data-field="older"] li');
+  await older.nth(3).waitFor(WAIT);
+  const texts = await older.allTextContents();
+  assert.equal(texts.length, 4);
+  // The oldest four, newest first, none of them among the synced ones.
+  assert.deepEqual(texts.map((x) => x.replace(/^dismissed\s*(div: )?/, '')), ['old 3', 'old 2', 'old 1', 'old 0']);
+  assert.equal(await help.locator('button[data-action="older"]').count(), 0, 'no further page');
+  await shot(page, 'help-older-page');
 });
