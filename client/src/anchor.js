@@ -8,6 +8,7 @@
 import { STAMP_ATTR } from './context/stamp.js';
 
 const TEXT_MAX = 64;
+const TEXT_SCAN_MAX = 1000; // elements of one tag compared by text, at most
 const SAFE_ID = /^[A-Za-z][\w-]*$/;
 const attrSel = (name, value) => `[${name}=${JSON.stringify(String(value))}]`;
 
@@ -79,7 +80,9 @@ export function refind(a) {
   const el = legacyRefind(a);
   if (el && el.localName === anchor.tag && (!anchor.text || fingerprint(el) === anchor.text)) return el;
   if (anchor.text && anchor.tag && anchor.tag !== 'body' && anchor.tag !== 'html') {
-    const same = all(anchor.tag).filter((x) => fingerprint(x) === anchor.text);
+    const candidates = all(anchor.tag);
+    if (candidates.length > TEXT_SCAN_MAX) return null; // too many to compare on every DOM change
+    const same = candidates.filter((x) => fingerprint(x) === anchor.text);
     // Only the innermost of nested look-alikes counts.
     const inner = same.filter((x) => !same.some((y) => y !== x && x.contains(y)));
     return unique(inner);

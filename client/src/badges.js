@@ -67,6 +67,12 @@ function positionFor(r) {
 }
 const visible = (r) => r.bottom > 0 && r.right > 0 && r.top < window.innerHeight && r.left < window.innerWidth;
 
+// One layout now (benchmarks); `dom` as if the DOM had changed.
+export function layoutNow(dom) {
+  if (dom) domDirty = true;
+  layout();
+}
+
 function layout() {
   queuedLayout = false;
   if (state.hidden) return;

@@ -120,6 +120,7 @@ function applySync(list) {
 
 function handle(msg) {
   let changed = null;
+  if (typeof msg.type === 'string') state.frames[msg.type] = (state.frames[msg.type] || 0) + 1;
   switch (msg.type) {
     case 'session:created':
       state.session = msg.session || null;

@@ -5,10 +5,10 @@ import { state } from './state.js';
 import { host, fab, mount } from './ui.js';
 import { connect, send, connected, queuedCount, inflight, startPing } from './connection.js';
 import { fetchRoot } from './context/paths.js';
-import { describe, buildPayload } from './context/index.js';
+import { describe, buildPayload, settle } from './context/index.js';
 import { setInspecting, startInspect, placeHighlight } from './inspect.js';
 import { startShortcuts } from './shortcuts.js';
-import { startBadges, scheduleLayout, onBadgeClick, onLayout } from './badges.js';
+import { startBadges, scheduleLayout, onBadgeClick, onLayout, layoutNow } from './badges.js';
 import { startPanels, openFor, toggleHelp, closePanel, panelState } from './panels/index.js';
 
 function start() {
@@ -45,8 +45,13 @@ function start() {
     queued: queuedCount,
     pending: () => inflight.length,
     inspect: setInspecting,
+    layoutNow, // one badge layout, synchronously (bench/overlay_badges.mjs)
     // The payload a click on `el` would send (for debugging and tests).
-    describe: (el, text = '(describe)') => buildPayload(describe(el), text, ''),
+    describe: async (el, text = '(describe)') => {
+      const ctx = describe(el);
+      await settle(ctx);
+      return buildPayload(ctx, text, '');
+    },
   };
   fetchRoot(server.origin);
   connect(server.ws);

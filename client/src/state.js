@@ -7,9 +7,12 @@ export const state = {
   heartbeat: null,
   version: null, // the server's annotations version (protocol revision 2)
   more: 0, // older terminal annotations the server left out of the sync
+  older: [], // those fetched on request (annotations:page), newest first
+  olderCursor: undefined, // where the next page starts (null: no more; undefined: none asked yet)
   root: null, // the project root (absolute), when the page could learn it
   syncs: 0, // periodic sync frames seen (annotations:sync or annotations:unchanged)
   proto: 2, // protocol revision asked for
+  frames: {}, // server frames seen, by type
   inspecting: false,
   hidden: false,
 };

@@ -3,7 +3,7 @@
 // a sync that leaves an open panel alone, one session per tab, badges that
 // follow their element or go to the unplaced tray, panel placement. Headless
 // Chromium against the real `serve`; the agent is `ng-annotate mcp` through
-// the MCP SDK client. Screenshots of each state go to build/screenshots/.
+// the MCP SDK client. Screenshots of each state go to build/e2e/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
@@ -14,9 +14,10 @@ import {
   launch, serveAt, pageServer, listStored, overlayReady, waitBadgeColour, newPage, overlay, rgb,
 } from './lib/browser.js';
 import { connect as mcpConnect, call } from '../integration/lib/mcp.js';
+import { Client } from '../integration/lib/serve.js';
 
 const WAIT = { timeout: 15000 };
-const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../build/screenshots');
+const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../build/e2e');
 mkdirSync(SHOTS, { recursive: true });
 const shot = (page, name) => page.screenshot({ path: join(SHOTS, `flow-${name}.png`) });
 
@@ -218,6 +219,16 @@ for (const proto of [2, 1]) {
     assert.equal(await area.inputValue(), 'half a reply');
     await area.press('Control+Enter');
     await page.waitForFunction((id) => window.__ngAnnotate.state.annotations.get(id).replies.length === 3, id, WAIT);
+    // What the server sent: revision 2's deltas, or the original full frames only.
+    const frames = await page.evaluate(() => window.__ngAnnotate.state.frames);
+    if (proto === 2) {
+      assert.ok(frames['annotations:unchanged'] >= 1, JSON.stringify(frames));
+      assert.ok(frames['annotation:reply'] >= 1, JSON.stringify(frames));
+    } else {
+      assert.equal(frames['annotations:unchanged'], undefined, JSON.stringify(frames));
+      assert.equal(frames['annotation:reply'], undefined, JSON.stringify(frames));
+      assert.ok(frames['annotations:sync'] >= 3, JSON.stringify(frames));
+    }
     const [stored] = listStored(root);
     assert.deepEqual(stored.replies.map((r) => [r.author, r.message]),
       [['agent', 'to what?'], ['agent', 'second question'], ['user', 'half a reply']]);
@@ -340,4 +351,35 @@ test('the panel opens beside the clicked element, flips to stay in view, and sho
   assert.equal(stored.componentFilePath, 'src/pages/cards.html');
   assert.equal(stored.anchor.stamp, 'src/pages/cards.html:12:5');
   assert.equal(await page.evaluate(() => window.appClicks), 0);
+});
+
+test('finished annotations beyond the sync\'s cap are counted, and paged in from the help panel', async (t) => {
+  const { ctx, base, browser } = await setup(t);
+  const page = await openReady(browser, `${base}/cards`);
+  const sid = await page.evaluate(() => window.__ngAnnotate.state.session.id);
+  // Another socket of the same session makes 104 annotations and dismisses them (terminal).
+  const ws = await Client.connect(`ws://127.0.0.1:${ctx.port}/__annotate?sessionId=${sid}`);
+  t.after(() => ws.ws.close());
+  await ws.next('annotations:sync');
+  for (let i = 0; i < 104; i++) {
+    ws.ws.send(JSON.stringify({ type: 'annotation:create', payload: { annotationText: `old ${i}`, componentName: 'div' } }));
+    const { annotation } = await ws.next('annotation:created');
+    ws.ws.send(JSON.stringify({ type: 'annotation:delete', id: annotation.id }));
+    await ws.nextMatching((m) => m.type === 'annotation:updated' && m.annotation.id === annotation.id && m.annotation.status === 'dismissed');
+  }
+  // The server's cap on terminal annotations per sync is 100: 4 are left out, and said so.
+  await page.waitForFunction(() => window.__ngAnnotate.state.more === 4 && window.__ngAnnotate.state.annotations.size === 100, null, WAIT);
+  await overlay(page).locator('.fab').click();
+  const help = overlay(page).locator('.panel[data-mode="help"]');
+  await help.waitFor({ state: 'visible', ...WAIT });
+  assert.match(await help.locator('[data-field="more"]').textContent(), /^4 older finished annotations not shown/);
+  await help.locator('button[data-action="older"]').click();
+  const older = help.locator('[data-field="older"] li');
+  await older.nth(3).waitFor(WAIT);
+  const texts = await older.allTextContents();
+  assert.equal(texts.length, 4);
+  // The oldest four, newest first, none of them among the synced ones.
+  assert.deepEqual(texts.map((x) => x.replace(/^dismissed\s*(div: )?/, '')), ['old 3', 'old 2', 'old 1', 'old 0']);
+  assert.equal(await help.locator('button[data-action="older"]').count(), 0, 'no further page');
+  await shot(page, 'help-older-page');
 });

@@ -55,6 +55,10 @@ export function describe(target) {
   if (!ctx.selector) ctx.selector = usefulSelector(el);
   // A compile-time stamp beats framework internals (contract C4).
   const stamp = loc.framework === 'html' ? nearestStamp(target, null) : nearestStamp(target, el);
+  if (!stamp && ctx.refine) {
+    // Resolved before the payload is built (see settle); the panel updates when it lands.
+    ctx.pending = ctx.refine().then((where) => { if (where) ctx.sourceLocation = where; }).catch(() => {});
+  }
   if (stamp) {
     ctx.sourceLocation = formatLocation(stamp);
     if (!ctx.componentFilePath) ctx.componentFilePath = stamp.file;
@@ -62,6 +66,12 @@ export function describe(target) {
   }
   ctx.anchor = makeAnchor(ctx, stamp);
   return ctx;
+}
+
+// Waits (bounded) for what describe() is still resolving.
+export function settle(ctx, ms = 1500) {
+  if (!ctx.pending) return Promise.resolve();
+  return Promise.race([ctx.pending, new Promise((r) => setTimeout(r, ms))]);
 }
 
 export function rectOf(ctx) {

@@ -4,6 +4,7 @@
 import { rootRelative } from './paths.js';
 import { propsToInputs } from './serialize.js';
 import { formatLocation } from './stamp.js';
+import { originalPosition } from './sourcemap.js';
 
 export function fiberOf(el) {
   for (const k in el) if (k.startsWith('__reactFiber$') || k.startsWith('__reactInternalInstance$')) return el[k];
@@ -39,7 +40,8 @@ export function frameFromStack(stack) {
     if (!m) continue;
     const url = m[1];
     if (/\/node_modules\/|\/\.vite\/deps\/|react-dom|react-jsx|jsx-dev-runtime|\/@react-refresh|react-stack-top-frame/.test(url)) continue;
-    return { file: rootRelative(url), line: Number(m[2]), column: Number(m[3]) };
+    // A position in the served (transformed) module: `url` lets a source map correct it.
+    return { file: rootRelative(url), line: Number(m[2]), column: Number(m[3]), url };
   }
   return null;
 }
@@ -94,6 +96,11 @@ export function describe(loc, ctx) {
   const mine = loc.domFiber && loc.domFiber._debugOwner === loc.fiber ? jsxLocation(loc.domFiber) : null;
   const at = mine || loc.where;
   if (at) ctx.sourceLocation = formatLocation(at);
+  // Stack positions are in the served code: the module's source map gives the written line.
+  if (at && at.url) {
+    ctx.refine = () => originalPosition(at.url, at.line, at.column)
+      .then((p) => (p ? formatLocation({ file: at.file, line: p.line, column: p.column }) : null));
+  }
   for (let f = loc.fiber.return; f; f = f.return) {
     if (isComponent(f)) ctx.componentTreePath.unshift(nameOf(f.type) || 'Anonymous');
   }

@@ -3,9 +3,9 @@
 import { PANEL_INPUTS } from '../config.js';
 import { h } from '../dom.js';
 import { preview } from '../context/serialize.js';
-import { buildPayload } from '../context/index.js';
+import { buildPayload, settle } from '../context/index.js';
 import { sendCreate } from '../connection.js';
-import { showError } from '../ui.js';
+import { showError, panel } from '../ui.js';
 import { scheduleLayout } from '../badges.js';
 import { boxOf } from '../geometry.js';
 import { showPanel, closePanel, isSubmitKey } from './shell.js';
@@ -15,9 +15,13 @@ const rectFrom = (b) => (b ? { left: b.x, top: b.y, right: b.x + b.width, bottom
 
 export function openAnnotate(ctx, selectionText) {
   const area = h('textarea', { placeholder: 'Describe the change… (Ctrl/⌘+Enter or Shift+Enter to send)', 'aria-label': 'annotation' });
-  const submit = () => {
+  let sending = false;
+  const submit = async () => {
     const text = area.value.trim();
     if (!text) { showError('type a change request first'); return; }
+    if (sending) return;
+    sending = true;
+    await settle(ctx);
     const entry = sendCreate(buildPayload(ctx, text, selectionText), ctx.element);
     entry.extraHosts = ctx.extraHosts;
     closePanel();
@@ -42,4 +46,12 @@ export function openAnnotate(ctx, selectionText) {
       h('button', { 'data-action': 'cancel', onclick: closePanel }, 'Cancel')),
   ], () => boxOf(ctx.element, ctx.extraHosts) || rectFrom(ctx.boundingBox));
   area.focus();
+  // A location still being resolved (a source map) replaces the first guess when it lands.
+  if (ctx.pending) {
+    ctx.pending.then(() => {
+      const line = panel.querySelector('[data-field="file"]');
+      const next = whereLine(ctx);
+      if (line && next && panel.contains(area)) line.replaceWith(next);
+    });
+  }
 }

@@ -51,6 +51,12 @@ export function startPanels(a) {
     if (current.mode === 'help' && helpKey() !== shownHelp && !panel.contains(root.activeElement)) openHelp();
   };
   on('heartbeat', refreshHelp);
+  on('page', (list, nextCursor) => {
+    const known = new Set(state.older.map((a) => a.id));
+    for (const a of list) if (a && a.id && !known.has(a.id) && !state.annotations.has(a.id)) state.older.push(a);
+    state.olderCursor = nextCursor;
+    if (current.mode === 'help') openHelp();
+  });
   on('session', refreshHelp);
   on('connection', refreshHelp);
   setInterval(refreshHelp, 5000);
