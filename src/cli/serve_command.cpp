@@ -21,6 +21,9 @@ void AddServeCommand(CLI::App& app, Action& run) {
                   "(repeatable; loopback origins are always accepted)");
   sub->add_option("--allow-host", config->allow_hosts,
                   "also accept this Host name (repeatable; loopback names are always accepted)");
+  sub->add_option("--proxy", config->proxy,
+                  "front this dev server on the same port, e.g. http://localhost:4200: every "
+                  "other request and upgrade is forwarded, HTML pages get the overlay");
   sub->final_callback([&run, config] { run = [config] { return RunServe(*config); }; });
 }
 

@@ -17,6 +17,7 @@
 #include "manifest/manifest_watcher.h"
 #include "mcp/http_transport.h"
 #include "mcp/services.h"
+#include "net/proxy.h"
 #include "net/server.h"
 #include "store/change_feed.h"
 #include "store/root.h"
@@ -64,6 +65,12 @@ void ScheduleSync(asio::steady_timer& timer, browser::Hub& hub) {
 }  // namespace
 
 int RunServe(const ServeConfig& config) {
+  std::optional<net::Upstream> upstream;
+  if (config.proxy) {
+    auto parsed = net::ParseUpstream(*config.proxy);
+    if (!parsed) return Fail(parsed.error().message);
+    upstream = std::move(*parsed);
+  }
   auto paths = ResolveProject(config.root);
   if (!paths) return Fail(paths.error().message);
   auto opened = Store::Open(paths->db_file);
@@ -122,6 +129,7 @@ int RunServe(const ServeConfig& config) {
   mcp::Services services{*store, *feed, io.get_executor()};
   mcp::HttpTransport mcp_http(services);
   server->Route("/mcp", mcp_http.Handler());
+  if (upstream) EnableProxy(*server, io.get_executor(), net::ProxyOptions{.upstream = *upstream});
   server->Start();
 
   const std::string url = fmt::format("http://{}:{}", UrlHost(config.host), server->port());
@@ -130,9 +138,13 @@ int RunServe(const ServeConfig& config) {
                            {"port", server->port()},
                            {"root", paths->root.string()},
                            {"store", paths->db_file.string()}};
+  if (upstream) line["proxy"] = upstream->url;
   std::fputs((boost::json::serialize(line) + "\n").c_str(), stdout);
   std::fflush(stdout);
   fmt::print(stderr, "ng-annotate: serving {} on {}\n", paths->root.string(), url);
+  if (upstream) {
+    fmt::print(stderr, "ng-annotate: proxying {}: open {}/ instead\n", upstream->url, url);
+  }
 
   asio::steady_timer sync_timer(io);
   ScheduleSync(sync_timer, hub);

@@ -19,11 +19,14 @@ struct ServeConfig {
   std::uint16_t port = kDefaultServePort;  // 0: any free port
   std::vector<std::string> allow_origins;
   std::vector<std::string> allow_hosts;
+  // serve --proxy: the dev server to front on this port (net/proxy.h).
+  std::optional<std::string> proxy;
 };
 
 // Runs until SIGINT/SIGTERM. Once listening, prints one line on stdout:
 //   {"event":"listening","url":"http://127.0.0.1:PORT","port":PORT,
 //    "root":"/abs/root","store":"/abs/root/.ng-annotate/store.db"}
+// plus "proxy":"http://localhost:4200" with --proxy.
 // Logs go to stderr. Returns the exit code (0 after a clean shutdown).
 int RunServe(const ServeConfig& config);
 
