@@ -23,6 +23,23 @@ int StartsWithTag(std::string_view text, std::size_t at, std::string_view word) 
   return IsNameEnd(text[at + word.size()]) ? 1 : 0;
 }
 
+// The '>' that ends the tag starting at text[0], skipping quoted attribute
+// values; npos when it has not arrived yet.
+std::size_t TagEnd(std::string_view text) {
+  char quote = 0;
+  for (std::size_t i = 1; i < text.size(); ++i) {
+    char c = text[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '>') {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 std::string HtmlInjector::Feed(std::string_view piece) {
@@ -62,8 +79,8 @@ std::string HtmlInjector::Feed(std::string_view piece) {
   }
 
   // kInBodyTag: pending_ starts with "<body"; the tag goes after its '>'.
-  auto close = pending_.find('>');
-  if (close != std::string::npos) {
+  auto close = TagEnd(pending_);
+  if (close != std::string_view::npos) {
     out += pending_.substr(0, close + 1) + tag_ + pending_.substr(close + 1);
     pending_.clear();
     state_ = State::kDone;
