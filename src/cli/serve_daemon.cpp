@@ -62,6 +62,20 @@ void ScheduleSync(asio::steady_timer& timer, browser::Hub& hub) {
   });
 }
 
+std::chrono::milliseconds Millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
+net::ProxyOptions ProxyOptionsFor(net::Upstream upstream, const ServeConfig& config) {
+  net::ProxyOptions options{.upstream = std::move(upstream)};
+  const ProxyTuning& tuning = config.proxy_tuning;
+  options.limits.connect_timeout = Millis(tuning.connect_timeout);
+  options.limits.response_timeout = Millis(tuning.response_timeout);
+  options.limits.idle_timeout = Millis(tuning.idle_timeout);
+  options.limits.max_upstream_connections = tuning.max_connections;
+  return options;
+}
+
 }  // namespace
 
 int RunServe(const ServeConfig& config) {
@@ -129,7 +143,7 @@ int RunServe(const ServeConfig& config) {
   mcp::Services services{*store, *feed, io.get_executor()};
   mcp::HttpTransport mcp_http(services);
   server->Route("/mcp", mcp_http.Handler());
-  if (upstream) EnableProxy(*server, io.get_executor(), net::ProxyOptions{.upstream = *upstream});
+  if (upstream) EnableProxy(*server, io.get_executor(), ProxyOptionsFor(*upstream, config));
   server->Start();
 
   const std::string url = fmt::format("http://{}:{}", UrlHost(config.host), server->port());

@@ -243,3 +243,101 @@ test('bad --proxy URLs are refused with a clear message', async () => {
     assert.match(r.stderr, why, url);
   }
 });
+
+// An upstream that misbehaves on purpose, over raw TCP.
+async function rawUpstream(t) {
+  const { createServer } = await import('node:net');
+  const sockets = new Set();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    let head = '';
+    socket.on('data', (chunk) => {
+      head += chunk;
+      if (!head.includes('\r\n\r\n')) return;
+      const path = head.split(' ')[1];
+      if (path === '/hang') return;  // never answers
+      if (path === '/bigheaders') {
+        socket.end(`HTTP/1.1 200 OK\r\nx-big: ${'a'.repeat(70 * 1024)}\r\ncontent-length: 0\r\n\r\n`);
+      } else if (path === '/truncated') {
+        socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: 1000\r\n\r\n${'x'.repeat(500)}`);
+        setImmediate(() => socket.destroy());
+      } else if (path === '/hold') {  // a stream that stays open
+        socket.write('HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n6\r\ndata:\n\n\r\n');
+      } else {
+        socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+      }
+      head = '';
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => { for (const s of sockets) s.destroy(); server.close(); });
+  return { url: `http://127.0.0.1:${server.address().port}`, sockets };
+}
+
+// Opens a response and resolves once its head has arrived (the body stays open).
+function openStream(port, path) {
+  return withDeadline(new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path });
+    req.on('response', (res) => resolve({ req, res, status: res.statusCode }));
+    req.on('error', reject);
+    req.end();
+  }), `opening ${path}`);
+}
+
+test('every proxied exchange is bounded, and each limit says which it was', async (t) => {
+  const upstream = await rawUpstream(t);
+  const proxy = await startServe(t, {
+    args: ['--proxy', upstream.url, '--proxy-response-timeout', '0.5', '--proxy-max-connections', '2'],
+  });
+  const port = proxy.port;
+
+  const hang = await fetchRaw(port, '/hang');
+  assert.equal(hang.status, 504);
+  assert.match(hang.headers['x-ng-annotate-proxy-error'], /did not answer within 500 ms/);
+  assert.match(hang.body.toString(), /did not answer within 500 ms/);
+
+  const big = await fetchRaw(port, '/bigheaders');
+  assert.equal(big.status, 502);
+  assert.match(big.headers['x-ng-annotate-proxy-error'], /response headers over the proxy's limit/);
+
+  // A body cut short upstream is cut short here too, never passed off as complete.
+  await assert.rejects(fetchRaw(port, '/truncated'), /aborted|ECONNRESET|socket hang up/);
+
+  const tooLong = await fetchRaw(port, '/ok', { headers: { 'x-long': 'y'.repeat(20 * 1024) } });
+  assert.equal(tooLong.status, 431);
+
+  // Two streams hold the two allowed upstream connections; a third request is refused.
+  const first = await openStream(port, '/hold');
+  const second = await openStream(port, '/hold');
+  assert.equal(first.status, 200);
+  assert.equal(second.status, 200);
+  const refused = await fetchRaw(port, '/ok');
+  assert.equal(refused.status, 503);
+  assert.match(refused.headers['x-ng-annotate-proxy-error'], /too many proxied connections open at once \(limit 2\)/);
+  // Closing the streams in the browser lets their upstream connections go.
+  first.req.destroy();
+  second.req.destroy();
+  await withDeadline((async () => {
+    for (;;) {
+      const res = await fetchRaw(port, '/ok');
+      if (res.status === 200) return assert.equal(res.body.toString(), 'ok');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  })(), 'the upstream connections to be released');
+});
+
+test('SIGTERM with a proxied stream and a tunnel open shuts down cleanly', async (t) => {
+  const upstream = await startUpstream(t);
+  const proxy = await startServe(t, { args: ['--proxy', upstream.url] });
+  const stream = await openStream(proxy.port, '/sse');
+  stream.res.on('error', () => {});
+  const ws = new WebSocket(`ws://127.0.0.1:${proxy.port}/ws`);
+  ws.on('error', () => {});
+  await withDeadline(new Promise((resolve) => ws.once('open', resolve)), 'the tunnel');
+  const wsClosed = new Promise((resolve) => ws.once('close', resolve));
+  const { code } = await proxy.stop('SIGTERM');
+  assert.equal(code, 0);
+  await withDeadline(wsClosed, 'the tunnel to close');
+});
