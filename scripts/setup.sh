@@ -42,9 +42,9 @@ npm_ci() {  # dir
     cp "$dir/package-lock.json" "$stamp"
   fi
 }
-npm_ci .
 # A plain create-vite app (no plugin) for serve --proxy's real-dev-server test.
 npm_ci tests/fixtures/proxy-vite-app
+npm_ci .
 # Node 22 and the MCP conformance suite live apart: the suite needs Node >= 22
 # and we keep Node 20 for everything else.
 if [ -f tools/node22/package.json ]; then npm_ci tools/node22; fi
