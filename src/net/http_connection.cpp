@@ -118,6 +118,8 @@ void HttpConnection::ReadRequest() {
   parser_->header_limit(kHeaderLimit);
   stream_.expires_after(kReadTimeout);
   if (state_->forwarder) {
+    // The limit is the route's or the proxy's, known once the header is.
+    parser_->body_limit(boost::none);
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
@@ -138,6 +140,11 @@ void HttpConnection::OnHeader(beast::error_code ec) {
   std::string_view target = parser_->get().target();
   std::string_view path = target.substr(0, target.find('?'));
   if (!state_->forwarder->Claims(path)) {
+    const std::uint64_t limit = state_->options.max_body_bytes;
+    if (auto length = parser_->content_length(); length && *length > limit) {
+      return Refuse(413, "request body too large", true);
+    }
+    parser_->body_limit(limit);
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });

@@ -156,6 +156,11 @@ asio::awaitable<bool> ProxyExchange::SendRequest() {
     head += "content-length: 0\r\n";
   }
   head += "\r\n";
+  if (auto length = request_.content_length(); length && *length > limits.max_request_body_bytes) {
+    co_await Fail(413, fmt::format("request body over the proxy's limit of {} bytes",
+                                   limits.max_request_body_bytes));
+    co_return false;
+  }
   if (!co_await WriteUpstream(head)) co_return false;
   if (request_.is_done()) co_return true;
 

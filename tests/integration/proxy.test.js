@@ -68,11 +68,19 @@ test('serve --proxy fronts a dev server', async (t) => {
   });
 
   await t.test('a large request body is streamed to the upstream intact (length and chunked)', async () => {
-    const body = randomBytes(2 * 1024 * 1024 + 17);
+    // Over the 8 MiB that ng-annotate's own routes accept: the proxy's limit applies.
+    const body = randomBytes(9 * 1024 * 1024 + 17);
     const sized = await fetchRaw(port, '/upload', { method: 'POST', body, headers: { 'content-length': body.length } });
     assert.deepEqual(JSON.parse(sized.body), { bytes: body.length, sha: sha(body) });
     const chunked = await fetchRaw(port, '/upload', { method: 'POST', body, headers: { 'transfer-encoding': 'chunked' } });
     assert.deepEqual(JSON.parse(chunked.body), { bytes: body.length, sha: sha(body) });
+  });
+
+  await t.test('a HEAD of an HTML page has the Content-Length the GET will have, and no body', async () => {
+    const res = await fetchRaw(port, '/', { method: 'HEAD' });
+    assert.equal(res.status, 200);
+    assert.equal(Number(res.headers['content-length']), Buffer.byteLength(PAGE) + TAG.length);
+    assert.equal(res.body.length, 0);
   });
 
   await t.test('a 404 of the upstream is passed through, body and headers', async () => {
@@ -117,6 +125,9 @@ test('serve --proxy fronts a dev server', async (t) => {
     // /mcp keeps its own Origin policy: a foreign page is refused by ng-annotate.
     const mcp = await fetchRaw(port, '/mcp', { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'application/json' }, body: '{}' });
     assert.equal(mcp.status, 403);
+    // ...and its own body limit (8 MiB), told from the header alone.
+    const big = await fetchRaw(port, '/mcp', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 9 * 1024 * 1024 } });
+    assert.equal(big.status, 413);
     assert.ok(!upstream.requests.some((r) => r.url.startsWith('/mcp')));
   });
 
