@@ -42,8 +42,10 @@ npm_ci() {  # dir
     cp "$dir/package-lock.json" "$stamp"
   fi
 }
-# A plain create-vite app (no plugin) for serve --proxy's real-dev-server test.
+# A plain create-vite app and a webpack-dev-server app (no plugin) for
+# serve --proxy's real-dev-server tests (webpack-dev-server runs on Node 22).
 npm_ci tests/fixtures/proxy-vite-app
+npm_ci tests/fixtures/proxy-webpack-app
 npm_ci .
 # Node 22 and the MCP conformance suite live apart: the suite needs Node >= 22
 # and we keep Node 20 for everything else.
