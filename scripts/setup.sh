@@ -42,6 +42,10 @@ npm_ci() {  # dir
     cp "$dir/package-lock.json" "$stamp"
   fi
 }
+# A plain create-vite app and a webpack-dev-server app (no plugin) for
+# serve --proxy's real-dev-server tests (webpack-dev-server runs on Node 22).
+npm_ci tests/fixtures/proxy-vite-app
+npm_ci tests/fixtures/proxy-webpack-app
 npm_ci .
 npm_ci client  # esbuild, which bundles the overlay at build time
 # Node 22 and the MCP conformance suite live apart: the suite needs Node >= 22
