@@ -173,9 +173,16 @@ export async function viteBuild(t, fixture, root, outDir, { plugin }) {
   return driver.output();
 }
 
+// The file may vanish between any two calls (an exiting daemon removes it, a
+// new one renames its own into place), so a missing file reads as null.
 export function daemonFile(root) {
   const file = join(root, '.ng-annotate', 'daemon.json');
-  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  }
 }
 
 export function alive(pid) {
