@@ -155,30 +155,8 @@ int RunServe(const ServeConfig& config) {
   if (upstream) EnableProxy(*server, io.get_executor(), ProxyOptionsFor(*upstream, config));
   server->Start();
 
-  const std::string url = fmt::format("http://{}:{}", UrlHost(config.host), server->port());
-  boost::json::object line{{"event", "listening"},
-                           {"url", url},
-                           {"port", server->port()},
-                           {"root", paths->root.string()},
-                           {"store", paths->db_file.string()}};
-  // Discovery for dev-server integrations (C1), written once we listen and
-  // before the listening line, so whoever reads that line finds the file.
-  const long pid = static_cast<long>(::getpid());
-  const auto daemon_file = DaemonFilePath(paths->store_dir);
-  if (auto written = WriteDaemonFile(daemon_file, {pid, server->port(), url, paths->root.string(),
-                                                   FormatIso8601(SystemNowMillis())});
-      !written) {
-    fmt::print(stderr, "ng-annotate: warning: {}\n", written.error().message);
-  }
-
-  if (upstream) line["proxy"] = upstream->url;
-  std::fputs((boost::json::serialize(line) + "\n").c_str(), stdout);
-  std::fflush(stdout);
-  fmt::print(stderr, "ng-annotate: serving {} on {}\n", paths->root.string(), url);
-  if (upstream) {
-    fmt::print(stderr, "ng-annotate: proxying {}: open {}/ instead\n", upstream->url, url);
-  }
-
+  // Signals are caught before the listening line goes out: whoever reads it
+  // may send SIGTERM at once, and that must be a clean shutdown.
   asio::steady_timer sync_timer(io);
   ScheduleSync(sync_timer, hub);
 
@@ -202,6 +180,30 @@ int RunServe(const ServeConfig& config) {
       feed->Stop();
     });
   });
+
+  const std::string url = fmt::format("http://{}:{}", UrlHost(config.host), server->port());
+  boost::json::object line{{"event", "listening"},
+                           {"url", url},
+                           {"port", server->port()},
+                           {"root", paths->root.string()},
+                           {"store", paths->db_file.string()}};
+  // Discovery for dev-server integrations (C1), written once we listen and
+  // before the listening line, so whoever reads that line finds the file.
+  const long pid = static_cast<long>(::getpid());
+  const auto daemon_file = DaemonFilePath(paths->store_dir);
+  if (auto written = WriteDaemonFile(daemon_file, {pid, server->port(), url, paths->root.string(),
+                                                   FormatIso8601(SystemNowMillis())});
+      !written) {
+    fmt::print(stderr, "ng-annotate: warning: {}\n", written.error().message);
+  }
+
+  if (upstream) line["proxy"] = upstream->url;
+  std::fputs((boost::json::serialize(line) + "\n").c_str(), stdout);
+  std::fflush(stdout);
+  fmt::print(stderr, "ng-annotate: serving {} on {}\n", paths->root.string(), url);
+  if (upstream) {
+    fmt::print(stderr, "ng-annotate: proxying {}: open {}/ instead\n", upstream->url, url);
+  }
 
   io.run();
   if (manifest_watcher) manifest_watcher->Stop();
