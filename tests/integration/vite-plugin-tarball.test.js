@@ -27,7 +27,9 @@ test('the dist tarballs install into a fresh Vite app; overlay and WebSocket wor
   const work = realpathSync(mkdtempSync(join(tmpdir(), 'nga-tarball-')));
   t.after(() => rmSync(work, { recursive: true, force: true }));
   const dist = join(work, 'dist');
-  const [cli, plugin] = sh('bash', [join(repo, 'scripts/dist.sh'), realpathSync(BIN), dist]).trim().split('\n');
+  const packed = sh('bash', [join(repo, 'scripts/dist.sh'), realpathSync(BIN), dist]).trim().split('\n');
+  const cli = packed.find((f) => f.includes('ng-annotate-cli-')) ?? '';
+  const plugin = packed.find((f) => f.includes('ng-annotate-vite-plugin-')) ?? '';
   assert.match(cli, /ng-annotate-cli-0\.1\.0\.tgz$/);
   assert.match(plugin, /ng-annotate-vite-plugin-0\.1\.0\.tgz$/);
 
