@@ -46,3 +46,5 @@ npm_ci .
 # Node 22 and the MCP conformance suite live apart: the suite needs Node >= 22
 # and we keep Node 20 for everything else.
 if [ -f tools/node22/package.json ]; then npm_ci tools/node22; fi
+# Real agent CLIs (Claude Code, Codex) for the tests that check what init writes.
+npm_ci tools/agents
