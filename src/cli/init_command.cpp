@@ -277,8 +277,14 @@ int RunInit(const InitOptions& options) {
   for (size_t i = 0; i < clients.size(); ++i) {
     std::cout << (i == 0 ? " (" : ", ") << McpClientName(clients[i]);
   }
-  std::cout << "),\n     then ask it to run the start-polling prompt.\n"
-            << "  3. In the app press Alt+Shift+A, click a component and type the change.\n"
+  std::cout << "),\n     then ask it to run the start-polling prompt.\n";
+  for (McpClient client : clients) {
+    if (client != McpClient::kClaude) continue;
+    std::cout << "     Claude Code asks once to approve the project's .mcp.json server (or list "
+                 "it in\n     .claude/settings.local.json: {\"enabledMcpjsonServers\": "
+                 "[\"ng-annotate\"]}).\n";
+  }
+  std::cout << "  3. In the app press Alt+Shift+A, click a component and type the change.\n"
             << "     `" << command << " watch` shows each annotation and the agent's replies "
             << "as they happen.\n";
   return 0;
