@@ -5,7 +5,7 @@ set -euo pipefail
 BIN=${1:?usage: demo.sh path/to/ng-annotate}
 cd "$(dirname "$0")/.."
 echo "ng-annotate $("$BIN" --version | awk '{print $2}'): the store as it is now"
-"$BIN" status --root .
+"$BIN" status --root . || true  # no store yet on a fresh clone: it says so
 echo
 echo "Starting the daemon (Ctrl+C to stop). Open the health URL it prints, or point the"
 echo "Vite plugin / --proxy at it; an agent connects with: $BIN mcp --root $(pwd)"
