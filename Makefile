@@ -3,7 +3,7 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 BIN := $(BUILD_DIR)/ng-annotate
 
-.PHONY: setup configure build test unit-test node-test demo bench format clean
+.PHONY: setup configure build test unit-test node-test demo bench dist format clean
 
 setup:
 	@bash scripts/setup.sh
@@ -27,6 +27,12 @@ node-test:
 test: build
 	$(MAKE) --no-print-directory unit-test
 	$(MAKE) --no-print-directory node-test
+
+# npm tarballs of @ng-annotate/cli (with the release binary) and
+# @ng-annotate/vite-plugin in dist/; nothing is published.
+dist:
+	$(MAKE) --no-print-directory build PRESET=release
+	bash scripts/dist.sh $(abspath build/release/ng-annotate) $(abspath dist)
 
 demo: build
 	bash scripts/demo.sh $(abspath $(BIN))

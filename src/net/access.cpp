@@ -96,10 +96,20 @@ std::optional<std::string> AccessPolicy::Check(std::optional<std::string_view> h
   if (!parsed) return fmt::format("origin '{}' is not allowed", Shown(*origin));
   if (parsed->authority == Lower(*host)) return std::nullopt;  // the page's own origin
   bool web_scheme = parsed->scheme == "http" || parsed->scheme == "https";
-  if (web_scheme && IsLoopbackName(HostName(parsed->authority))) return std::nullopt;
+  if (!strict_origins_ && web_scheme && IsLoopbackName(HostName(parsed->authority))) {
+    return std::nullopt;
+  }
   std::string normal = parsed->scheme + "://" + parsed->authority;
   if (std::find(origins_.begin(), origins_.end(), normal) != origins_.end()) return std::nullopt;
+  if (registry_ && registry_->Contains(normal)) return std::nullopt;
   return fmt::format("origin '{}' is not allowed (see --allow-origin)", Shown(*origin));
+}
+
+std::optional<std::string> NormalizeOrigin(std::string_view origin) {
+  auto parsed = ParseOrigin(origin);
+  if (!parsed || (parsed->scheme != "http" && parsed->scheme != "https")) return std::nullopt;
+  if (HostName(parsed->authority).empty()) return std::nullopt;
+  return parsed->scheme + "://" + parsed->authority;
 }
 
 }  // namespace nga::net
