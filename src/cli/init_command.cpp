@@ -237,7 +237,8 @@ int RunInit(const InitOptions& options) {
   if (angular) {
     if (!angular->changes.empty()) {
       if (!kind.angular_package) {
-        std::cout << "Install the builder: npm i -D @ng-annotate/angular @ng-annotate/cli\n     ";
+        std::cout << "Install the builder: npm i -D @ng-annotate/angular @ng-annotate/cli\n     "
+                     "(until they are on npm: the tarballs `make dist` builds)\n     ";
       }
       std::cout << "Run `ng serve` as usual: the builder starts ng-annotate and puts the overlay "
                    "in the page.\n";
@@ -255,8 +256,8 @@ int RunInit(const InitOptions& options) {
                    "server as usual.\n";
     } else {
       if (!kind.vite_package) {
-        std::cout
-            << "Install the plugin: npm i -D @ng-annotate/vite-plugin @ng-annotate/cli\n     ";
+        std::cout << "Install the plugin: npm i -D @ng-annotate/vite-plugin @ng-annotate/cli\n     "
+                     "(until they are on npm: the tarballs `make dist` builds)\n     ";
       }
       std::cout << "Add it to " << *kind.vite_config << ":\n"
                 << "       import ngAnnotate from '@ng-annotate/vite-plugin'\n"

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, mkdirSync, existsSync, symlinkSync, chmodSync } from 'node:fs';
+import { writeFileSync, mkdirSync, existsSync, symlinkSync, chmodSync, cpSync, copyFileSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN, run, tempRoot } from './lib/cli.js';
@@ -13,6 +13,7 @@ import { BIN, run, tempRoot } from './lib/cli.js';
 const AGENTS = resolve(fileURLToPath(import.meta.url), '../../../tools/agents/node_modules/.bin');
 const CLAUDE = join(AGENTS, 'claude');
 const CODEX = join(AGENTS, 'codex');
+const PACKAGE = resolve(fileURLToPath(import.meta.url), '../../../packages/cli');
 
 // An agent CLI run the way CI runs it: a clean environment, HOME in `home`.
 function agent(binary, args, { cwd, home }) {
@@ -64,16 +65,19 @@ test('claude mcp list: the server init wrote is pending until approved, then ✔
 
 test('claude mcp list: the committable npx form connects through the installed @ng-annotate/cli', (t) => {
   const { project, home, init } = initProject(t, ['--client', 'claude']);
-  // The package's shape (a bin named ng-annotate), forwarding to the binary under test.
+  // packages/cli installed as npm installs a tarball (a copy, bin linked),
+  // with the binary under test as the one it ships.
   const pkg = join(project, 'node_modules/@ng-annotate/cli');
-  mkdirSync(join(pkg, 'bin'), { recursive: true });
-  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@ng-annotate/cli', version: '0.0.0-test', bin: { 'ng-annotate': 'bin/ng-annotate.sh' } }));
-  writeFileSync(join(pkg, 'bin/ng-annotate.sh'), `#!/bin/sh\nexec '${BIN}' "$@"\n`);
-  chmodSync(join(pkg, 'bin/ng-annotate.sh'), 0o755);
+  cpSync(PACKAGE, pkg, { recursive: true, filter: (src) => !/\/(node_modules|native)(\/|$)/.test(src) });
+  mkdirSync(join(pkg, 'native'));
+  copyFileSync(BIN, join(pkg, 'native/ng-annotate'));
+  chmodSync(join(pkg, 'native/ng-annotate'), 0o755);
   mkdirSync(join(project, 'node_modules/.bin'));
-  symlinkSync('../@ng-annotate/cli/bin/ng-annotate.sh', join(project, 'node_modules/.bin/ng-annotate'));
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', devDependencies: { '@ng-annotate/cli': '0.0.0-test' } }));
-  init();
+  const bin = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).bin['ng-annotate'];
+  symlinkSync(join('../@ng-annotate/cli', bin), join(project, 'node_modules/.bin/ng-annotate'));
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', devDependencies: { '@ng-annotate/cli': 'file:x' } }));
+  const out = init();
+  assert.match(out, /run `npx ng-annotate mcp` with a relative root/);
   approve(project);
   const listed = agent(CLAUDE, ['mcp', 'list'], { cwd: project, home });
   assert.match(listed.stdout, /ng-annotate: npx ng-annotate mcp --root \. - ✔ Connected/);
