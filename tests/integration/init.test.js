@@ -257,3 +257,22 @@ test('init and the ng add schematic switch and restore angular.json alike',
     }
     assert.ok(compared >= 2, `compared only ${compared} fixtures`);
   });
+
+// On the real create-vite app the Vite suites use (plugin and @ng-annotate/cli
+// installed by `make setup`): a copy of it, its node_modules linked in.
+const VITE_APP = resolve(FIXTURES, '../vite8');
+test('init on the real Vite 8 fixture app: plugin already loaded, committable npx entries',
+  { skip: !existsSync(join(VITE_APP, 'node_modules/@ng-annotate/cli/package.json')) && 'tests/fixtures/vite8 is not installed (make setup)' }, async (t) => {
+    const { cpSync, symlinkSync } = await import('node:fs');
+    const root = tempRoot(t);
+    cpSync(VITE_APP, root, { recursive: true, filter: (src) => !src.includes('/node_modules') });
+    symlinkSync(join(VITE_APP, 'node_modules'), join(root, 'node_modules'));
+    const out = init(root);
+    assert.match(out, /vite\.config\.js already loads @ng-annotate\/vite-plugin/);
+    assert.match(out, /run `npx ng-annotate mcp` with a relative root/);
+    assert.deepEqual(json(root, '.mcp.json').mcpServers['ng-annotate'],
+      { command: 'npx', args: ['ng-annotate', 'mcp', '--root', '.'] });
+    // Without the plugin line, the next step is that line.
+    writeFileSync(join(root, 'vite.config.js'), "import { defineConfig } from 'vite';\nexport default defineConfig({});\n");
+    assert.match(init(root), /Add it to vite\.config\.js:\n {7}import ngAnnotate from '@ng-annotate\/vite-plugin'/);
+  });
