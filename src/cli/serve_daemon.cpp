@@ -139,11 +139,8 @@ int RunServe(const ServeConfig& config) {
                            {"port", server->port()},
                            {"root", paths->root.string()},
                            {"store", paths->db_file.string()}};
-  std::fputs((boost::json::serialize(line) + "\n").c_str(), stdout);
-  std::fflush(stdout);
-  fmt::print(stderr, "ng-annotate: serving {} on {}\n", paths->root.string(), url);
-
-  // Discovery for dev-server integrations (C1), written once we listen.
+  // Discovery for dev-server integrations (C1), written once we listen and
+  // before the listening line, so whoever reads that line finds the file.
   const long pid = static_cast<long>(::getpid());
   const auto daemon_file = DaemonFilePath(paths->store_dir);
   if (auto written = WriteDaemonFile(daemon_file, {pid, server->port(), url, paths->root.string(),
@@ -151,6 +148,10 @@ int RunServe(const ServeConfig& config) {
       !written) {
     fmt::print(stderr, "ng-annotate: warning: {}\n", written.error().message);
   }
+
+  std::fputs((boost::json::serialize(line) + "\n").c_str(), stdout);
+  std::fflush(stdout);
+  fmt::print(stderr, "ng-annotate: serving {} on {}\n", paths->root.string(), url);
 
   asio::steady_timer sync_timer(io);
   ScheduleSync(sync_timer, hub);

@@ -26,7 +26,7 @@ struct ServeConfig {
 // Runs until SIGINT/SIGTERM. Once listening, prints one line on stdout:
 //   {"event":"listening","url":"http://127.0.0.1:PORT","port":PORT,
 //    "root":"/abs/root","store":"/abs/root/.ng-annotate/store.db"}
-// and writes <root>/.ng-annotate/daemon.json (cli/daemon_file.h), removed
+// having first written <root>/.ng-annotate/daemon.json (cli/daemon_file.h), removed
 // again on a clean shutdown. Logs go to stderr. Returns the exit code (0 after a clean shutdown).
 int RunServe(const ServeConfig& config);
 

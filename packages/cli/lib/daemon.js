@@ -400,13 +400,21 @@ export function hostAllowed(hostHeader, allowedHosts) {
 // Raw headers with Host naming the daemon (it checks Host against its own
 // names; the forwarder checked the original). Everything else, Origin
 // included, goes through as sent.
+// HTTP/2 requests (an https dev server) carry pseudo-headers (":path",
+// ":authority", ...), which have no place in HTTP/1.1: dropped.
 function forwardedHeaders(rawHeaders, port) {
   const out = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i];
+    if (name.startsWith(':')) continue;
     out.push([name, name.toLowerCase() === 'host' ? `127.0.0.1:${port}` : rawHeaders[i + 1]]);
   }
   return out;
+}
+
+// The Host of an HTTP/1.1 request, or the :authority of an HTTP/2 one.
+function requestHost(req) {
+  return req.headers.host ?? req.headers[':authority'];
 }
 
 function rejectUpgrade(socket, status, text) {
@@ -429,7 +437,7 @@ function openTcp(port) {
  */
 export async function forwardUpgrade(req, socket, head, handle, { allowedHosts } = {}) {
   socket.on('error', () => socket.destroy());
-  if (!hostAllowed(req.headers.host, allowedHosts)) return rejectUpgrade(socket, 403, 'Forbidden');
+  if (!hostAllowed(requestHost(req), allowedHosts)) return rejectUpgrade(socket, 403, 'Forbidden');
   let upstream = null;
   let target = await handle.current().catch(() => null);
   for (let attempt = 0; target && !upstream && attempt < 2; attempt += 1) {
@@ -462,7 +470,7 @@ export async function forwardUpgrade(req, socket, head, handle, { allowedHosts }
  * on a replacement. Resolves when the answer has been handed to `res`.
  */
 export async function forwardHttp(req, res, handle, { allowedHosts } = {}) {
-  if (!hostAllowed(req.headers.host, allowedHosts)) {
+  if (!hostAllowed(requestHost(req), allowedHosts)) {
     res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Forbidden\n');
     return;
   }
@@ -484,15 +492,27 @@ export async function forwardHttp(req, res, handle, { allowedHosts } = {}) {
         for (let i = 0; i < answer.rawHeaders.length; i += 2) {
           if (!HOP_BY_HOP.has(answer.rawHeaders[i].toLowerCase())) out.push(answer.rawHeaders[i], answer.rawHeaders[i + 1]);
         }
-        res.writeHead(answer.statusCode, answer.statusMessage, out);
+        if (req.httpVersionMajor >= 2) {
+          // HTTP/2 has no status message and one value per header name.
+          const headers = {};
+          for (let i = 0; i < out.length; i += 2) {
+            const key = out[i].toLowerCase();
+            headers[key] = headers[key] === undefined ? out[i + 1] : [].concat(headers[key], out[i + 1]);
+          }
+          res.writeHead(answer.statusCode, headers);
+        } else {
+          res.writeHead(answer.statusCode, answer.statusMessage, out);
+        }
         if (typeof res.flushHeaders === 'function') res.flushHeaders(); // SSE streams start at once
         answer.pipe(res);
         done();
       });
       upstream.on('error', async (error) => {
-        if (retry && error.code === 'ECONNREFUSED' && !res.headersSent) {
+        if (error.code === 'ECONNREFUSED' && !res.headersSent) {
+          // The daemon is gone: find or start another (a body already sent
+          // cannot be replayed, so only GET/HEAD are retried on it).
           const again = await handle.refresh(port).catch(() => null);
-          if (again) return send(again.port, false);
+          if (again && retry) return send(again.port, false);
         }
         if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' }).end(`ng-annotate daemon unreachable: ${error.message}\n`);
         else res.destroy(error);

@@ -31,7 +31,9 @@ export function daemonPlugin(context) {
       origins: [...origins, ...(context.options.origins ?? [])],
       log,
     });
-    context.handle.ready.catch((error) => {
+    const handle = context.handle;
+    handle.ready.catch((error) => {
+      if (handle.stopping) return; // Vite closed while the daemon was starting: nothing to report
       context.disabled = true;
       context.reason = error.message;
       log.error(`[ng-annotate] ${error.message}. The dev server runs on without the overlay.`);
@@ -47,7 +49,12 @@ export function daemonPlugin(context) {
       logger = config.logger;
     },
     configureServer(server) {
-      const allowedHosts = () => context.config?.server?.allowedHosts;
+      // The Host names Vite itself accepts: allowedHosts, plus server.host.
+      const allowedHosts = () => {
+        const { allowedHosts: allowed, host } = context.config?.server ?? {};
+        if (allowed === true) return true;
+        return [...(Array.isArray(allowed) ? allowed : []), ...(typeof host === 'string' ? [host] : [])];
+      };
       const wanted = (url) => isAnnotatePath(url) || (context.options.mcp && isMcpPath(url));
       server.middlewares.use((req, res, next) => {
         if (!wanted(req.originalUrl ?? req.url)) return next();

@@ -3,14 +3,18 @@
 // create-vite fixture apps with the plugin installed from packages/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, realpathSync, statSync, writeFileSync, existsSync, appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { connect as connectHttp2 } from 'node:http2';
 import { createServer } from 'node:net';
+import WebSocket from 'ws';
 import { join, relative } from 'node:path';
-import { Client, payload, rawRequest } from './serve.js';
+import { Client, payload, rawRequest, withDeadline } from './serve.js';
 import { call, connect } from './mcp.js';
+import { connectHttp } from './mcp-http.js';
 import {
-  FIXTURES, alive, cpuBurner, daemonFile, deadPid, healthVia, hmrSocket, killDaemonsAfter, project,
-  startVite, until, viteBuild, waitGone,
+  FIXTURES, alive, cpuBurner, daemonFile, daemonProcesses, deadPid, healthVia, hmrSocket, killDaemonsAfter, project,
+  startPreview, startVite, until, viteBuild, waitGone,
 } from './vite.js';
 
 const WS_MS = 15000;
@@ -26,19 +30,6 @@ function filesUnder(dir) {
   };
   walk(dir);
   return out;
-}
-
-// ng-annotate serve processes whose command line names root.
-function daemonProcesses(root) {
-  const pids = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (cmdline.includes('serve') && cmdline.includes(root)) pids.push(Number(entry));
-    } catch { /* gone */ }
-  }
-  return pids;
 }
 
 // A port that nothing listens on (bound, then released).
@@ -64,6 +55,7 @@ export function pluginSuite(fixture) {
       root = realpathSync(project(t, fixture));
       killDaemonsAfter(t, root);
       vite = await startVite(t, fixture, root);
+      t.after(() => vite.close().catch(() => {})); // gracefully first; killed anyway after
     });
 
     test('the page has the overlay tag once; client.js and health come through the Vite port', async () => {
@@ -149,6 +141,14 @@ export function pluginSuite(fixture) {
     for (const [name, bytes] of a) assert.ok(bytes.equals(b.get(name)), `${name} differs`);
     assert.doesNotMatch(a.get('index.html').toString(), /__annotate/);
     assert.equal(existsSync(join(root, '.ng-annotate')), false, 'no daemon was started by the build');
+
+    // vite preview (the plugin is in the config) serves the built page as built.
+    const preview = await startPreview(t, fixture, root, withPlugin);
+    const page = await rawRequest(preview.port, { path: '/' });
+    assert.equal(page.status, 200);
+    assert.equal(page.body, a.get('index.html').toString());
+    await preview.close();
+    assert.equal(existsSync(join(root, '.ng-annotate')), false, 'no daemon was started by preview');
   });
 
   test(`${fixture}: a second Vite on the root reuses the daemon; only the one that started it stops it`, async (t) => {
@@ -191,15 +191,109 @@ export function pluginSuite(fixture) {
     const root = realpathSync(project(t, fixture));
     const note = killDaemonsAfter(t, root);
     const burner = await cpuBurner(t, 2);
+    let vite;
     try {
-      const vite = await startVite(t, fixture, root);
+      vite = await startVite(t, fixture, root);
       await vite.close(20000);
     } finally {
       burner.stop();
     }
     note();
     await until(() => daemonProcesses(root).length === 0, 'no daemon process for the root', 5000);
+    assert.doesNotMatch(vite.output(), /\[ng-annotate\].*(error|without the overlay)/i, 'a close is not reported as a failure');
     assert.equal(daemonFile(root), null);
+  });
+
+  test(`${fixture}: ngAnnotate({ mcp: true }) serves MCP over HTTP at <vite>/mcp`, async (t) => {
+    const root = realpathSync(project(t, fixture));
+    writeFileSync(join(root, 'vite.config.js'),
+      "import ngAnnotate from '@ng-annotate/vite-plugin';\nexport default { plugins: [ngAnnotate({ mcp: true })] };\n");
+    const note = killDaemonsAfter(t, root);
+    const vite = await startVite(t, fixture, root);
+    await until(() => healthVia(vite.port), 'the daemon');
+    note();
+    const { client } = await connectHttp(t, vite.port);
+    const { tools } = await client.listTools();
+    assert.ok(tools.some((tool) => tool.name === 'get_all_pending'));
+    await client.close();
+    await vite.close();
+  });
+
+  test(`${fixture}: an https dev server (HTTP/2): overlay over h2, the WebSocket with its https origin`, async (t) => {
+    const root = realpathSync(project(t, fixture));
+    const certs = join(root, 'certs');
+    mkdirSync(certs);
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(certs, 'key.pem'),
+      '-out', join(certs, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+    { encoding: 'utf8', timeout: 30000 });
+    assert.equal(made.status, 0, made.stderr);
+    const https = { key: readFileSync(join(certs, 'key.pem'), 'utf8'), cert: readFileSync(join(certs, 'cert.pem'), 'utf8') };
+    const note = killDaemonsAfter(t, root);
+    const vite = await startVite(t, fixture, root, { server: { https } });
+    const origin = `https://127.0.0.1:${vite.port}`;
+
+    // What a browser does with an https Vite: HTTP/2.
+    const session = connectHttp2(origin, { rejectUnauthorized: false });
+    session.on('error', () => {});
+    t.after(() => session.destroy());
+    const h2get = (path) => withDeadline(new Promise((done, fail) => {
+      const req = session.request({ ':path': path });
+      let status;
+      let body = '';
+      req.on('response', (headers) => { status = headers[':status']; });
+      req.setEncoding('utf8').on('data', (chunk) => { body += chunk; });
+      req.on('end', () => done({ status, body }));
+      req.on('error', fail);
+      req.end();
+    }), `h2 GET ${path}`);
+    assert.match((await h2get('/')).body, /<script src="\/__annotate\/client\.js"><\/script>/);
+    const client = await until(async () => { const r = await h2get('/__annotate/client.js'); return r.status === 200 && r; },
+      'client.js over h2');
+    assert.match(client.body, /__annotate/);
+    note();
+
+    const ws = new WebSocket(`wss://127.0.0.1:${vite.port}/__annotate`, { rejectUnauthorized: false, headers: { Origin: origin } });
+    t.after(() => ws.terminate());
+    const first = await withDeadline(new Promise((done, fail) => {
+      ws.once('message', (data) => done(JSON.parse(data.toString())));
+      ws.once('error', fail);
+      ws.once('unexpected-response', (_req, res) => fail(new Error(`upgrade refused: ${res.statusCode}`)));
+    }), 'the first frame over wss');
+    assert.equal(first.type, 'session:created');
+    ws.terminate();
+    // The plain-http origin on that port is not one of this server's.
+    const refused = new WebSocket(`wss://127.0.0.1:${vite.port}/__annotate`,
+      { rejectUnauthorized: false, headers: { Origin: `http://127.0.0.1:${vite.port}` } });
+    t.after(() => refused.terminate());
+    const status = await withDeadline(new Promise((done) => {
+      refused.once('unexpected-response', (_req, res) => done(res.statusCode));
+      refused.once('open', () => done('open'));
+      refused.once('error', () => {});
+    }), 'the http-origin upgrade to be answered');
+    assert.equal(status, 403);
+    await vite.close();
+  });
+
+  test(`${fixture}: editing vite.config.js restarts Vite; the overlay's daemon comes back with it`, async (t) => {
+    const root = realpathSync(project(t, fixture));
+    const note = killDaemonsAfter(t, root);
+    const vite = await startVite(t, fixture, root);
+    await until(() => healthVia(vite.port), 'the daemon');
+    note();
+    const first = daemonFile(root).pid;
+    appendFileSync(join(root, 'vite.config.js'), '// edited\n');
+    await vite.waitOutput(/server restarted/);
+    const health = await until(async () => {
+      const info = daemonFile(root);
+      return info && info.pid !== first && alive(info.pid) && healthVia(vite.port);
+    }, 'a daemon for the restarted server');
+    assert.equal(health.root, root);
+    note();
+    assert.equal(alive(first), false, 'the old server stopped its daemon');
+    const ws = await Client.connect(`ws://127.0.0.1:${vite.port}/__annotate`, { headers: { Origin: vite.url } });
+    t.after(() => ws.close());
+    assert.equal((await ws.handshake()).first.type, 'session:created');
+    await vite.close();
   });
 
   // server.host names the page origin: 127.0.0.2 (still loopback, so the test
@@ -230,7 +324,6 @@ export function pluginSuite(fixture) {
     const note = killDaemonsAfter(t, root);
     const port = await closedPort();
     for (const stale of [{ pid: deadPid(), port }, { pid: process.pid, port }]) {
-      const { mkdirSync } = await import('node:fs');
       mkdirSync(join(root, '.ng-annotate'), { recursive: true });
       writeFileSync(join(root, '.ng-annotate', 'daemon.json'), JSON.stringify({ ...stale, url: `http://127.0.0.1:${port}`, root }));
       const vite = await startVite(t, fixture, root);

@@ -36,6 +36,14 @@ if (spec.build) {
   say({ event: 'built' });
   process.exit(0);
 }
+if (spec.preview) {
+  const server = await vite.preview({ root: spec.root, logLevel: 'warn', build: { outDir: spec.outDir },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false } });
+  say({ event: 'listening', port: server.httpServer.address().port, version: vite.version });
+  createInterface({ input: process.stdin }).on('line', async (line) => {
+    if (line === 'close') { await server.close(); say({ event: 'closed' }); process.exit(0); }
+  });
+} else {
 const server = await vite.createServer({ root: spec.root, clearScreen: false, logLevel: 'info',
   server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: { overlay: false }, ...(spec.server ?? {}) } });
 await server.listen();
@@ -53,6 +61,7 @@ createInterface({ input: process.stdin }).on('line', async (line) => {
   say({ event: 'closed', ms, daemonPid: pid, daemonAlive });
   process.exit(0);
 });
+}
 import { createInterface } from 'node:readline';
 import { readFileSync } from 'node:fs';
 `;
@@ -65,7 +74,7 @@ export function project(t, fixture) {
     if (name === 'node_modules' || name.startsWith('.nga-tmp-') || name === 'package-lock.json' || name === 'dist') continue;
     cpSync(join(dir, name), join(root, name), { recursive: true });
   }
-  t.after(() => rmSync(root, { recursive: true, force: true }));
+  t.after(() => rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
   return root;
 }
 
@@ -140,6 +149,22 @@ export async function startVite(t, fixture, root, { env, server } = {}) {
   };
 }
 
+// `vite preview` of a built outDir (with the project's vite.config.js):
+// {port, url, close()}.
+export async function startPreview(t, fixture, root, outDir) {
+  const driver = spawnDriver(t, fixture, { preview: true, root, outDir });
+  const { port } = await driver.event('listening');
+  return {
+    ...driver,
+    port,
+    async close(ms = VITE_MS) {
+      driver.child.stdin.write('close\n');
+      await driver.event('closed', ms);
+      await withDeadline(driver.exited, 'the vite preview process to exit', ms);
+    },
+  };
+}
+
 // `vite build` of root into outDir, with the project's vite.config.js
 // (plugin: true) or with no config file at all.
 export async function viteBuild(t, fixture, root, outDir, { plugin }) {
@@ -162,13 +187,29 @@ export function alive(pid) {
   }
 }
 
-// Whatever daemon is recorded for root when the test ends is killed.
+// ng-annotate serve processes whose command line names root.
+export function daemonProcesses(root) {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (cmdline.includes('serve') && cmdline.includes(root)) pids.push(Number(entry));
+    } catch { /* gone */ }
+  }
+  return pids;
+}
+
+// Every daemon of root is killed when the test ends: those daemon.json named
+// (note() records the current one) and any other still running for root.
 export function killDaemonsAfter(t, root) {
   const seen = new Set();
   const note = () => { const pid = daemonFile(root)?.pid; if (pid) seen.add(pid); };
-  t.after(() => {
+  t.after(async () => {
     note();
+    for (const pid of daemonProcesses(root)) seen.add(pid);
     for (const pid of seen) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    await Promise.all([...seen].map((pid) => waitGone(pid, `daemon ${pid} to die`, 5000).catch(() => {})));
   });
   return note;
 }
