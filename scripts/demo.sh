@@ -100,6 +100,6 @@ if grep -qE "^ +watch( |$)" <<<"$HELP"; then
   "$BIN" watch --root "$ROOT"
 else
   echo "(this ng-annotate has no watch command: the store now, then ng serve's log; Ctrl+C stops everything)"
-  "$BIN" status --root "$ROOT"
+  "$BIN" status --root "$ROOT" || true  # no store yet: it says so
   tail -n +1 -f "$LOG"
 fi

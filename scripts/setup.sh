@@ -67,6 +67,8 @@ for app in examples/angular-demo tests/fixtures/angular21; do
   link_package "$app" angular
   link_package "$app" cli
 done
+# Real agent CLIs (Claude Code, Codex) for the tests that check what init writes.
+npm_ci tools/agents
 # Fixture apps that install packages/* the way a user would (as copies, see
 # their .npmrc install-links): reinstalled also when those packages change.
 npm_ci_with_packages() {  # dir

@@ -1,8 +1,9 @@
 #include "cli/angular_workspace.h"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 
-#include "util/json_pretty.h"
+#include "cli/json_spans.h"
 
 namespace nga::cli {
 
@@ -21,6 +22,13 @@ std::string StringAt(const json::object& object, std::string_view key) {
 json::object* ObjectAt(json::object& object, std::string_view key) {
   json::value* value = object.if_contains(key);
   return value && value->is_object() ? &value->get_object() : nullptr;
+}
+
+// What @angular/build's dev server can serve: the esbuild application builds.
+bool IsServableBuild(const std::string& builder) {
+  return builder == std::string(kAngularBuild) + ":application" ||
+         builder == std::string(kDevkitBuild) + ":application" ||
+         builder == std::string(kDevkitBuild) + ":browser-esbuild";
 }
 
 bool IsAngularDevServer(const std::string& builder) {
@@ -62,7 +70,10 @@ enum class Direction { kSwitch, kRestore };
 Result<WorkspaceEdit> Edit(const std::string& text, const std::optional<std::string>& only,
                            Direction direction) {
   boost::system::error_code ec;
-  json::value workspace = json::parse(text, ec);
+  json::parse_options jsonc;  // angular.json may hold comments
+  jsonc.allow_comments = true;
+  jsonc.allow_trailing_commas = true;
+  json::value workspace = json::parse(text, ec, {}, jsonc);
   json::object* projects =
       !ec && workspace.is_object() ? ObjectAt(workspace.get_object(), "projects") : nullptr;
   if (!projects) {
@@ -79,13 +90,18 @@ Result<WorkspaceEdit> Edit(const std::string& text, const std::optional<std::str
   }
 
   WorkspaceEdit edit;
-  bool changed = false;
+  // project, which architect key it uses, the builder to write.
+  std::vector<std::pair<std::pair<std::string, std::string>, std::string>> replacements;
   for (auto& [key, value] : *projects) {
     std::string name(key);
     if (only && name != *only) continue;
     json::object* project = value.is_object() ? &value.get_object() : nullptr;
     json::object* architect = project ? ObjectAt(*project, "architect") : nullptr;
-    if (!architect && project) architect = ObjectAt(*project, "targets");
+    std::string architect_key = "architect";
+    if (!architect && project) {
+      architect = ObjectAt(*project, "targets");
+      architect_key = "targets";
+    }
     json::object* serve = architect ? ObjectAt(*architect, "serve") : nullptr;
     if (!serve) {
       if (only) edit.skipped.push_back({name, "it has no serve target"});
@@ -96,9 +112,8 @@ Result<WorkspaceEdit> Edit(const std::string& text, const std::optional<std::str
     if (direction == Direction::kRestore) {
       if (builder != kNgAnnotateDevServer) continue;
       std::string original = OriginalDevServer(build);
-      (*serve)["builder"] = original;
+      replacements.push_back({{name, architect_key}, original});
       edit.changes.push_back({name, builder, original});
-      changed = true;
       continue;
     }
     if (builder == kNgAnnotateDevServer) {
@@ -107,27 +122,32 @@ Result<WorkspaceEdit> Edit(const std::string& text, const std::optional<std::str
       edit.skipped.push_back({name, "its serve builder is " +
                                         (builder.empty() ? "not set" : builder) +
                                         ", which @ng-annotate/angular does not wrap"});
-    } else if (build.size() < 12 || build.substr(build.size() - 12) != ":application") {
+    } else if (!IsServableBuild(build)) {
       edit.skipped.push_back({name, "its build target uses " +
                                         (build.empty() ? std::string("no known builder") : build) +
                                         "; @ng-annotate/angular wraps Angular's esbuild dev "
-                                        "server, which needs an :application build"});
+                                        "server, which needs an esbuild application build"});
     } else {
-      (*serve)["builder"] = kNgAnnotateDevServer;
+      replacements.push_back({{name, architect_key}, kNgAnnotateDevServer});
       edit.changes.push_back({name, builder, kNgAnnotateDevServer});
-      changed = true;
     }
   }
-  if (!changed) {
-    edit.text = text;
-    return edit;
+  // Replace only the builder strings, last first so earlier offsets hold.
+  std::vector<std::pair<std::pair<std::size_t, std::size_t>, std::string>> spans;
+  for (const auto& [where, builder] : replacements) {
+    auto span = FindStringValue(text, {"projects", where.first, where.second, "serve", "builder"});
+    if (!span) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "cannot find the serve builder of \"" + where.first +
+                           "\" in angular.json's text; edit it by hand");
+    }
+    spans.push_back({*span, JsonStringLiteral(builder)});
   }
-  edit.text = PrettyJson(workspace);
-  if (!text.empty() && text.back() != '\n') edit.text.pop_back();
-  if (text.find("\r\n") != std::string::npos) {
-    std::string crlf;
-    for (char c : edit.text) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
-    edit.text = crlf;
+  std::sort(spans.begin(), spans.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  edit.text = text;
+  for (const auto& [span, literal] : spans) {
+    edit.text.replace(span.first, span.second - span.first, literal);
   }
   return edit;
 }

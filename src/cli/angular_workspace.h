@@ -2,14 +2,16 @@
 // @ng-annotate/angular's dev-server builder, and `init --remove` back. Pure
 // functions over angular.json's text, so they are tested without a disk.
 //
-// Only the "builder" string of architect.serve changes; every option and
-// configuration stays as it was. The text is re-written the way the Angular
-// CLI writes angular.json itself (JSON, two-space indent, keys in order), so
-// for a workspace the CLI generated the one changed line is the diff.
+// Only the "builder" string of architect.serve changes: every other byte of
+// the file (options, configurations, layout, comments) stays as it was. The
+// rules are the same as the `ng add @ng-annotate/angular` schematic's
+// (packages/angular/README.md), so either, in any order, gives the same file.
 //
 // Which projects: every project (or the one named) whose serve builder is
 // Angular's esbuild dev server, `@angular/build:dev-server` or
-// `@angular-devkit/build-angular:dev-server`, over an `:application` build.
+// `@angular-devkit/build-angular:dev-server`, over a build it can serve
+// (`@angular/build:application`, `@angular-devkit/build-angular:application`
+// or `:browser-esbuild`).
 // Any other builder (webpack's `:browser` build, a custom builder) is left
 // alone with a reason: our builder wraps that dev server only, and such a
 // project is served through `ng-annotate serve --proxy`.

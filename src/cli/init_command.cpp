@@ -237,7 +237,8 @@ int RunInit(const InitOptions& options) {
   if (angular) {
     if (!angular->changes.empty()) {
       if (!kind.angular_package) {
-        std::cout << "Install the builder: npm i -D @ng-annotate/angular @ng-annotate/cli\n     ";
+        std::cout << "Install the builder: npm i -D @ng-annotate/angular @ng-annotate/cli\n     "
+                     "(until they are on npm: the tarballs `make dist` builds)\n     ";
       }
       std::cout << "Run `ng serve` as usual: the builder starts ng-annotate and puts the overlay "
                    "in the page.\n";
@@ -255,8 +256,8 @@ int RunInit(const InitOptions& options) {
                    "server as usual.\n";
     } else {
       if (!kind.vite_package) {
-        std::cout
-            << "Install the plugin: npm i -D @ng-annotate/vite-plugin @ng-annotate/cli\n     ";
+        std::cout << "Install the plugin: npm i -D @ng-annotate/vite-plugin @ng-annotate/cli\n     "
+                     "(until they are on npm: the tarballs `make dist` builds)\n     ";
       }
       std::cout << "Add it to " << *kind.vite_config << ":\n"
                 << "       import ngAnnotate from '@ng-annotate/vite-plugin'\n"
@@ -277,8 +278,14 @@ int RunInit(const InitOptions& options) {
   for (size_t i = 0; i < clients.size(); ++i) {
     std::cout << (i == 0 ? " (" : ", ") << McpClientName(clients[i]);
   }
-  std::cout << "),\n     then ask it to run the start-polling prompt.\n"
-            << "  3. In the app press Alt+Shift+A, click a component and type the change.\n"
+  std::cout << "),\n     then ask it to run the start-polling prompt.\n";
+  for (McpClient client : clients) {
+    if (client != McpClient::kClaude) continue;
+    std::cout << "     Claude Code asks once to approve the project's .mcp.json server (or list "
+                 "it in\n     .claude/settings.local.json: {\"enabledMcpjsonServers\": "
+                 "[\"ng-annotate\"]}).\n";
+  }
+  std::cout << "  3. In the app press Alt+Shift+A, click a component and type the change.\n"
             << "     `" << command << " watch` shows each annotation and the agent's replies "
             << "as they happen.\n";
   return 0;

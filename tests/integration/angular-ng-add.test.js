@@ -13,7 +13,12 @@ import { REPO, DEMO, NODE22, ngServe, get, ng } from './lib/ng.js';
 
 test('npm i the tarballs, ng add @ng-annotate/angular, ng serve: switched, MCP config written, overlay served', async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'nga-ngadd-'));
-  t.after(() => rmSync(work, { recursive: true, force: true }));
+  let server = null;
+  // ng serve (and its daemon) stop before their directory goes.
+  t.after(async () => {
+    await server?.stop();
+    rmSync(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  });
   const dist = join(work, 'dist');
   execFileSync('bash', [join(REPO, 'scripts/dist.sh'), BIN, dist], { stdio: 'pipe', timeout: 120000 });
   const tgz = (prefix) => join(dist, readdirSync(dist).find((f) => f.startsWith(prefix)));
@@ -52,8 +57,7 @@ test('npm i the tarballs, ng add @ng-annotate/angular, ng serve: switched, MCP c
   assert.equal(again.status, 0, again.output);
   assert.equal(readFileSync(join(app, 'angular.json'), 'utf8'), before);
 
-  const server = await ngServe(app, { node: NODE22, env: { NG_ANNOTATE_BIN: '' } });
-  t.after(() => server.stop());
+  server = await ngServe(app, { node: NODE22, env: { NG_ANNOTATE_BIN: '' } });
   assert.match((await get(`${server.url}/`)).body, /\/__annotate\/client\.js/);
   const health = await get(`${server.url}/__annotate/health`);
   assert.equal(health.status, 200, `${health.body}\n${server.output()}`);

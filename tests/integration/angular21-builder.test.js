@@ -40,3 +40,18 @@ test('Angular 21: index with the overlay tag, /__annotate/health and the overlay
   });
   assert.equal(first.type, 'session:created');
 });
+
+test('no binary to start: one clear error, and ng serve serves the app on', async (t) => {
+  const dir = copyApp(ANGULAR21, (fn) => cleanups.push(fn));
+  const server = await ngServe(dir, { node: nodeFor(ANGULAR21), env: { NG_ANNOTATE_BIN: join(dir, 'no-such-binary') } });
+  t.after(() => server.stop());
+  const index = await get(`${server.url}/`);
+  assert.equal(index.status, 200);
+  assert.match(index.body, /<app-root>/);
+  assert.equal((await get(`${server.url}/__annotate/health`)).status, 502);
+  assert.equal((await get(`${server.url}/__annotate/client.js`)).status, 502);
+  assert.match((await get(`${server.url}/main.js`)).body, /greeting/);
+  await server.waitFor(/NG_ANNOTATE_BIN does not name an executable file/, 'the error', 20000);
+  const lines = server.output().split('\n').filter((l) => l.includes('NG_ANNOTATE_BIN does not name'));
+  assert.ok(lines.length <= 2, lines.join('\n')); // once at start, once for the forwarded requests
+});

@@ -223,3 +223,56 @@ test('--client takes lists and refuses unknown names with a usage error', (t) =>
   }
   assert.ok(!existsSync(join(root, '.mcp.json')));
 });
+
+// The `ng add @ng-annotate/angular` schematic follows the same rules
+// (packages/angular/README.md): on every angular.json fixture, init and the
+// schematic's own functions give the same file, and each undoes the other.
+const SCHEMATIC = resolve(FIXTURES, '../../../packages/angular/src/ng-add/workspace.js');
+const ANGULAR_FIXTURES = resolve(FIXTURES, '../angular-workspaces');
+test('init and the ng add schematic switch and restore angular.json alike',
+  { skip: !existsSync(SCHEMATIC) && 'packages/angular (the schematic) is not in this tree' }, async (t) => {
+    const { createRequire } = await import('node:module');
+    const { readdirSync } = await import('node:fs');
+    const schematic = createRequire(import.meta.url)(SCHEMATIC);
+    const files = [FIXTURES, ANGULAR_FIXTURES].filter(existsSync)
+      .flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => join(dir, f)));
+    let compared = 0;
+    for (const file of files) {
+      const original = readFileSync(file, 'utf8');
+      let theirs;
+      try {
+        theirs = schematic.switchServeBuilder(original, {}).text;
+      } catch {
+        continue;  // the schematic asks for --project (several apps) or refuses: init's choice differs there
+      }
+      const root = tempRoot(t);
+      writeFileSync(join(root, 'angular.json'), original);
+      init(root, ['--client', 'claude']);
+      const ours = read(root, 'angular.json');
+      assert.equal(ours, theirs, file);
+      assert.equal(schematic.restoreServeBuilder(ours, {}).text, original, `schematic's remove of init's switch: ${file}`);
+      init(root, ['--remove']);
+      assert.equal(read(root, 'angular.json'), original, `init --remove: ${file}`);
+      compared += 1;
+    }
+    assert.ok(compared >= 2, `compared only ${compared} fixtures`);
+  });
+
+// On the real create-vite app the Vite suites use (plugin and @ng-annotate/cli
+// installed by `make setup`): a copy of it, its node_modules linked in.
+const VITE_APP = resolve(FIXTURES, '../vite8');
+test('init on the real Vite 8 fixture app: plugin already loaded, committable npx entries',
+  { skip: !existsSync(join(VITE_APP, 'node_modules/@ng-annotate/cli/package.json')) && 'tests/fixtures/vite8 is not installed (make setup)' }, async (t) => {
+    const { cpSync, symlinkSync } = await import('node:fs');
+    const root = tempRoot(t);
+    cpSync(VITE_APP, root, { recursive: true, filter: (src) => !src.includes('/node_modules') });
+    symlinkSync(join(VITE_APP, 'node_modules'), join(root, 'node_modules'));
+    const out = init(root);
+    assert.match(out, /vite\.config\.js already loads @ng-annotate\/vite-plugin/);
+    assert.match(out, /run `npx ng-annotate mcp` with a relative root/);
+    assert.deepEqual(json(root, '.mcp.json').mcpServers['ng-annotate'],
+      { command: 'npx', args: ['ng-annotate', 'mcp', '--root', '.'] });
+    // Without the plugin line, the next step is that line.
+    writeFileSync(join(root, 'vite.config.js'), "import { defineConfig } from 'vite';\nexport default defineConfig({});\n");
+    assert.match(init(root), /Add it to vite\.config\.js:\n {7}import ngAnnotate from '@ng-annotate\/vite-plugin'/);
+  });

@@ -4,6 +4,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "cli/json_spans.h"
 #include "cli/project_kind.h"
 
 namespace nga::cli {
@@ -157,6 +158,35 @@ TEST(AngularWorkspace, OneProjectWhenNamed) {
   auto missing = SwitchServeBuilders(kWorkspace, std::string("nope"));
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message.find("it has: shop, old, webpack, lib"), std::string::npos);
+}
+
+TEST(AngularWorkspace, OnlyTheBuilderStringChangesEvenWithCommentsAndOddLayout) {
+  const std::string jsonc =
+      "// workspace\n{ \"projects\": { \"a\": { \"architect\": {\n"
+      "  \"build\": {\"builder\": \"@angular-devkit/build-angular:browser-esbuild\"},\n"
+      "  /* dev */ \"serve\": { \"options\": {\"builder\": \"not this one\"}, "
+      "\"builder\":\"@angular-devkit/build-angular:dev-server\", },\n"
+      "} } } }\n";
+  auto edit = SwitchServeBuilders(jsonc, std::nullopt);
+  ASSERT_TRUE(edit) << edit.error().message;
+  std::string expected = jsonc;
+  std::string from = "\"@angular-devkit/build-angular:dev-server\"";
+  expected.replace(expected.find(from), from.size(), "\"@ng-annotate/angular:dev-server\"");
+  EXPECT_EQ(edit->text, expected);
+  auto removed = RestoreServeBuilders(edit->text, std::nullopt);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->text, jsonc);
+}
+
+TEST(JsonSpans, FindsTheStringAtAPath) {
+  std::string text = R"({"a": [1, {"b": "x"}], "b": {"c": true, "b": "y\"z"}})";
+  auto span = FindStringValue(text, {"b", "b"});
+  ASSERT_TRUE(span);
+  EXPECT_EQ(text.substr(span->first, span->second - span->first), R"("y\"z")");
+  EXPECT_FALSE(FindStringValue(text, {"b", "c"}));  // not a string
+  EXPECT_FALSE(FindStringValue(text, {"x"}));
+  EXPECT_FALSE(FindStringValue("{\"b\": ", {"b"}));
+  EXPECT_EQ(JsonStringLiteral("a\"b\\c\n"), R"("a\"b\\c\u000a")");
 }
 
 TEST(AngularWorkspace, RefusesWhatIsNotAWorkspace) {

@@ -67,7 +67,14 @@ function rejectUpgrade(socket, status, text) {
  */
 function createBridge({ daemon, lib, log, allowedHosts }) {
   const servers = new WeakSet();
-  const failed = (what, error) => log.error(`[ng-annotate] ${what}: ${error.message}`);
+  const said = new Set();
+  // Each distinct failure is logged once, not once per request.
+  const failed = (what, error) => {
+    const line = `[ng-annotate] ${what}: ${error.message}`;
+    if (said.has(line)) return;
+    said.add(line);
+    log.error(line);
+  };
 
   function onUpgrade(req, socket, head) {
     if (pathOf(req.url) !== PREFIX) return; // Vite's HMR socket and anything else: not ours
@@ -99,7 +106,7 @@ function createBridge({ daemon, lib, log, allowedHosts }) {
     daemon().then(
       (handle) => lib.forwardHttp(req, res, handle, { allowedHosts }),
       (error) => {
-        failed(`cannot forward ${pathOf(req.url)}`, error);
+        failed('cannot forward /__annotate requests', error);
         plainError(res, 502, error.message);
       },
     );

@@ -95,13 +95,14 @@ async function* serveWithAnnotate(options, context) {
     for await (const output of outputs) {
       if (output.success && output.baseUrl && !told.has(output.baseUrl)) {
         told.add(output.baseUrl);
+        // A daemon that could not start has been reported already.
+        const h = await daemon().catch(() => null);
         try {
-          const h = await daemon();
           // The daemon accepts this dev server's pages, and no other port's.
-          await h.addOrigins(originsFor(output.baseUrl));
-          log.info(`[ng-annotate] overlay on ${output.baseUrl} (Alt+Shift+A), daemon ${h.url}`);
+          if (h) await h.addOrigins(originsFor(output.baseUrl));
+          if (h) log.info(`[ng-annotate] overlay on ${output.baseUrl} (Alt+Shift+A), daemon ${h.url}`);
         } catch (error) {
-          log.error(`[ng-annotate] ${error.message}`);
+          log.error(`[ng-annotate] cannot register ${output.baseUrl} with the daemon: ${error.message}`);
         }
       }
       yield output;
