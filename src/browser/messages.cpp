@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -18,7 +19,7 @@ struct TypeName {
   ClientMessageType type;
 };
 
-constexpr std::array<TypeName, 8> kTypes{{
+constexpr std::array<TypeName, 9> kTypes{{
     {"annotation:create", ClientMessageType::kAnnotationCreate},
     {"annotation:reply", ClientMessageType::kAnnotationReply},
     {"annotation:delete", ClientMessageType::kAnnotationDelete},
@@ -27,6 +28,7 @@ constexpr std::array<TypeName, 8> kTypes{{
     {"diff:approved", ClientMessageType::kDiffApproved},
     {"diff:rejected", ClientMessageType::kDiffRejected},
     {"session:ping", ClientMessageType::kPing},
+    {"annotations:page", ClientMessageType::kAnnotationsPage},
 }};
 
 ProtocolError Refuse(std::string code, std::string message,
@@ -73,6 +75,28 @@ std::optional<ProtocolError> ReadFields(const json::object& frame, const std::st
     case ClientMessageType::kYoloToggle:
     case ClientMessageType::kPing:
       return std::nullopt;
+    case ClientMessageType::kAnnotationsPage: {
+      if (const json::value* before = frame.if_contains("before"); before && !before->is_null()) {
+        if (!before->is_string()) {
+          return Refuse("invalid_argument", "'before' of annotations:page must be a string or null",
+                        type);
+        }
+        message.before = std::string(before->get_string());
+      }
+      if (const json::value* limit = frame.if_contains("limit"); limit && !limit->is_null()) {
+        auto n =
+            limit->is_int64() ? limit->get_int64()
+            : limit->is_uint64()
+                ? static_cast<std::int64_t>(std::min<std::uint64_t>(limit->get_uint64(), 1u << 30))
+                : -1;
+        if (n < 1) {
+          return Refuse("invalid_argument",
+                        "'limit' of annotations:page must be a positive integer", type);
+        }
+        message.limit = static_cast<std::size_t>(n);
+      }
+      return std::nullopt;
+    }
   }
   return std::nullopt;
 }
@@ -161,12 +185,39 @@ std::string AnnotationFrame(std::string_view type, std::string_view annotation_j
   return fmt::format(R"({{"type":"{}","annotation":{}}})", type, annotation_json);
 }
 
-std::string SyncFrame(std::string_view annotations_array_json, std::optional<Millis> heartbeat) {
+std::string SyncFrame(std::string_view annotations_array_json, std::optional<Millis> heartbeat,
+                      std::uint64_t version, std::size_t more) {
   if (!heartbeat) {
-    return fmt::format(R"({{"type":"annotations:sync","annotations":{}}})", annotations_array_json);
+    return fmt::format(R"({{"type":"annotations:sync","annotations":{},"version":{},"more":{}}})",
+                       annotations_array_json, version, more);
   }
-  return fmt::format(R"({{"type":"annotations:sync","annotations":{},"lastAgentHeartbeat":"{}"}})",
-                     annotations_array_json, FormatIso8601(*heartbeat));
+  return fmt::format(
+      R"({{"type":"annotations:sync","annotations":{},"lastAgentHeartbeat":"{}","version":{},"more":{}}})",
+      annotations_array_json, FormatIso8601(*heartbeat), version, more);
+}
+
+std::string UnchangedFrame(std::uint64_t version, std::optional<Millis> heartbeat) {
+  if (!heartbeat) return fmt::format(R"({{"type":"annotations:unchanged","version":{}}})", version);
+  return fmt::format(R"({{"type":"annotations:unchanged","version":{},"lastAgentHeartbeat":"{}"}})",
+                     version, FormatIso8601(*heartbeat));
+}
+
+std::string ReplyFrame(const Annotation& annotation) {
+  json::object frame;
+  frame["type"] = "annotation:reply";
+  frame["id"] = annotation.id;
+  frame["reply"] =
+      annotation.replies.empty() ? json::value() : json::value(ToJson(annotation.replies.back()));
+  frame["status"] = StatusName(annotation.status);
+  frame["updatedAt"] = FormatIso8601(annotation.updated_at);
+  return Serialize(frame);
+}
+
+std::string PageFrame(std::string_view annotations_array_json,
+                      const std::optional<std::string>& next_cursor) {
+  json::value cursor = next_cursor ? json::value(*next_cursor) : json::value();
+  return fmt::format(R"({{"type":"annotations:page","annotations":{},"nextCursor":{}}})",
+                     annotations_array_json, json::serialize(cursor));
 }
 
 }  // namespace nga::browser

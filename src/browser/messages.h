@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,7 @@ enum class ClientMessageType {
   kDiffApproved,      // diff:approved {id}
   kDiffRejected,      // diff:rejected {id}
   kPing,              // session:ping
+  kAnnotationsPage,   // annotations:page {before, limit} (protocol revision 2, SPEC §4)
 };
 
 // "annotation:create", ... as on the wire.
@@ -37,9 +39,11 @@ std::string_view ClientMessageTypeName(ClientMessageType type);
 
 struct ClientMessage {
   ClientMessageType type = ClientMessageType::kPing;
-  std::string id;               // reply, delete, diff:*
-  std::string message;          // reply
-  boost::json::object payload;  // create
+  std::string id;                     // reply, delete, diff:*
+  std::string message;                // reply
+  boost::json::object payload;        // create
+  std::optional<std::string> before;  // page: the cursor, null for the first page
+  std::size_t limit = 0;              // page: 0 when not given
 };
 
 // Why a frame was refused. `code` is one of: invalid_json, invalid_message
@@ -66,7 +70,17 @@ std::string ManifestFrame(const boost::json::object& manifest);
 // annotation:created / annotation:updated around an already serialized annotation.
 std::string AnnotationFrame(std::string_view type, std::string_view annotation_json);
 // annotations:sync around an already serialized array of annotations;
-// lastAgentHeartbeat is left out when no agent was ever seen.
-std::string SyncFrame(std::string_view annotations_array_json, std::optional<Millis> heartbeat);
+// lastAgentHeartbeat is left out when no agent was ever seen. `version`
+// changes whenever the session's annotations do; `more` counts the older
+// terminal annotations the frame leaves out.
+std::string SyncFrame(std::string_view annotations_array_json, std::optional<Millis> heartbeat,
+                      std::uint64_t version = 0, std::size_t more = 0);
+// Revision 2: {"type":"annotations:unchanged","version":V[,"lastAgentHeartbeat"]}.
+std::string UnchangedFrame(std::uint64_t version, std::optional<Millis> heartbeat);
+// Revision 2: one reply appended, {"type":"annotation:reply","id","reply","status","updatedAt"}.
+std::string ReplyFrame(const Annotation& annotation);
+// The answer to annotations:page: {"type":"annotations:page","annotations":[..],"nextCursor"}.
+std::string PageFrame(std::string_view annotations_array_json,
+                      const std::optional<std::string>& next_cursor);
 
 }  // namespace nga::browser

@@ -60,7 +60,8 @@ void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const Pro
              std::shared_ptr<net::WsPeer> peer) -> std::unique_ptr<net::WsHandler> {
         ConnectRequest request{upgrade.QueryParam("sessionId"),
                                std::string(upgrade.Header("referer").value_or("")),
-                               std::string(upgrade.Header("origin").value_or(""))};
+                               std::string(upgrade.Header("origin").value_or("")),
+                               upgrade.QueryParam("proto") == "2" ? 2 : 1};
         std::weak_ptr<net::WsPeer> weak = peer;
         auto id = hub.Open(request, [weak](const Frame& frame) {
           if (auto live = weak.lock()) live->Send(frame);

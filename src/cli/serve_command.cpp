@@ -16,6 +16,25 @@ void AddServeCommand(CLI::App& app, Action& run) {
   sub->add_option("--host", config->host,
                   "address to bind (anything but loopback prints a warning)")
       ->default_val("127.0.0.1");
+  sub->add_option("--proxy", config->proxy,
+                  "front this dev server on the same port, e.g. http://localhost:4200: every "
+                  "other request and upgrade is forwarded, HTML pages get the overlay");
+  sub->add_option("--proxy-connect-timeout", config->proxy_tuning.connect_timeout,
+                  "seconds to connect to the --proxy upstream before a 502")
+      ->default_val(3.0)
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--proxy-response-timeout", config->proxy_tuning.response_timeout,
+                  "seconds the upstream may take to start answering before a 504")
+      ->default_val(120.0)
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--proxy-idle-timeout", config->proxy_tuning.idle_timeout,
+                  "seconds a proxied body may stall (either way) before it is cut")
+      ->default_val(300.0)
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--proxy-max-connections", config->proxy_tuning.max_connections,
+                  "upstream connections open at once (requests + WebSockets); more get a 503")
+      ->default_val(256)
+      ->check(CLI::PositiveNumber);
   sub->add_option("--allow-origin", config->allow_origins,
                   "also accept pages from this origin, e.g. https://dev.example.com:8443 "
                   "(repeatable; loopback origins are always accepted)");

@@ -20,6 +20,7 @@
 #include "manifest/manifest_watcher.h"
 #include "mcp/http_transport.h"
 #include "mcp/services.h"
+#include "net/proxy.h"
 #include "net/server.h"
 #include "store/change_feed.h"
 #include "store/root.h"
@@ -68,9 +69,29 @@ void ScheduleSync(asio::steady_timer& timer, browser::Hub& hub) {
   });
 }
 
+std::chrono::milliseconds Millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
+net::ProxyOptions ProxyOptionsFor(net::Upstream upstream, const ServeConfig& config) {
+  net::ProxyOptions options{.upstream = std::move(upstream)};
+  const ProxyTuning& tuning = config.proxy_tuning;
+  options.limits.connect_timeout = Millis(tuning.connect_timeout);
+  options.limits.response_timeout = Millis(tuning.response_timeout);
+  options.limits.idle_timeout = Millis(tuning.idle_timeout);
+  options.limits.max_upstream_connections = tuning.max_connections;
+  return options;
+}
+
 }  // namespace
 
 int RunServe(const ServeConfig& config) {
+  std::optional<net::Upstream> upstream;
+  if (config.proxy) {
+    auto parsed = net::ParseUpstream(*config.proxy);
+    if (!parsed) return Fail(parsed.error().message);
+    upstream = std::move(*parsed);
+  }
   auto paths = ResolveProject(config.root);
   if (!paths) return Fail(paths.error().message);
   auto opened = Store::Open(paths->db_file);
@@ -131,6 +152,7 @@ int RunServe(const ServeConfig& config) {
   mcp::Services services{*store, *feed, io.get_executor()};
   mcp::HttpTransport mcp_http(services);
   server->Route("/mcp", mcp_http.Handler());
+  if (upstream) EnableProxy(*server, io.get_executor(), ProxyOptionsFor(*upstream, config));
   server->Start();
 
   const std::string url = fmt::format("http://{}:{}", UrlHost(config.host), server->port());
@@ -149,9 +171,13 @@ int RunServe(const ServeConfig& config) {
     fmt::print(stderr, "ng-annotate: warning: {}\n", written.error().message);
   }
 
+  if (upstream) line["proxy"] = upstream->url;
   std::fputs((boost::json::serialize(line) + "\n").c_str(), stdout);
   std::fflush(stdout);
   fmt::print(stderr, "ng-annotate: serving {} on {}\n", paths->root.string(), url);
+  if (upstream) {
+    fmt::print(stderr, "ng-annotate: proxying {}: open {}/ instead\n", upstream->url, url);
+  }
 
   asio::steady_timer sync_timer(io);
   ScheduleSync(sync_timer, hub);

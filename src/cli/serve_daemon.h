@@ -3,6 +3,7 @@
 // change feed to the browsers, and shuts down cleanly on SIGINT/SIGTERM.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,10 +14,22 @@ namespace nga::cli {
 // Not 4747: that is agentation-mcp's port, and both may run side by side.
 inline constexpr std::uint16_t kDefaultServePort = 4750;
 
+// serve --proxy-*: limits of the proxy, in seconds / connections (net::ProxyLimits).
+struct ProxyTuning {
+  double connect_timeout = 3;
+  double response_timeout = 120;
+  double idle_timeout = 300;
+  std::size_t max_connections = 256;
+};
+
 struct ServeConfig {
   std::optional<std::string> root;
   std::string host = "127.0.0.1";
   std::uint16_t port = kDefaultServePort;  // 0: any free port
+  // serve --proxy: the dev server to front on this port (net/proxy.h); the
+  // listening line then also has "proxy":"http://localhost:4200".
+  std::optional<std::string> proxy;
+  ProxyTuning proxy_tuning;
   std::vector<std::string> allow_origins;
   std::vector<std::string> allow_hosts;
   // Browser origins: only our own, --allow-origin and registered ones (C1).

@@ -54,11 +54,25 @@ struct ServerState {
   std::uint64_t next_id = 1;
   bool shutting_down = false;
   std::function<void()> on_drained;
+  std::shared_ptr<Forwarder> forwarder;  // serve --proxy; null otherwise
 
   std::uint64_t Register(std::weak_ptr<Connection> connection);
   void Unregister(std::uint64_t id);
   const HttpHandler* FindRoute(std::string_view path) const;
   const WsAcceptor* FindWsRoute(std::string_view path) const;
+};
+
+// Takes over requests that are not ng-annotate's own (serve --proxy): once
+// set on the server, each request's header is read first, and when Claims()
+// its path, the connection (socket, what was read past the header, the
+// parser holding the header) is handed to Forward() instead of being routed.
+class Forwarder {
+ public:
+  virtual ~Forwarder() = default;
+  virtual bool Claims(std::string_view path) const = 0;
+  virtual void Forward(tcp::socket client, beast::flat_buffer buffer,
+                       http::request_parser<http::string_body>&& header,
+                       std::shared_ptr<ServerState> state) = 0;
 };
 
 // The plain-types view of a Beast request.
@@ -70,7 +84,10 @@ class HttpResponderImpl;
 // through a responder before reading the next.
 class HttpConnection : public Connection, public std::enable_shared_from_this<HttpConnection> {
  public:
-  HttpConnection(tcp::socket socket, std::shared_ptr<ServerState> state);
+  // `buffer`: bytes already read from the socket (a connection handed back
+  // by the proxy after a forwarded exchange, with a pipelined request).
+  HttpConnection(tcp::socket socket, std::shared_ptr<ServerState> state,
+                 beast::flat_buffer buffer = {});
   ~HttpConnection() override;
   void Run();
   void Stop() override;
@@ -86,6 +103,7 @@ class HttpConnection : public Connection, public std::enable_shared_from_this<Ht
  private:
   void ReadRequest();
   void OnRead(beast::error_code ec);
+  void OnHeader(beast::error_code ec);
   void Dispatch(Request request);
   void Upgrade(Request request);
   void Refuse(unsigned status, std::string reason, bool close);
@@ -128,6 +146,7 @@ class WsConnection : public Connection,
   void OnAccept(beast::error_code ec, WsAcceptor acceptor);
   void Read();
   void OnRead(beast::error_code ec);
+  void OnHeader(beast::error_code ec);
   void WriteNext();
   void OnWritten(beast::error_code ec);
   void SendClose();

@@ -98,8 +98,9 @@ HttpRequest ToHttpRequest(const Request& request) {
   return out;
 }
 
-HttpConnection::HttpConnection(tcp::socket socket, std::shared_ptr<ServerState> state)
-    : stream_(std::move(socket)), state_(std::move(state)) {}
+HttpConnection::HttpConnection(tcp::socket socket, std::shared_ptr<ServerState> state,
+                               beast::flat_buffer buffer)
+    : stream_(std::move(socket)), state_(std::move(state)), buffer_(std::move(buffer)) {}
 
 HttpConnection::~HttpConnection() { state_->Unregister(id_); }
 
@@ -116,9 +117,50 @@ void HttpConnection::ReadRequest() {
   parser_->body_limit(state_->options.max_body_bytes);
   parser_->header_limit(kHeaderLimit);
   stream_.expires_after(kReadTimeout);
+  if (state_->forwarder) {
+    // The limit is the route's or the proxy's, known once the header is.
+    parser_->body_limit(boost::none);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
+    return;
+  }
   http::async_read(
       stream_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
+}
+
+// Proxy mode: the header decides between ng-annotate's own routes (the body
+// is then read as usual) and the forwarder. A forwarded request passes the
+// Host check (no rebinding through us to a dev server whose own Host check
+// we satisfy); its Origin is the app's business and travels on.
+void HttpConnection::OnHeader(beast::error_code ec) {
+  if (stopped_) return;
+  if (ec) return OnRead(ec);
+  std::string_view target = parser_->get().target();
+  std::string_view path = target.substr(0, target.find('?'));
+  if (!state_->forwarder->Claims(path)) {
+    const std::uint64_t limit = state_->options.max_body_bytes;
+    if (auto length = parser_->content_length(); length && *length > limit) {
+      return Refuse(413, "request body too large", true);
+    }
+    parser_->body_limit(limit);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
+    return;
+  }
+  std::optional<std::string_view> host;
+  const auto& header = parser_->get();
+  if (auto it = header.find(http::field::host); it != header.end()) host = it->value();
+  if (auto reason = state_->options.access.Check(host, std::nullopt)) {
+    keep_alive_ = false;
+    return Refuse(403, "forbidden: " + *reason, true);
+  }
+  stopped_ = true;  // the socket moves to the forwarder; this object is done
+  stream_.expires_never();
+  state_->forwarder->Forward(stream_.release_socket(), std::move(buffer_), std::move(*parser_),
+                             state_);
 }
 
 void HttpConnection::OnRead(beast::error_code ec) {

@@ -121,6 +121,10 @@ void HttpServer::WebSocketRoute(std::string path, WsAcceptor acceptor) {
   impl_->state->ws_routes.emplace_back(std::move(path), std::move(acceptor));
 }
 
+void HttpServer::SetForwarder(std::shared_ptr<detail::Forwarder> forwarder) {
+  impl_->state->forwarder = std::move(forwarder);
+}
+
 std::uint16_t HttpServer::port() const {
   boost::system::error_code ec;
   return impl_->acceptor.local_endpoint(ec).port();

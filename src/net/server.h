@@ -24,6 +24,10 @@
 
 namespace nga::net {
 
+namespace detail {
+class Forwarder;
+}
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  // 0: the kernel picks a free port
@@ -50,6 +54,10 @@ class HttpServer {
   void Route(std::string prefix, HttpHandler handler);
   // Upgrades on exactly `path` (any query) go to `acceptor`.
   void WebSocketRoute(std::string path, WsAcceptor acceptor);
+
+  // serve --proxy: requests and upgrades that `forwarder` claims go to it
+  // instead of the routes (see net/proxy.h, which sets it).
+  void SetForwarder(std::shared_ptr<detail::Forwarder> forwarder);
 
   std::uint16_t port() const;
 

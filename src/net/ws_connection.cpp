@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include <boost/beast/websocket/stream.hpp>
 #include <chrono>
 
@@ -13,6 +15,15 @@ websocket::stream_base::timeout Timeouts() {
   timeout.idle_timeout = std::chrono::seconds(60);
   timeout.keep_alive_pings = true;
   return timeout;
+}
+
+// The "type" of one of our frames, for a close reason: {"type":"x",...}.
+std::string FrameType(std::string_view text) {
+  constexpr std::string_view kPrefix = R"({"type":")";
+  if (!text.starts_with(kPrefix)) return "unknown";
+  auto end = text.find('"', kPrefix.size());
+  if (end == std::string_view::npos || end - kPrefix.size() > 24) return "unknown";
+  return std::string(text.substr(kPrefix.size(), end - kPrefix.size()));
 }
 
 // How much one read may add to a message being received.
@@ -89,8 +100,12 @@ void WsConnection::OnRead(beast::error_code ec) {
 void WsConnection::Send(std::shared_ptr<const std::string> text) {
   if (closing_ || finished_ || !text) return;
   if (queued_bytes_ + text->size() > state_->options.max_queue_bytes) {
+    // The client is told what it lost, in the close reason (≤ 123 bytes).
+    std::size_t dropped = queue_.size() - (writing_ ? 1 : 0);
     return Close(static_cast<std::uint16_t>(websocket::close_code::policy_error),
-                 "outbound queue full");
+                 fmt::format("outbound queue full: dropped a {}-byte {} frame and {} queued "
+                             "frame(s); reconnect to resync",
+                             text->size(), FrameType(*text), dropped));
   }
   queued_bytes_ += text->size();
   queue_.push_back(std::move(text));

@@ -59,7 +59,7 @@ struct Annotation {
   // componentFilePath, templateFilePath?, selector, inputs, domSnapshot,
   // componentTreePath, annotationText, selectionText?, and the optional
   // overlay context (pageUrl, framework, sourceLocation, boundingBox,
-  // viewport, elementPath). Always holds the required keys.
+  // viewport, elementPath, anchor). Always holds the required keys.
   boost::json::object request;
 
   std::string_view annotation_text() const;

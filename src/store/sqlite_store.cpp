@@ -73,6 +73,7 @@ struct Change {
   std::optional<std::string_view> reply_message;
   std::optional<std::string_view> diff;       // also clears diffResponse
   std::optional<DiffResponse> diff_response;  // only if none is recorded yet
+  bool reply_capped = false;                  // refuse the reply at limits::kRepliesPerAnnotation
 };
 
 constexpr std::initializer_list<AnnotationStatus> kOpen = {
@@ -199,6 +200,14 @@ class SqliteStore final : public Store {
     } else if (!*exists) {
       return NotFound("session", session_id);
     }
+    auto held = CountRows("SELECT COUNT(*) FROM annotations WHERE session_id = ?", session_id);
+    if (!held) return held.error();
+    if (static_cast<std::size_t>(*held) >= limits::kAnnotationsPerSession) {
+      return MakeError(ErrorCode::kLimitExceeded,
+                       "this session already holds " + std::to_string(*held) +
+                           " annotations, the limit; clear them (annotations:clear) or open the "
+                           "app in a new tab for a new session");
+    }
     if (auto ok = InsertAnnotation(annotation); !ok) return ok.error();
     if (auto ok = AppendEvent(EventType::kAnnotationCreated, annotation.session_id, annotation.id);
         !ok) {
@@ -220,24 +229,28 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Annotation>> ListAnnotations(const AnnotationFilter& filter) override {
-    std::string sql = std::string("SELECT ") + kAnnotationColumns + " FROM annotations";
-    if (filter.session_id && filter.status) {
-      sql += " WHERE session_id = ?1 AND status = ?2";
-    } else if (filter.session_id) {
-      sql += " WHERE session_id = ?1";
-    } else if (filter.status) {
-      sql += " WHERE status = ?2";
-    }
-    sql += " ORDER BY created_at, rowid";
+    std::string sql = std::string("SELECT ") + kAnnotationColumns + " FROM annotations" +
+                      FilterWhere(filter) + " ORDER BY created_at, rowid";
+    if (filter.limit > 0) sql += " LIMIT " + std::to_string(filter.limit);
     auto stmt = db_.Prepare(sql);
     if (!stmt) return stmt.error();
-    if (filter.session_id) (*stmt)->Bind(1, *filter.session_id);
-    if (filter.status) (*stmt)->Bind(2, std::string_view(StatusName(*filter.status)));
+    BindFilter(**stmt, filter);
     return ReadAnnotations(**stmt);
   }
 
-  Result<std::vector<Annotation>> ListWaitingWork(
-      std::optional<std::string_view> session_id) override {
+  Result<std::size_t> CountAnnotations(const AnnotationFilter& filter) override {
+    auto stmt = db_.Prepare("SELECT COUNT(*) FROM annotations" + FilterWhere(filter));
+    if (!stmt) return stmt.error();
+    BindFilter(**stmt, filter);
+    auto row = (*stmt)->Step();
+    if (!row) return row.error();
+    std::size_t count = *row ? static_cast<std::size_t>((*stmt)->Int(0)) : 0;
+    (*stmt)->Reset();
+    return count;
+  }
+
+  Result<std::vector<Annotation>> ListWaitingWork(std::optional<std::string_view> session_id,
+                                                  std::size_t limit) override {
     std::string sql = std::string("SELECT ") + kAnnotationColumns +
                       " FROM annotations a WHERE (a.status = 'pending' OR "
                       "(a.status IN ('acknowledged', 'diff_proposed') AND "
@@ -245,6 +258,7 @@ class SqliteStore final : public Store {
                       "ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1) = 'user'))";
     if (session_id) sql += " AND a.session_id = ?1";
     sql += " ORDER BY a.created_at, a.rowid";
+    if (limit > 0) sql += " LIMIT " + std::to_string(limit);
     auto stmt = db_.Prepare(sql);
     if (!stmt) return stmt.error();
     if (session_id) (*stmt)->Bind(1, *session_id);
@@ -322,7 +336,8 @@ class SqliteStore final : public Store {
                   .allowed_from = {},
                   .owner_session = owner_session,
                   .reply_author = author,
-                  .reply_message = message});
+                  .reply_message = message,
+                  .reply_capped = true});
   }
 
   Result<std::size_t> ClearSession(std::string_view session_id) override {
@@ -528,6 +543,39 @@ class SqliteStore final : public Store {
   }
 
   // Inserts or overwrites an annotation row and replaces its replies.
+  // The WHERE clause of a filter; parameters ?1 session, ?2 status, ?3/?4 cursor.
+  static std::string FilterWhere(const AnnotationFilter& filter) {
+    std::vector<std::string> terms;
+    if (filter.session_id) terms.emplace_back("session_id = ?1");
+    if (filter.status) terms.emplace_back("status = ?2");
+    if (filter.after) {
+      terms.emplace_back(
+          "(created_at > ?3 OR (created_at = ?3 AND rowid > "
+          "COALESCE((SELECT rowid FROM annotations WHERE id = ?4), -1)))");
+    }
+    std::string where;
+    for (const std::string& term : terms) where += (where.empty() ? " WHERE " : " AND ") + term;
+    return where;
+  }
+
+  static void BindFilter(sql::Statement& stmt, const AnnotationFilter& filter) {
+    if (filter.session_id) stmt.Bind(1, *filter.session_id);
+    if (filter.status) stmt.Bind(2, std::string_view(StatusName(*filter.status)));
+    if (filter.after) stmt.Bind(3, filter.after->created_at).Bind(4, filter.after->id);
+  }
+
+  // The one integer a `SELECT COUNT(*) ... WHERE x = ?` query returns.
+  Result<std::int64_t> CountRows(const char* sql, std::string_view key) {
+    auto stmt = db_.Prepare(sql);
+    if (!stmt) return stmt.error();
+    (*stmt)->Bind(1, key);
+    auto row = (*stmt)->Step();
+    if (!row) return row.error();
+    std::int64_t count = *row ? (*stmt)->Int(0) : 0;
+    (*stmt)->Reset();
+    return count;
+  }
+
   Status InsertAnnotation(const Annotation& a) {
     auto stmt = db_.Prepare(
         "INSERT INTO annotations(id, session_id, created_at, updated_at, status, request, diff, "
@@ -650,6 +698,17 @@ class SqliteStore final : public Store {
         return MakeError(ErrorCode::kWrongStatus, "cannot " + std::string(change.action) +
                                                       " annotation " + std::string(change.id) +
                                                       ": the diff was already answered");
+      }
+
+      if (change.reply_capped) {
+        auto replies = CountRows("SELECT COUNT(*) FROM replies WHERE annotation_id = ?", change.id);
+        if (!replies) return replies.error();
+        if (static_cast<std::size_t>(*replies) >= limits::kRepliesPerAnnotation) {
+          return MakeError(ErrorCode::kLimitExceeded,
+                           "annotation " + std::string(change.id) + " already has " +
+                               std::to_string(*replies) +
+                               " replies, the limit; resolve or dismiss it and start a new one");
+        }
       }
 
       Millis now = clock_();

@@ -50,9 +50,20 @@ struct StoreOptions {
   int busy_timeout_ms = 10000;
 };
 
+// Where a page of a list ends: the last annotation it held. The next page
+// starts after it, in the list's order (oldest first).
+struct AnnotationCursor {
+  Millis created_at = 0;
+  std::string id;
+};
+
 struct AnnotationFilter {
   std::optional<std::string> session_id;
   std::optional<AnnotationStatus> status;
+  // Only annotations after this one (a page's cursor).
+  std::optional<AnnotationCursor> after;
+  // At most this many (0: all).
+  std::size_t limit = 0;
 };
 
 class Store {
@@ -90,10 +101,13 @@ class Store {
   virtual Result<Annotation> GetAnnotation(std::string_view id) = 0;
   // Oldest first; ties broken by insertion order.
   virtual Result<std::vector<Annotation>> ListAnnotations(const AnnotationFilter& filter) = 0;
+  // How many annotations ListAnnotations would return without the limit.
+  virtual Result<std::size_t> CountAnnotations(const AnnotationFilter& filter) = 0;
   // Work an agent should pick up: pending annotations, plus non-terminal ones
   // whose newest reply is the user's. Oldest first.
+  // At most `limit` of them (0: all).
   virtual Result<std::vector<Annotation>> ListWaitingWork(
-      std::optional<std::string_view> session_id) = 0;
+      std::optional<std::string_view> session_id, std::size_t limit = 0) = 0;
 
   // Each of these is one transaction and returns the annotation after the
   // change, replies included. kNotFound / kWrongStatus / kForbidden otherwise.

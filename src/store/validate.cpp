@@ -141,7 +141,8 @@ Result<json::object> ValidateAnnotationPayload(const json::object& payload) {
   out["componentTreePath"] = std::move(tree);
 
   // Free-form overlay context: kept as sent, bounded in size.
-  for (std::string_view field : {"sourceLocation", "boundingBox", "viewport", "elementPath"}) {
+  for (std::string_view field :
+       {"sourceLocation", "boundingBox", "viewport", "elementPath", "anchor"}) {
     if (const json::value* v = Find(payload, field)) {
       if (!v->is_object() && !v->is_string() && !v->is_array()) {
         return Invalid(std::string(field) + " must be an object, an array or a string");
@@ -149,6 +150,14 @@ Result<json::object> ValidateAnnotationPayload(const json::object& payload) {
       if (auto ok = CheckStructured(field, *v, limits::kContextBytes); !ok) return ok.error();
       out[field] = *v;
     }
+  }
+
+  // Every field within its limit can still add up to a lot.
+  if (std::size_t total = json::serialize(out).size(); total > limits::kAnnotationBytes) {
+    return MakeError(ErrorCode::kLimitExceeded,
+                     "the annotation is too large: its fields add up to " + std::to_string(total) +
+                         " bytes as JSON (the limit is " +
+                         std::to_string(limits::kAnnotationBytes) + ")");
   }
   return out;
 }

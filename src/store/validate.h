@@ -18,8 +18,18 @@ inline constexpr std::size_t kDiffBytes = 1024 * 1024;
 inline constexpr std::size_t kReplyChars = 10000;
 // Any other string field of the payload (names, paths, selector, URL...).
 inline constexpr std::size_t kShortFieldChars = 4096;
-// Each free-form context object (boundingBox, viewport, sourceLocation...).
+// Each free-form context object (boundingBox, viewport, sourceLocation,
+// anchor...).
 inline constexpr std::size_t kContextBytes = 16 * 1024;
+// What one annotation's fields may weigh together, as stored JSON. Each field
+// has its own limit; this one keeps a session's sync frame small enough to
+// send (SPEC §4).
+inline constexpr std::size_t kAnnotationBytes = 256 * 1024;
+// Annotations one session may hold, terminal ones included. Past it, a create
+// is refused until the user clears the session (annotations:clear).
+inline constexpr std::size_t kAnnotationsPerSession = 2000;
+// Replies one annotation may hold.
+inline constexpr std::size_t kRepliesPerAnnotation = 200;
 
 }  // namespace nga::limits
 

@@ -89,6 +89,17 @@ TEST(Validate, NullMeansAbsentAndUnknownFieldsAreDropped) {
   EXPECT_FALSE(out->contains("somethingElse"));
 }
 
+// The overlay's badge locator (contract C5) is kept as sent, like the other context.
+TEST(Validate, AnchorIsKept) {
+  auto payload = Payload();
+  payload["anchor"] = json::object{{"tag", "li"}, {"text", "Beta"}, {"stamp", "src/App.tsx:9:20"}};
+  auto out = ValidateAnnotationPayload(payload);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->at("anchor").at("text"), "Beta");
+  payload["anchor"] = 7;
+  EXPECT_NE(ErrorFor(payload).message.find("anchor"), std::string::npos);
+}
+
 TEST(Validate, Messages) {
   EXPECT_TRUE(ValidateMessage("message", "ok"));
   EXPECT_EQ(ValidateMessage("message", "").error().code, ErrorCode::kInvalidArgument);

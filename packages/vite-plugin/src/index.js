@@ -7,6 +7,7 @@
 import { createContext } from './context.js';
 import { daemonPlugin } from './daemon-plugin.js';
 import { overlayPlugin } from './overlay-plugin.js';
+import { sourcePlugins } from './stamp-plugin.js';
 
 /**
  * @param {object} [options]
@@ -14,12 +15,14 @@ import { overlayPlugin } from './overlay-plugin.js';
  *                                    the @ng-annotate/cli package, PATH)
  * @param {string[]} [options.origins] more page origins to allow (besides the dev server's own)
  * @param {boolean} [options.mcp]     also forward /mcp (MCP over HTTP) through the dev server
+ * @param {boolean} [options.stamp]   false: no data-nga-src source stamps on elements in dev
  */
 export default function ngAnnotate(options = {}) {
   const context = createContext(options);
   return [
     daemonPlugin(context), // ng-annotate:daemon  start/reuse the daemon, forward /__annotate
     overlayPlugin(context), // ng-annotate:overlay the overlay's script tag
+    ...sourcePlugins(context), // ng-annotate:stamp, :svelte-props  data-nga-src on elements, Svelte props (C4)
   ];
 }
 

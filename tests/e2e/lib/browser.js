@@ -77,16 +77,17 @@ export function waitBadgeColour(page, id, hex, timeout = 10000) {
   }, [id, rgb(hex)], { timeout });
 }
 
-// A fresh page (own context: own localStorage). With NG_ANNOTATE_OVERLAY_FILE
-// set, client.js is answered from that file instead of the binary's embedded
-// copy (for iterating on the overlay without a rebuild).
-export async function newPage(browser) {
-  const context = await browser.newContext();
+// A fresh page (own context: own storage), or a new tab in `context`. With
+// NG_ANNOTATE_OVERLAY_FILE set, client.js is answered from that file instead
+// of the binary's embedded copy (for iterating on the overlay without a
+// rebuild: `node client/build.mjs` writes build/client.js).
+export async function newPage(browser, context) {
+  context = context || await browser.newContext();
   const page = await context.newPage();
   const file = process.env.NG_ANNOTATE_OVERLAY_FILE;
   if (file) {
     const { readFileSync } = await import('node:fs');
-    await page.route('**/__annotate/client.js', (route) =>
+    await page.route((url) => url.pathname.endsWith('/__annotate/client.js'), (route) =>
       route.fulfill({ contentType: 'text/javascript', body: readFileSync(file, 'utf8') }));
   }
   page.on('pageerror', (err) => console.log(`[page error] ${err.message}`));

@@ -1,0 +1,61 @@
+// ng-annotate overlay (SPEC §8): entry point. Wires the modules together and
+// exposes `window.__ngAnnotate` for tests and the curious.
+import { serverFromScript } from './config.js';
+import { state } from './state.js';
+import { host, fab, mount } from './ui.js';
+import { connect, send, connected, queuedCount, inflight, startPing } from './connection.js';
+import { fetchRoot } from './context/paths.js';
+import { describe, buildPayload, settle } from './context/index.js';
+import { setInspecting, startInspect, placeHighlight } from './inspect.js';
+import { startShortcuts } from './shortcuts.js';
+import { startBadges, scheduleLayout, onBadgeClick, onLayout, layoutNow } from './badges.js';
+import { startPanels, openFor, toggleHelp, closePanel, panelState } from './panels/index.js';
+
+function start() {
+  if (window.__ngAnnotate) return;
+  const server = serverFromScript(document.currentScript);
+  state.proto = server.proto;
+
+  function setHidden(hidden) {
+    state.hidden = hidden;
+    host.style.display = hidden ? 'none' : 'block';
+    if (hidden) setInspecting(false);
+    else scheduleLayout(true);
+  }
+
+  mount();
+  fab.addEventListener('click', toggleHelp);
+  startInspect();
+  startShortcuts({
+    toggleInspect: () => { if (state.hidden) setHidden(false); setInspecting(!state.inspecting); },
+    toggleHidden: () => setHidden(!state.hidden),
+    clear: () => send({ type: 'annotations:clear' }),
+    hasBack: () => !!panelState.mode,
+    back: () => { if (panelState.mode) closePanel(); else setInspecting(false); },
+  });
+  onBadgeClick(openFor);
+  onLayout(placeHighlight);
+  startBadges();
+  startPanels({ inspect: setInspecting, hide: setHidden });
+
+  window.__ngAnnotate = {
+    version: 2,
+    get state() { return state; },
+    get connected() { return connected(); },
+    queued: queuedCount,
+    pending: () => inflight.length,
+    inspect: setInspecting,
+    layoutNow, // one badge layout, synchronously (bench/overlay_badges.mjs)
+    // The payload a click on `el` would send (for debugging and tests).
+    describe: async (el, text = '(describe)') => {
+      const ctx = describe(el);
+      await settle(ctx);
+      return buildPayload(ctx, text, '');
+    },
+  };
+  fetchRoot(server.origin);
+  connect(server.ws);
+  startPing();
+}
+
+start();

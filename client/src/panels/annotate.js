@@ -1,0 +1,57 @@
+// The annotate panel: what was clicked (name, file:line, ancestry, first
+// inputs, the selected text) and the request's textarea.
+import { PANEL_INPUTS } from '../config.js';
+import { h } from '../dom.js';
+import { preview } from '../context/serialize.js';
+import { buildPayload, settle } from '../context/index.js';
+import { sendCreate } from '../connection.js';
+import { showError, panel } from '../ui.js';
+import { scheduleLayout } from '../badges.js';
+import { boxOf } from '../geometry.js';
+import { showPanel, closePanel, isSubmitKey } from './shell.js';
+import { whereLine } from './common.js';
+
+const rectFrom = (b) => (b ? { left: b.x, top: b.y, right: b.x + b.width, bottom: b.y + b.height, width: b.width, height: b.height } : null);
+
+export function openAnnotate(ctx, selectionText) {
+  const area = h('textarea', { placeholder: 'Describe the change… (Ctrl/⌘+Enter or Shift+Enter to send)', 'aria-label': 'annotation' });
+  let sending = false;
+  const submit = async () => {
+    const text = area.value.trim();
+    if (!text) { showError('type a change request first'); return; }
+    if (sending) return;
+    sending = true;
+    await settle(ctx);
+    const entry = sendCreate(buildPayload(ctx, text, selectionText), ctx.element);
+    entry.extraHosts = ctx.extraHosts;
+    closePanel();
+    scheduleLayout(true);
+  };
+  area.addEventListener('keydown', (e) => { if (isSubmitKey(e)) { e.preventDefault(); submit(); } });
+  const entries = Object.entries(ctx.inputs || {});
+  const shown = entries.slice(0, PANEL_INPUTS);
+  const more = entries.length - shown.length;
+  showPanel('annotate', null, [
+    h('h3', { 'data-field': 'name' }, ctx.componentName),
+    whereLine(ctx),
+    ctx.componentTreePath.length ? h('div', { class: 'muted row', 'data-field': 'ancestry' },
+      [...ctx.componentTreePath, ctx.componentName].join(' › ')) : null,
+    shown.length ? h('ul', { class: 'row', 'data-field': 'inputs' },
+      shown.map(([k, v]) => h('li', null, h('b', null, k), ': ', preview(v))),
+      more > 0 ? h('li', { class: 'muted', 'data-field': 'more-inputs' }, `${more} more`) : null) : null,
+    selectionText ? h('div', { class: 'row muted', 'data-field': 'selection' }, '“' + selectionText.slice(0, 300) + '”') : null,
+    area,
+    h('div', null,
+      h('button', { class: 'primary', 'data-action': 'submit', onclick: submit }, 'Send'),
+      h('button', { 'data-action': 'cancel', onclick: closePanel }, 'Cancel')),
+  ], () => boxOf(ctx.element, ctx.extraHosts) || rectFrom(ctx.boundingBox));
+  area.focus();
+  // A location still being resolved (a source map) replaces the first guess when it lands.
+  if (ctx.pending) {
+    ctx.pending.then(() => {
+      const line = panel.querySelector('[data-field="file"]');
+      const next = whereLine(ctx);
+      if (line && next && panel.contains(area)) line.replaceWith(next);
+    });
+  }
+}

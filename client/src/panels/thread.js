@@ -1,0 +1,40 @@
+// The thread panel: the request, its status, replies by author, a reply box.
+import { h } from '../dom.js';
+import { state } from '../state.js';
+import { send } from '../connection.js';
+import { panel, root } from '../ui.js';
+import { showPanel, closePanel, current, isSubmitKey } from './shell.js';
+import { statusPill, whereLine, keepDraft } from './common.js';
+
+const TERMINAL = new Set(['resolved', 'dismissed']);
+
+export function renderThread(id, near, openDiff) {
+  const a = state.annotations.get(id);
+  if (!a) return closePanel();
+  const old = current.mode === 'thread' && current.id === id ? panel.querySelector('textarea') : null;
+  const hadFocus = !!old && root.activeElement === old;
+  const area = h('textarea', { placeholder: 'Reply… (Ctrl/⌘+Enter)', 'aria-label': 'reply' });
+  const sendReply = () => {
+    const message = area.value.trim();
+    if (!message) return;
+    send({ type: 'annotation:reply', id, message });
+    area.value = '';
+  };
+  area.addEventListener('keydown', (e) => { if (isSubmitKey(e)) { e.preventDefault(); sendReply(); } });
+  const open = !TERMINAL.has(a.status);
+  showPanel('thread', id, [
+    h('h3', { 'data-field': 'name' }, a.componentName || 'Annotation'),
+    whereLine(a),
+    h('div', { class: 'row' }, statusPill(a.status)),
+    h('div', { class: 'reply', 'data-field': 'request' }, a.annotationText),
+    (a.replies || []).map((r) => h('div', { class: 'reply ' + (r.author === 'agent' ? 'agent' : 'user') },
+      h('b', null, r.author === 'agent' ? 'Agent: ' : 'You: '), r.message)),
+    open ? area : null,
+    h('div', null,
+      open ? h('button', { class: 'primary', 'data-action': 'reply', onclick: sendReply }, 'Reply') : null,
+      a.diff ? h('button', { 'data-action': 'show-diff', onclick: () => openDiff(id) }, 'View diff') : null,
+      a.status === 'pending' ? h('button', { 'data-action': 'delete', onclick: () => send({ type: 'annotation:delete', id }) }, 'Delete') : null,
+      h('button', { 'data-action': 'close', onclick: closePanel }, 'Close')),
+  ], near);
+  keepDraft(old, area, hadFocus);
+}

@@ -1,0 +1,116 @@
+'use strict';
+// @ng-annotate/angular:dev-server — @angular/build:dev-server, run through its
+// public executeDevServerBuilder(options, context, {middleware, indexHtmlTransformer}),
+// with the ng-annotate daemon of the workspace root bridged in. Nothing here
+// touches `ng build`: only the dev server's served index gets the overlay tag.
+const { requireWorkspace, loadDaemonModule } = require('./resolve');
+const { realpathSync } = require('node:fs');
+const { createBridge, originsFor } = require('./bridge');
+
+const WRAPPED = '@angular/build:dev-server';
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function loggerOf(context) {
+  return {
+    info: (m) => context.logger.info(m),
+    warn: (m) => context.logger.warn(m),
+    error: (m) => context.logger.error(m),
+    debug: (m) => context.logger.debug(m),
+  };
+}
+
+/** The binary to run, as the shared module finds it (option, NG_ANNOTATE_BIN, the npm package, PATH). */
+function binaryFor(lib) {
+  const found = lib.findBinary({});
+  if (found.error) throw new Error(found.error);
+  return found.file;
+}
+
+async function* serveWithAnnotate(options, context) {
+  // The daemon is keyed by the real path of the root (daemon.json, reuse).
+  const root = realpathSync(context.workspaceRoot);
+  const log = loggerOf(context);
+  const { executeDevServerBuilder } = requireWorkspace('@angular/build', root);
+  // The wrapped builder's own schema fills in its defaults and checks every option.
+  const devOptions = await context.validateOptions(options, WRAPPED);
+  let lib;
+  try {
+    lib = await loadDaemonModule(root);
+  } catch (error) {
+    log.error(`[ng-annotate] ${error.message}. The overlay is off; ng serve runs on.`);
+    yield* executeDevServerBuilder(devOptions, context);
+    return;
+  }
+
+  let starting = null;
+  let handle = null;
+  const daemon = () => {
+    starting ??= Promise.resolve()
+      .then(() => lib.ensureDaemon({ root, binary: binaryFor(lib), origins: [], strictOrigins: true, log }))
+      .then((h) => {
+        handle = h;
+        return h;
+      });
+    return starting;
+  };
+  // Started at once, beside the first build, so it is there for the first page.
+  daemon().catch((error) => log.error(`[ng-annotate] ${error.message}. The overlay is off; ng serve runs on.`));
+
+  let stopped = null;
+  const stop = () => {
+    stopped ??= (async () => {
+      for (const sig of SIGNALS) process.off(sig, onSignal);
+      process.off('exit', onExit);
+      const h = handle ?? (await starting?.catch(() => null));
+      if (h?.owned) await h.stop();
+    })();
+    return stopped;
+  };
+  // ng serve ends by a signal, which skips `finally`: stop the daemon we own first.
+  function onSignal(sig) {
+    stop().finally(() => {
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    });
+  }
+  function onExit() {
+    if (handle?.owned && handle.pid) {
+      try {
+        process.kill(handle.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  for (const sig of SIGNALS) process.once(sig, onSignal);
+  process.once('exit', onExit);
+  context.addTeardown(stop);
+
+  const bridge = createBridge({ daemon, lib, log, allowedHosts: devOptions.allowedHosts });
+  const told = new Set();
+  try {
+    const outputs = executeDevServerBuilder(devOptions, context, {
+      middleware: [bridge.middleware],
+      indexHtmlTransformer: bridge.indexHtmlTransformer,
+    });
+    for await (const output of outputs) {
+      if (output.success && output.baseUrl && !told.has(output.baseUrl)) {
+        told.add(output.baseUrl);
+        try {
+          const h = await daemon();
+          // The daemon accepts this dev server's pages, and no other port's.
+          await h.addOrigins(originsFor(output.baseUrl));
+          log.info(`[ng-annotate] overlay on ${output.baseUrl} (Alt+Shift+A), daemon ${h.url}`);
+        } catch (error) {
+          log.error(`[ng-annotate] ${error.message}`);
+        }
+      }
+      yield output;
+    }
+  } finally {
+    await stop();
+  }
+}
+
+const { createBuilder } = requireWorkspace('@angular-devkit/architect');
+module.exports = createBuilder(serveWithAnnotate);
+module.exports.serveWithAnnotate = serveWithAnnotate;

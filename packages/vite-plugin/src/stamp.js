@@ -1,0 +1,136 @@
+// Source stamps (contract C4): pure functions that give every element a
+// component's source renders `data-nga-src="<root-relative path>:<line>:<col>"`
+// (1-based line and column of the element's opening `<`). Each takes the
+// file's text and returns the stamped text, or null when nothing changes or
+// the file cannot be parsed (the framework's own plugin then reports it). The
+// parser is the user's own (Vite's `parseAst`, `vue/compiler-sfc`,
+// `svelte/compiler`), passed in, so that this file depends on nothing.
+
+export const STAMP_ATTR = 'data-nga-src';
+
+// Offsets of the first character of each line, for offset → line/column.
+export function lineStarts(text) {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+// 1-based { line, column } of UTF-16 offset `offset` (binary search over `starts`).
+export function lineColumn(starts, offset) {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo] + 1 };
+}
+
+// An attribute value that reads the same in HTML, JSX, Vue and Svelte
+// templates (Svelte would take `{` as an expression).
+export function escapeAttr(value) {
+  return value.replace(/[&"<>{}]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+// Inserts ` data-nga-src="…"` for each point: `tagStart` is the offset of the
+// element's `<`, `insertAt` the offset just after its tag name. Returns the
+// new text (the text itself when there are no points).
+export function insertStamps(text, relPath, points) {
+  if (!points.length) return text;
+  const starts = lineStarts(text);
+  const sorted = [...points].sort((a, b) => a.insertAt - b.insertAt);
+  let out = '';
+  let last = 0;
+  for (const { tagStart, insertAt } of sorted) {
+    const { line, column } = lineColumn(starts, tagStart);
+    out += text.slice(last, insertAt) + ` ${STAMP_ATTR}="${escapeAttr(`${relPath}:${line}:${column}`)}"`;
+    last = insertAt;
+  }
+  return out + text.slice(last);
+}
+
+// Depth-first visit of every object in `node` (skipping `skip` keys).
+function visit(node, fn, skip) {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) { for (const n of node) visit(n, fn, skip); return; }
+  if (fn(node) === false) return;
+  for (const key of Object.keys(node)) if (!skip.has(key)) visit(node[key], fn, skip);
+}
+
+const JS_SKIP = new Set(['parent', 'loc', 'range']);
+
+// JSX/TSX host elements (lowercase or dashed names: `div`, `my-widget`),
+// not components (`Card`, `ui.Card`) or fragments.
+export function jsxPoints(ast) {
+  const points = [];
+  visit(ast, (n) => {
+    if (n.type !== 'JSXOpeningElement' || n.name?.type !== 'JSXIdentifier') return;
+    const name = n.name.name;
+    if (!/^[a-z]/.test(name)) return;
+    if (n.attributes.some((a) => a.type === 'JSXAttribute' && a.name?.name === STAMP_ATTR)) return;
+    points.push({ tagStart: n.start, insertAt: n.name.end });
+  }, JS_SKIP);
+  return points;
+}
+
+export const jsxLang = (file) => (/\.tsx$/.test(file) ? 'tsx' : /\.ts$/.test(file) ? 'ts' : 'jsx');
+
+// `parseAst(code, {lang})` is Vite's exported parser.
+export function stampJsx(code, relPath, parseAst, file = relPath) {
+  if (!code.includes('<')) return null;
+  let ast;
+  try { ast = parseAst(code, { lang: jsxLang(file) }); } catch { return null; }
+  const points = jsxPoints(ast);
+  return points.length ? insertStamps(code, relPath, points) : null;
+}
+
+// Vue template elements: plain elements (tagType 0), not components, <slot>
+// or <template>; their children are visited whatever they are.
+const VUE_ELEMENT = 1;
+const VUE_PLAIN = 0;
+export function vuePoints(templateAst) {
+  const points = [];
+  visit(templateAst, (n) => {
+    if (n.type !== VUE_ELEMENT || typeof n.tag !== 'string') return;
+    if (n.tagType !== VUE_PLAIN) return;
+    if ((n.props || []).some((p) => p.type === 6 && p.name === STAMP_ATTR)) return;
+    const at = n.loc.start.offset;
+    points.push({ tagStart: at, insertAt: at + 1 + n.tag.length });
+  }, new Set(['loc', 'props', 'codegenNode', 'parent']));
+  return points;
+}
+
+// `compilerSfc` is `vue/compiler-sfc`. Templates in another language (pug)
+// are left alone.
+export function stampVue(code, relPath, compilerSfc) {
+  let descriptor;
+  try {
+    const r = compilerSfc.parse(code, { sourceMap: false, filename: relPath });
+    if (r.errors?.length) return null;
+    descriptor = r.descriptor;
+  } catch { return null; }
+  const template = descriptor.template;
+  if (!template || (template.lang && template.lang !== 'html') || template.src || !template.ast) return null;
+  const points = vuePoints(template.ast.children);
+  return points.length ? insertStamps(code, relPath, points) : null;
+}
+
+// Svelte 5 RegularElement nodes of the markup (not <svelte:*>, components or
+// the <script>/<style> blocks).
+export function sveltePoints(fragment) {
+  const points = [];
+  visit(fragment, (n) => {
+    if (n.type !== 'RegularElement') return;
+    if ((n.attributes || []).some((a) => a.type === 'Attribute' && a.name === STAMP_ATTR)) return;
+    points.push({ tagStart: n.start, insertAt: n.start + 1 + n.name.length });
+  }, new Set(['metadata', 'parent', 'expression']));
+  return points;
+}
+
+// `svelteCompiler` is `svelte/compiler`.
+export function stampSvelte(code, relPath, svelteCompiler) {
+  let ast;
+  try { ast = svelteCompiler.parse(code, { modern: true }); } catch { return null; }
+  const points = sveltePoints(ast.fragment);
+  return points.length ? insertStamps(code, relPath, points) : null;
+}

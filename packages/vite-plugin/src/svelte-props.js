@@ -1,0 +1,28 @@
+// Svelte 5 keeps a component's props on no DOM node, so the overlay cannot
+// show them. In dev this pure function rewrites a component's compiled client
+// code (Svelte's own output, after vite-plugin-svelte) so that the component's
+// root elements carry `__ngaProps` (the live `$$props` object, read only when
+// the overlay describes a click). Null when the code is not a Svelte 5
+// component with props.
+
+// Appended at the end and inserted on existing lines, so that no line moves
+// (the compiled code's source map stays right).
+const HELPER = '\nfunction __nga_expose(node, props) { for (const el of node && node.nodeType === 11 ? node.children : [node]) if (el && el.nodeType === 1) el.__ngaProps = props; }\n';
+
+export function exposeSvelteProps(js) {
+  // `function Name($$anchor, $$props) {` at column 0 and its closing `}` at column 0.
+  const head = /^(?:export default )?function ([\w$]+)\(\$\$anchor, \$\$props\) \{$/m.exec(js);
+  if (!head) return null;
+  const bodyStart = head.index + head[0].length;
+  const close = js.indexOf('\n}\n', bodyStart);
+  const bodyEnd = close === -1 ? js.length : close;
+  const body = js.slice(bodyStart, bodyEnd);
+  // The component's own top-level appends (one tab in): its root nodes.
+  let changed = false;
+  const newBody = body.replace(/^\t\$\.append\(\$\$anchor, ([\w$]+)\);$/gm, (line, node) => {
+    changed = true;
+    return `\t__nga_expose(${node}, $$props); ${line.slice(1)}`;
+  });
+  if (!changed) return null;
+  return js.slice(0, bodyStart) + newBody + js.slice(bodyEnd) + HELPER;
+}

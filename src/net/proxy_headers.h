@@ -1,0 +1,52 @@
+// The header rewriting of `serve --proxy`, as pure functions over header
+// lists (names lowercase, in order), so that it is tested without sockets.
+//
+// Framing headers (Content-Length, Transfer-Encoding) and hop-by-hop ones
+// (Connection and what it names, Keep-Alive, TE, Trailer, Upgrade,
+// Proxy-*) never cross: each side's framing is decided by the proxy.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "net/http.h"
+#include "net/proxy_upstream.h"
+
+namespace nga::net {
+
+struct ForwardedFrom {
+  std::string host;       // the Host the browser sent: "127.0.0.1:4750"
+  std::string client_ip;  // "127.0.0.1"
+  bool upgrade = false;   // a WebSocket (or other) upgrade
+};
+
+// What goes to the upstream, framing aside:
+//  - Host is the upstream's own host:port, so that its Host check
+//    (Vite's server.allowedHosts, webpack-dev-server's allowedHosts) passes;
+//    the browser's Host travels in X-Forwarded-Host; X-Forwarded-Proto is
+//    http; the client's address is appended to X-Forwarded-For.
+//  - Accept-Encoding is identity: an HTML body must arrive uncompressed to
+//    take the overlay tag (and the link is loopback).
+//  - Expect is answered by the proxy itself, not forwarded.
+//  - On an upgrade, Connection: Upgrade and Upgrade are kept, and an Origin
+//    that is the proxy's own origin becomes the upstream's (dev servers
+//    check the Origin of their HMR socket against their own host).
+//  - Everything else is kept as is, in order.
+HeaderList UpstreamRequestHeaders(const HeaderList& client, const Upstream& upstream,
+                                  const ForwardedFrom& from);
+
+// What goes back to the browser, framing aside: hop-by-hop headers dropped
+// (kept for a 101, which needs Connection/Upgrade), and a Location that
+// points into the upstream pointed back at the proxy.
+HeaderList DownstreamResponseHeaders(const HeaderList& upstream_headers, const Upstream& upstream,
+                                     std::string_view proxy_host, bool switching_protocols);
+
+// The first value of `name` (lowercase) in the list, if any.
+std::optional<std::string_view> FindHeader(const HeaderList& headers, std::string_view name);
+
+// Content-Type text/html (any parameters, any case).
+bool IsHtml(std::optional<std::string_view> content_type);
+// No Content-Encoding, or identity.
+bool IsIdentityEncoding(std::optional<std::string_view> content_encoding);
+
+}  // namespace nga::net

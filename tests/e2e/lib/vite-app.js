@@ -1,0 +1,170 @@
+// A fixture app of examples/ on its real Vite dev server, started the way a
+// user starts it (`vite`, with the app's own vite.config and so our plugin),
+// plus the steps a user takes in the overlay. Every wait has a deadline; the
+// dev server (and the daemon it started) is killed when the suite ends.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { BIN, run, withDeadline } from './browser.js';
+
+export const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const WAIT = { timeout: 20000 };
+
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+
+function daemonPid(root) {
+  try { return JSON.parse(readFileSync(join(root, '.ng-annotate/daemon.json'), 'utf8')).pid; } catch { return null; }
+}
+
+// `vite` in examples/<app> on 127.0.0.1, any free port. Resolves with
+// {root, url, stop(), log()} once Vite prints its Local URL.
+export async function startViteApp(app, { ms = 60000 } = {}) {
+  const root = join(REPO, 'examples', app);
+  const vite = join(root, 'node_modules/vite/bin/vite.js');
+  if (!existsSync(vite)) throw new Error(`${app} is not installed: run make setup`);
+  // A fresh store for the fixture, unless a daemon still serves it.
+  const stale = daemonPid(root);
+  if (!stale || !alive(stale)) rmSync(join(root, '.ng-annotate'), { recursive: true, force: true });
+  const child = spawn(process.execPath, [vite, '--host', '127.0.0.1', '--port', '0', '--strictPort', '--clearScreen', 'false'], {
+    cwd: root,
+    env: { ...process.env, NG_ANNOTATE_BIN: BIN, NO_COLOR: '1', FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group: the daemon it starts goes with it
+  });
+  let log = '';
+  child.stdout.setEncoding('utf8').on('data', (c) => { log += c; });
+  child.stderr.setEncoding('utf8').on('data', (c) => { log += c; });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+
+  const stop = async () => {
+    const daemon = daemonPid(root);
+    if (child.exitCode === null && child.signalCode === null) {
+      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+      const done = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 5000))]);
+      if (!done) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }
+    }
+    // The daemon Vite started, if it outlived Vite (it should not).
+    if (daemon && alive(daemon)) {
+      await new Promise((r) => setTimeout(r, 500));
+      if (alive(daemon)) { try { process.kill(daemon, 'SIGKILL'); } catch { /* gone */ } }
+    }
+  };
+  try {
+    const url = await withDeadline(new Promise((resolve, reject) => {
+      const check = () => {
+        const m = /Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(log);
+        if (m) resolve(m[1]);
+      };
+      child.stdout.on('data', check);
+      child.stderr.on('data', check);
+      exited.then(({ code }) => reject(new Error(`vite exited (${code}) before listening:\n${log}`)));
+    }), `vite in ${app} to listen`, ms);
+    return { root, url, stop, log: () => log };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+// The stored annotations of the app's store, read by another process.
+export function stored(root) {
+  const r = run(['list', '--json', '--root', root]);
+  if (r.status !== 0) throw new Error(`list failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+// Polls the store until an annotation satisfies `pred`.
+export async function waitStored(root, pred, what, ms = 20000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const found = stored(root).find(pred);
+    if (found) return found;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const overlayHost = (page) => page.locator('ng-annotate-overlay');
+
+export function overlayReady(page, timeout = 20000) {
+  return page.waitForFunction(() => window.__ngAnnotate && window.__ngAnnotate.connected, null, { timeout });
+}
+
+// What a user does: Alt+Shift+A, click the element, type, Ctrl+Enter. Returns
+// the stored annotation.
+export async function annotate(page, root, target, text) {
+  await page.keyboard.press('Alt+Shift+KeyA');
+  await page.waitForFunction(() => window.__ngAnnotate.state.inspecting, null, WAIT);
+  await target.hover(WAIT);
+  await target.click(WAIT);
+  const area = overlayHost(page).locator('.panel[data-mode="annotate"] textarea');
+  await area.waitFor({ state: 'visible', ...WAIT });
+  await area.fill(text);
+  await area.press('Control+Enter');
+  return waitStored(root, (a) => a.annotationText === text, `the annotation "${text}" in the store`);
+}
+
+export const badge = (page, id) => overlayHost(page).locator(`.badge[data-id="${id}"]`);
+export const trayBadge = (page, id) => overlayHost(page).locator(`[data-role="unplaced"] .badge[data-id="${id}"]`);
+
+// Whether the centre of box `inner` lies within box `outer`.
+export function centreWithin(inner, outer) {
+  const cx = inner.x + inner.width / 2;
+  const cy = inner.y + inner.height / 2;
+  return cx >= outer.x && cx <= outer.x + outer.width && cy >= outer.y && cy <= outer.y + outer.height;
+}
+
+// Elements that `selector` matches on the page, as booleans "is it `target`".
+export function selectorMatches(page, selector, target) {
+  return target.evaluate((el, sel) => {
+    let all;
+    try { all = [...document.querySelectorAll(sel)]; } catch (e) { return { error: String(e) }; }
+    return { count: all.length, isTarget: all.length === 1 && all[0] === el };
+  }, selector);
+}
+
+// Saves a screenshot of the page under build/e2e/ (not committed).
+export async function shot(page, name) {
+  const dir = join(REPO, 'build/e2e');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true, timeout: 10000 }).catch(() => {});
+}
+
+// Rewrites `file` (relative to root) with `edit(text)`; returns a restore
+// function (also safe to call twice).
+export function editFile(root, file, edit) {
+  const path = join(root, file);
+  const original = readFileSync(path, 'utf8');
+  const changed = edit(original);
+  if (changed === original) throw new Error(`edit of ${file} changed nothing`);
+  writeFileSync(path, changed);
+  let restored = false;
+  return () => { if (!restored) { writeFileSync(path, original); restored = true; } };
+}
+
+// `npm run build` of the app into a temp dir; returns every output file's text.
+export function buildApp(root) {
+  const out = mkdtempSync(join(tmpdir(), 'nga-build-'));
+  try {
+    // The app's own build script (the TS templates type-check first), as a
+    // user runs it; npm appends the arguments to its last command, `vite build`.
+    const r = spawnSync('npm', ['run', 'build', '--', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], {
+      cwd: root, env: { ...process.env, NG_ANNOTATE_BIN: BIN, NO_COLOR: '1' }, encoding: 'utf8', timeout: 180000,
+    });
+    if (r.status !== 0) throw new Error(`npm run build failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+    const files = {};
+    const walk = (dir) => {
+      for (const name of readdirSync(dir)) {
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.(js|css|html)$/.test(name)) files[p.slice(out.length + 1)] = readFileSync(p, 'utf8');
+      }
+    };
+    walk(out);
+    return files;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,167 @@
+// The source-stamp transform of packages/vite-plugin/src/stamp.js (contract
+// C4) as plain functions, without Vite running: text in, text out. The
+// parsers are the fixture apps' own (examples/*/node_modules, installed by
+// `make setup`), as the plugin resolves them from a user's project.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import {
+  lineStarts, lineColumn, escapeAttr, insertStamps, stampJsx, stampVue, stampSvelte, jsxLang,
+} from '../../packages/vite-plugin/src/stamp.js';
+import { rootRelative } from '../../packages/vite-plugin/src/stamp-plugin.js';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const fromApp = (app, spec) => {
+  const require = createRequire(join(REPO, 'examples', app, 'package.json'));
+  return import(pathToFileURL(require.resolve(spec)).href).then((m) => (m.parse || m.parseAst ? m : m.default));
+};
+const { parseAst } = await fromApp('react-demo', 'vite');
+const compilerSfc = await fromApp('vue-demo', 'vue/compiler-sfc');
+const svelteCompiler = await fromApp('svelte-demo', 'svelte/compiler');
+
+// Every stamp in `text`, in order.
+const stamps = (text) => [...text.matchAll(/data-nga-src="([^"]*)"/g)].map((m) => m[1]);
+
+test('line and column are 1-based, counted from the element\'s <', () => {
+  const starts = lineStarts('ab\ncd\n\nx');
+  assert.deepEqual(starts, [0, 3, 6, 7]);
+  assert.deepEqual(lineColumn(starts, 0), { line: 1, column: 1 });
+  assert.deepEqual(lineColumn(starts, 4), { line: 2, column: 2 });
+  assert.deepEqual(lineColumn(starts, 6), { line: 3, column: 1 });
+  assert.deepEqual(lineColumn(starts, 7), { line: 4, column: 1 });
+});
+
+test('insertStamps puts the attribute after the tag name, whatever order the points come in', () => {
+  const text = '<a><b/></a>';
+  const out = insertStamps(text, 'x.vue', [{ tagStart: 3, insertAt: 5 }, { tagStart: 0, insertAt: 2 }]);
+  assert.equal(out, '<a data-nga-src="x.vue:1:1"><b data-nga-src="x.vue:1:4"/></a>');
+  assert.equal(insertStamps(text, 'x.vue', []), text);
+});
+
+test('paths with characters that templates treat specially are escaped', () => {
+  assert.equal(escapeAttr('src/{id}/a&b "c".svelte:1:1'), 'src/&#123;id&#125;/a&#38;b &#34;c&#34;.svelte:1:1');
+});
+
+test('rootRelative gives forward slashes under the root', () => {
+  assert.equal(rootRelative('/p/app', '/p/app/src/components/Card.tsx'), 'src/components/Card.tsx');
+});
+
+test('TSX: host elements are stamped, components, member tags and fragments are not; generics parse', () => {
+  const src = [
+    'const id = <T,>(x: T) => x',
+    'export function Card({ n }: { n: number }) {',
+    '  return (',
+    '    <>',
+    '      <section className="€ card">',
+    '        <Price amount={n} /><ui.Badge />',
+    '        <b>{n > 1 ? "many" : "one"}</b><my-widget />',
+    '      </section>',
+    '    </>',
+    '  )',
+    '}',
+  ].join('\n');
+  const out = stampJsx(src, 'src/Card.tsx', parseAst, '/abs/src/Card.tsx');
+  assert.deepEqual(stamps(out), ['src/Card.tsx:5:7', 'src/Card.tsx:7:9', 'src/Card.tsx:7:40']);
+  assert.match(out, /<section data-nga-src="src\/Card\.tsx:5:7" className="€ card">/);
+  assert.match(out, /<Price amount=\{n\} \/><ui\.Badge \/>/);
+  // Stamping twice changes nothing the second time (an element that has one keeps it).
+  assert.equal(stampJsx(out, 'src/Card.tsx', parseAst, '/abs/src/Card.tsx'), null);
+  // The result is still valid TSX.
+  assert.doesNotThrow(() => parseAst(out, { lang: 'tsx' }));
+});
+
+test('JSX: a file that does not parse, or has no elements, is left alone', () => {
+  assert.equal(stampJsx('export const x = <div>', 'a.jsx', parseAst), null);
+  assert.equal(stampJsx('export const x = 1 < 2', 'a.jsx', parseAst), null);
+  assert.equal(jsxLang('a.tsx'), 'tsx');
+  assert.equal(jsxLang('a.jsx'), 'jsx');
+});
+
+test('Vue SFC: template elements get absolute file positions; components, <slot>, <template> and script do not', () => {
+  const src = [
+    '<script setup lang="ts">',
+    'const html = "<div>not markup</div>"',
+    '</script>',
+    '',
+    '<template>',
+    '  <ul class="list">',
+    '    <li v-for="i in 3" :key="i"><Item :n="i" /></li>',
+    '    <template v-if="true"><em>€ x</em></template>',
+    '    <slot />',
+    '  </ul>',
+    '</template>',
+    '<style>div { color: red }</style>',
+  ].join('\n');
+  const out = stampVue(src, 'src/components/List.vue', compilerSfc);
+  assert.deepEqual(stamps(out), ['src/components/List.vue:6:3', 'src/components/List.vue:7:5', 'src/components/List.vue:8:27']);
+  assert.match(out, /const html = "<div>not markup<\/div>"/);
+  assert.match(out, /<Item :n="i" \/>/);
+  const again = compilerSfc.parse(out);
+  assert.equal(again.errors.length, 0);
+  assert.equal(stampVue(out, 'src/components/List.vue', compilerSfc), null);
+});
+
+test('Vue SFC: a pug template, a template-less file and a broken file are left alone', () => {
+  assert.equal(stampVue('<template lang="pug">div</template>', 'a.vue', compilerSfc), null);
+  assert.equal(stampVue('<script>export default {}</script>', 'a.vue', compilerSfc), null);
+  assert.equal(stampVue('<template><div></template>', 'a.vue', compilerSfc), null);
+});
+
+test('Svelte: markup elements inside blocks are stamped; components, svelte:* and script are not', () => {
+  const src = [
+    '<script lang="ts">',
+    '  let { items }: { items: string[] } = $props()',
+    '  const s = "<p>no</p>"',
+    '</script>',
+    '',
+    '<svelte:head><title>t</title></svelte:head>',
+    '<ul>',
+    '  {#each items as item}',
+    '    <li><Item {item} /></li>',
+    '  {:else}',
+    '    <p class="{x}">none €</p>',
+    '  {/each}',
+    '</ul>',
+    '<style>ul { margin: 0 }</style>',
+  ].join('\n');
+  const out = stampSvelte(src, 'src/lib/List.svelte', svelteCompiler);
+  // <title> in <svelte:head> is Svelte's TitleElement, not page content: no stamp.
+  assert.deepEqual(stamps(out), ['src/lib/List.svelte:7:1', 'src/lib/List.svelte:9:5', 'src/lib/List.svelte:11:5']);
+  assert.match(out, /const s = "<p>no<\/p>"/);
+  assert.match(out, /<Item \{item\} \/>/);
+  assert.doesNotThrow(() => svelteCompiler.parse(out, { modern: true }));
+  assert.equal(stampSvelte(out, 'src/lib/List.svelte', svelteCompiler), null);
+  assert.equal(stampSvelte('<div>{</div>', 'a.svelte', svelteCompiler), null);
+});
+
+test('Svelte props: the compiled component hands $$props to its root elements, lines unmoved; snippets, blocks and modules untouched', async () => {
+  const { exposeSvelteProps } = await import('../../packages/vite-plugin/src/svelte-props.js');
+  const src = [
+    '<script lang="ts">',
+    '  let { items, title }: { items: string[]; title: string } = $props()',
+    '</script>',
+    '{#snippet row(x)}<i>{x}</i>{/snippet}',
+    '<h2>{title}</h2>',
+    '<ul>{#each items as item}<li>{@render row(item)}</li>{/each}</ul>',
+  ].join('\n');
+  const js = svelteCompiler.compile(src, { dev: true, filename: '/abs/List.svelte', generate: 'client' }).js.code;
+  const out = exposeSvelteProps(js);
+  assert.ok(out);
+  assert.deepEqual(out.split('\n').slice(0, js.split('\n').length).map((l) => l.replace(/__nga_expose\([\w$]+, \$\$props\); /, '')), js.split('\n'));
+  assert.equal((out.match(/__nga_expose\(fragment, \$\$props\); \$\.append\(\$\$anchor, fragment\);/g) || []).length, 1, out);
+  // The snippet and the each block keep their own appends.
+  assert.equal((out.match(/__nga_expose\(/g) || []).length, 2); // the call + the helper's definition
+  // It runs: root elements of a fragment get the props object.
+  const helper = out.slice(out.lastIndexOf('\nfunction __nga_expose'));
+  const expose = new Function(`${helper}; return __nga_expose;`)();
+  const a = { nodeType: 1 }, b = { nodeType: 1 };
+  const props = { items: [] };
+  expose({ nodeType: 11, children: [a, b] }, props);
+  assert.equal(a.__ngaProps, props);
+  assert.equal(b.__ngaProps, props);
+  // A compiled .svelte.js module is no component.
+  const mod = svelteCompiler.compileModule('export const n = $state(1);', { dev: true, filename: '/abs/n.svelte.js' }).js.code;
+  assert.equal(exposeSvelteProps(mod), null);
+});

@@ -1,0 +1,123 @@
+// Issue 11, item 1 and 3: what one annotation, one session and one thread of
+// replies may hold, and paging through a list (the MCP list tools use it).
+#include <gtest/gtest.h>
+
+#include <boost/json/serialize.hpp>
+#include <string>
+
+#include "store/validate.h"
+#include "test_util.h"
+
+namespace nga {
+namespace {
+
+namespace json = boost::json;
+using testing::FakeClock;
+using testing::OpenTestStore;
+using testing::Payload;
+using testing::TempDir;
+
+class StoreLimitsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = OpenTestStore(dir_, StoreOptions{.clock = clock_.AsClock()});
+    ASSERT_TRUE(store_);
+    auto session = store_->CreateSession("http://localhost:4200/");
+    ASSERT_TRUE(session);
+    session_ = *session;
+  }
+
+  TempDir dir_;
+  FakeClock clock_;
+  std::unique_ptr<Store> store_;
+  Session session_;
+};
+
+// Every field under its own limit, ~1 MB together: the red team's payload.
+TEST_F(StoreLimitsTest, RefusesAnAnnotationWhoseFieldsAddUpPastTheLimit) {
+  json::object payload = Payload();
+  json::array tree;
+  for (int i = 0; i < 250; ++i) tree.emplace_back(std::string(3900, 'x'));
+  payload["componentTreePath"] = std::move(tree);
+  auto created = store_->CreateAnnotation(session_.id, payload);
+  ASSERT_FALSE(created);
+  EXPECT_EQ(created.error().code, ErrorCode::kLimitExceeded);
+  EXPECT_NE(created.error().message.find("too large"), std::string::npos)
+      << created.error().message;
+  EXPECT_TRUE(store_->ListAnnotations({})->empty());
+
+  // Just under: accepted.
+  json::object fits = Payload();
+  json::array small;
+  for (int i = 0; i < 60; ++i) small.emplace_back(std::string(3900, 'x'));
+  fits["componentTreePath"] = std::move(small);
+  EXPECT_TRUE(store_->CreateAnnotation(session_.id, fits));
+}
+
+TEST_F(StoreLimitsTest, AcceptsTheAnchorField) {
+  json::object payload = Payload();
+  payload["anchor"] = json::object{{"stamp", "src/app.tsx:3:5"}, {"hostIndex", 2}};
+  payload["unknown"] = "dropped";
+  auto created = store_->CreateAnnotation(session_.id, payload);
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(json::serialize(created->request.at("anchor")),
+            R"({"stamp":"src/app.tsx:3:5","hostIndex":2})");
+  EXPECT_FALSE(created->request.contains("unknown"));
+  payload["anchor"] = 7;
+  EXPECT_FALSE(store_->CreateAnnotation(session_.id, payload));
+}
+
+TEST_F(StoreLimitsTest, SessionCapIsAClearError) {
+  for (std::size_t i = 0; i < limits::kAnnotationsPerSession; ++i) {
+    ASSERT_TRUE(store_->CreateAnnotation(session_.id, Payload("n" + std::to_string(i))));
+  }
+  auto over = store_->CreateAnnotation(session_.id, Payload("one too many"));
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, ErrorCode::kLimitExceeded);
+  EXPECT_NE(over.error().message.find("annotations:clear"), std::string::npos);
+  // Another session is not affected; a cleared session takes new ones.
+  auto other = store_->CreateSession("x");
+  EXPECT_TRUE(store_->CreateAnnotation(other->id, Payload()));
+  ASSERT_TRUE(store_->ClearSession(session_.id));
+  EXPECT_TRUE(store_->CreateAnnotation(session_.id, Payload()));
+}
+
+TEST_F(StoreLimitsTest, ReplyCapIsAClearErrorAndResolveStillWorks) {
+  auto a = store_->CreateAnnotation(session_.id, Payload());
+  ASSERT_TRUE(a);
+  for (std::size_t i = 0; i < limits::kRepliesPerAnnotation; ++i) {
+    ASSERT_TRUE(store_->AddReply(a->id, i % 2 ? Author::kAgent : Author::kUser, "r", std::nullopt));
+  }
+  auto over = store_->AddReply(a->id, Author::kUser, "one more", std::nullopt);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, ErrorCode::kLimitExceeded);
+  EXPECT_NE(over.error().message.find("replies"), std::string::npos);
+  EXPECT_EQ(store_->GetAnnotation(a->id)->replies.size(), limits::kRepliesPerAnnotation);
+  // The agent can still finish the thread.
+  EXPECT_TRUE(store_->Resolve(a->id, "done"));
+}
+
+TEST_F(StoreLimitsTest, PagesWithCursorAndCount) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 7; ++i) {
+    if (i != 3) clock_.now += 1;  // two share a timestamp: rowid breaks the tie
+    ids.push_back(store_->CreateAnnotation(session_.id, Payload("n" + std::to_string(i)))->id);
+  }
+  AnnotationFilter filter{.session_id = session_.id, .limit = 3};
+  std::vector<std::string> seen;
+  while (true) {
+    auto page = store_->ListAnnotations(filter);
+    ASSERT_TRUE(page);
+    for (const auto& a : *page) seen.push_back(a.id);
+    if (page->size() < 3) break;
+    filter.after = AnnotationCursor{page->back().created_at, page->back().id};
+    auto rest = store_->CountAnnotations(filter);
+    ASSERT_TRUE(rest);
+    EXPECT_EQ(*rest, ids.size() - seen.size());
+  }
+  EXPECT_EQ(seen, ids);
+  EXPECT_EQ(*store_->CountAnnotations({.session_id = session_.id}), 7u);
+}
+
+}  // namespace
+}  // namespace nga
