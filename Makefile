@@ -20,7 +20,7 @@ unit-test:
 	ctest --preset $(PRESET) --output-on-failure
 
 # Node's runner, one file at a time: the suites start real servers and processes.
-NODE_TESTS = $(shell find tests/integration tests/e2e -name '*.test.js' 2>/dev/null | sort)
+NODE_TESTS = $(shell find tests/integration tests/e2e tests/reliability -name '*.test.js' 2>/dev/null | sort)
 node-test:
 	NG_ANNOTATE_BIN=$(abspath $(BIN)) $$(bash scripts/node.sh) --test --test-concurrency=1 --test-timeout=600000 $(NODE_TESTS)
 
