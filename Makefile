@@ -3,7 +3,7 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 BIN := $(BUILD_DIR)/ng-annotate
 
-.PHONY: setup configure build test unit-test node-test demo bench format clean fuzz-build fuzz-smoke fuzz test-asan
+.PHONY: setup configure build test unit-test node-test demo bench dist format clean fuzz-build fuzz-smoke fuzz test-asan
 
 setup:
 	@bash scripts/setup.sh
@@ -63,6 +63,12 @@ test-asan:
 	$(MAKE) --no-print-directory PRESET=asan build
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  $(MAKE) --no-print-directory PRESET=asan unit-test node-test
+
+# npm tarballs of @ng-annotate/cli (with the release binary) and
+# @ng-annotate/vite-plugin in dist/; nothing is published.
+dist:
+	$(MAKE) --no-print-directory build PRESET=release
+	bash scripts/dist.sh $(abspath build/release/ng-annotate) $(abspath dist)
 
 demo: build
 	bash scripts/demo.sh $(abspath $(BIN))

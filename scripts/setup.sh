@@ -47,3 +47,18 @@ npm_ci .
 # Node 22 and the MCP conformance suite live apart: the suite needs Node >= 22
 # and we keep Node 20 for everything else.
 if [ -f tools/node22/package.json ]; then npm_ci tools/node22; fi
+# Fixture apps that install packages/* the way a user would (as copies, see
+# their .npmrc install-links): reinstalled also when those packages change.
+npm_ci_with_packages() {  # dir
+  local dir=$1 sum
+  sum=$(find packages -type f -not -path '*/node_modules/*' -not -path '*/native/*' -not -name '*.tgz' \
+    | LC_ALL=C sort | xargs sha1sum | sha1sum)
+  local stamp="$dir/node_modules/.nga-packages-stamp"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" != "$sum" ]; then
+    rm -f "$dir/node_modules/.nga-lock-stamp"
+  fi
+  npm_ci "$dir"
+  echo "$sum" > "$stamp"
+}
+npm_ci_with_packages tests/fixtures/vite8
+npm_ci_with_packages tests/fixtures/vite5

@@ -21,6 +21,10 @@ void AddServeCommand(CLI::App& app, Action& run) {
                   "(repeatable; loopback origins are always accepted)");
   sub->add_option("--allow-host", config->allow_hosts,
                   "also accept this Host name (repeatable; loopback names are always accepted)");
+  sub->add_flag("--strict-origins", config->strict_origins,
+                "accept browser origins only when they are this daemon's own, an --allow-origin "
+                "or registered by a dev-server integration (POST /__annotate/origins), not every "
+                "loopback port");
   sub->final_callback([&run, config] { run = [config] { return RunServe(*config); }; });
 }
 

@@ -1,6 +1,7 @@
 #include "cli/serve_daemon.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -11,8 +12,10 @@
 #include <cstdio>
 
 #include "browser/hub.h"
+#include "browser/origins_route.h"
 #include "browser/routes.h"
 #include "cli/commands.h"
+#include "cli/daemon_file.h"
 #include "manifest/manifest_index.h"
 #include "manifest/manifest_watcher.h"
 #include "mcp/http_transport.h"
@@ -21,6 +24,7 @@
 #include "store/change_feed.h"
 #include "store/root.h"
 #include "store/store.h"
+#include "util/time.h"
 
 namespace nga::cli {
 namespace {
@@ -40,8 +44,11 @@ std::string UrlHost(const std::string& host) {
   return host.find(':') != std::string::npos && host.front() != '[' ? "[" + host + "]" : host;
 }
 
-net::AccessPolicy MakePolicy(const ServeConfig& config) {
+net::AccessPolicy MakePolicy(const ServeConfig& config,
+                             std::shared_ptr<const net::OriginRegistry> registered) {
   net::AccessPolicy policy;
+  policy.SetStrictOrigins(config.strict_origins);
+  policy.UseRegistry(std::move(registered));
   for (const auto& host : config.allow_hosts) policy.AllowHost(host);
   for (const auto& origin : config.allow_origins) policy.AllowOrigin(origin);
   // A page served from the address we bind to names it in Host.
@@ -100,11 +107,13 @@ int RunServe(const ServeConfig& config) {
   net::ServerOptions options;
   options.host = config.host;
   options.port = config.port;
-  options.access = MakePolicy(config);
+  auto registered_origins = std::make_shared<net::OriginRegistry>();
+  options.access = MakePolicy(config, registered_origins);
   auto listening = net::HttpServer::Listen(io, std::move(options));
   if (!listening) return Fail(listening.error().message);
   std::unique_ptr<net::HttpServer> server = std::move(*listening);
   browser::AddBrowserRoutes(*server, hub, *store, *paths, current_manifest);
+  browser::AddOriginsRoute(*server, registered_origins);
   std::shared_ptr<manifest::ManifestWatcher> manifest_watcher;
   auto watching =
       manifest::ManifestWatcher::Start(io.get_executor(), manifest_index,
@@ -120,7 +129,7 @@ int RunServe(const ServeConfig& config) {
   }
   // MCP over HTTP shares the store, the feed and the loop with the browsers.
   mcp::Services services{*store, *feed, io.get_executor()};
-  mcp::HttpTransport mcp_http(services, {.access = MakePolicy(config)});
+  mcp::HttpTransport mcp_http(services, {.access = MakePolicy(config, nullptr)});
   server->Route("/mcp", mcp_http.Handler());
   server->Start();
 
@@ -130,6 +139,16 @@ int RunServe(const ServeConfig& config) {
                            {"port", server->port()},
                            {"root", paths->root.string()},
                            {"store", paths->db_file.string()}};
+  // Discovery for dev-server integrations (C1), written once we listen and
+  // before the listening line, so whoever reads that line finds the file.
+  const long pid = static_cast<long>(::getpid());
+  const auto daemon_file = DaemonFilePath(paths->store_dir);
+  if (auto written = WriteDaemonFile(daemon_file, {pid, server->port(), url, paths->root.string(),
+                                                   FormatIso8601(SystemNowMillis())});
+      !written) {
+    fmt::print(stderr, "ng-annotate: warning: {}\n", written.error().message);
+  }
+
   std::fputs((boost::json::serialize(line) + "\n").c_str(), stdout);
   std::fflush(stdout);
   fmt::print(stderr, "ng-annotate: serving {} on {}\n", paths->root.string(), url);
@@ -163,6 +182,7 @@ int RunServe(const ServeConfig& config) {
   feed->Stop();
   // Whatever did not close in time is not connected any more either.
   (void)store->MarkAllSessionsInactive();
+  RemoveDaemonFileIfOwn(daemon_file, pid);
   fmt::print(stderr, "ng-annotate: stopped\n");
   return 0;
 }

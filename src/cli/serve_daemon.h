@@ -19,12 +19,15 @@ struct ServeConfig {
   std::uint16_t port = kDefaultServePort;  // 0: any free port
   std::vector<std::string> allow_origins;
   std::vector<std::string> allow_hosts;
+  // Browser origins: only our own, --allow-origin and registered ones (C1).
+  bool strict_origins = false;
 };
 
 // Runs until SIGINT/SIGTERM. Once listening, prints one line on stdout:
 //   {"event":"listening","url":"http://127.0.0.1:PORT","port":PORT,
 //    "root":"/abs/root","store":"/abs/root/.ng-annotate/store.db"}
-// Logs go to stderr. Returns the exit code (0 after a clean shutdown).
+// having first written <root>/.ng-annotate/daemon.json (cli/daemon_file.h), removed
+// again on a clean shutdown. Logs go to stderr. Returns the exit code (0 after a clean shutdown).
 int RunServe(const ServeConfig& config);
 
 }  // namespace nga::cli

@@ -111,9 +111,12 @@ std::optional<std::string> AccessPolicy::Check(std::optional<std::string_view> h
   // The page's own origin: we serve plain http only.
   if (parsed->scheme == "http" && parsed->authority == Lower(*host)) return std::nullopt;
   bool web_scheme = parsed->scheme == "http" || parsed->scheme == "https";
-  if (web_scheme && IsLoopbackName(HostName(parsed->authority))) return std::nullopt;
+  if (!strict_origins_ && web_scheme && IsLoopbackName(HostName(parsed->authority))) {
+    return std::nullopt;
+  }
   std::string normal = parsed->scheme + "://" + parsed->authority;
   if (std::find(origins_.begin(), origins_.end(), normal) != origins_.end()) return std::nullopt;
+  if (registry_ && registry_->Contains(normal)) return std::nullopt;
   return fmt::format("origin '{}' is not allowed (see --allow-origin)", Shown(*origin));
 }
 
@@ -132,6 +135,13 @@ std::optional<std::string> AccessPolicy::CheckOwnOrigin(
   return fmt::format(
       "origin '{}' may not use /mcp (only the daemon's own origin and --allow-origin ones)",
       Shown(*origin));
+}
+
+std::optional<std::string> NormalizeOrigin(std::string_view origin) {
+  auto parsed = ParseOrigin(origin);
+  if (!parsed || (parsed->scheme != "http" && parsed->scheme != "https")) return std::nullopt;
+  if (HostName(parsed->authority).empty()) return std::nullopt;
+  return parsed->scheme + "://" + parsed->authority;
 }
 
 }  // namespace nga::net

@@ -5,10 +5,13 @@
 // Checked on every HTTP request and WebSocket upgrade, before routing.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "net/origin_registry.h"
 
 namespace nga::net {
 
@@ -20,6 +23,13 @@ class AccessPolicy {
   // Allowed Origins besides loopback ones and the request's own:
   // "https://dev.example.com:8443" (scheme://host[:port], case-insensitive).
   void AllowOrigin(std::string_view origin);
+  // `serve --strict-origins` (C1): loopback origins no longer pass by
+  // themselves; only the request's own origin, allowed and registered ones.
+  void SetStrictOrigins(bool strict) { strict_origins_ = strict; }
+  // Origins added at run time pass too. Copies of this policy share it.
+  void UseRegistry(std::shared_ptr<const OriginRegistry> registry) {
+    registry_ = std::move(registry);
+  }
 
   // nullopt when the request may proceed, else a one-line reason for the
   // 403. `host` is the Host header (required), `origin` the Origin header
@@ -38,7 +48,13 @@ class AccessPolicy {
  private:
   std::vector<std::string> hosts_;
   std::vector<std::string> origins_;
+  bool strict_origins_ = false;
+  std::shared_ptr<const OriginRegistry> registry_;
 };
+
+// "HTTP://Dev.Example:8443/" -> "http://dev.example:8443": the form origins
+// are compared in. nullopt unless it is http(s)://authority with nothing else.
+std::optional<std::string> NormalizeOrigin(std::string_view origin);
 
 // The name part of a Host header value, lowercased: "LocalHost:80" ->
 // "localhost", "[::1]:4747" -> "[::1]". Empty when malformed.

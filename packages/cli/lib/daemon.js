@@ -1,0 +1,527 @@
+// The shared half of every dev-server integration (contract C1): find the
+// native binary, start or reuse `ng-annotate serve` for a project root, keep
+// it alive while the dev server runs, stop it within a bound, and forward the
+// dev server's /__annotate traffic to it. Node's own modules only.
+//
+// API (documented in ../README.md):
+//   findBinary({binary, env})                      -> {file} | {error}
+//   ensureDaemon({root, binary, origins, log, ...}) -> Promise<DaemonHandle>
+//   createDaemon({...same})                         -> DaemonHandle (handle.ready: Promise)
+//   forwardUpgrade(req, socket, head, handle, {allowedHosts})
+//   forwardHttp(req, res, handle)                  -> Promise<void>
+//   overlayTag()                                   -> '<script src="/__annotate/client.js"></script>'
+//   isAnnotatePath(url), readDaemonFile(root), daemonFilePath(root)
+import { spawn } from 'node:child_process';
+import { accessSync, constants, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { connect, isIP } from 'node:net';
+import { delimiter, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const PREFIX = '/__annotate';
+export const CLIENT_PATH = `${PREFIX}/client.js`;
+
+const START_TIMEOUT_MS = 15000; // a loaded machine (both cores busy) starts slowly
+const HEALTH_TIMEOUT_MS = 5000; // generous: a live daemon mistaken for stale means two daemons
+const STOP_GRACE_MS = 2000; // SIGTERM, then SIGKILL
+const KILL_WAIT_MS = 1000; // after SIGKILL, stop() returns regardless
+const RESTART_LIMIT = 5; // deaths within RESTART_WINDOW_MS before giving up
+const RESTART_WINDOW_MS = 30000;
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+export const INSTALL_HINT = 'install it with `npm i -D @ng-annotate/cli` (or the ng-annotate-cli tarball '
+  + 'from `make dist`), set NG_ANNOTATE_BIN=/path/to/ng-annotate, or put ng-annotate on PATH';
+
+/** The script tag that loads the overlay from the dev server's own origin. */
+export function overlayTag() {
+  return `<script src="${CLIENT_PATH}"></script>`;
+}
+
+/** True for /__annotate and /__annotate/... (any query). */
+export function isAnnotatePath(url) {
+  const path = String(url ?? '').split('?')[0];
+  return path === PREFIX || path.startsWith(`${PREFIX}/`);
+}
+
+function isExecutable(file) {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The binary shipped inside this package (copied in by `make dist`), or null. */
+export function packagedBinary() {
+  const file = fileURLToPath(new URL(`../native/ng-annotate${process.platform === 'win32' ? '.exe' : ''}`, import.meta.url));
+  return isExecutable(file) ? file : null;
+}
+
+/**
+ * The native binary: option `binary`, then NG_ANNOTATE_BIN, then the one in
+ * this package, then `ng-annotate` on PATH. Returns {file} or {error} (a
+ * sentence saying what was wrong and how to install it).
+ */
+export function findBinary({ binary, env = process.env, packaged = true } = {}) {
+  if (binary) {
+    const file = resolve(binary);
+    return isExecutable(file) ? { file } : { error: `the "binary" option does not name an executable file: ${file}` };
+  }
+  if (env.NG_ANNOTATE_BIN) {
+    const file = resolve(env.NG_ANNOTATE_BIN);
+    return isExecutable(file) ? { file } : { error: `NG_ANNOTATE_BIN does not name an executable file: ${file}` };
+  }
+  const inPackage = packaged ? packagedBinary() : null;
+  if (inPackage) return { file: inPackage };
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const file = join(dir, process.platform === 'win32' ? 'ng-annotate.exe' : 'ng-annotate');
+    if (isExecutable(file)) return { file };
+  }
+  return { error: `the ng-annotate binary was not found: ${INSTALL_HINT}` };
+}
+
+export function daemonFilePath(root) {
+  return join(root, '.ng-annotate', 'daemon.json');
+}
+
+/** The parsed daemon.json of `root`, or null when absent or malformed. */
+export function readDaemonFile(root) {
+  try {
+    const info = JSON.parse(readFileSync(daemonFilePath(root), 'utf8'));
+    return Number.isInteger(info?.port) && info.port > 0 && Number.isInteger(info.pid) ? info : null;
+  } catch {
+    return null;
+  }
+}
+
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+// A small JSON request to the daemon: {status, body} or null (unreachable).
+function daemonRequest(port, { method = 'GET', path, body, timeout = HEALTH_TIMEOUT_MS }) {
+  return new Promise((done) => {
+    const headers = body === undefined ? {} : { 'Content-Type': 'application/json' };
+    const req = request({ host: '127.0.0.1', port, method, path, headers, timeout }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk) => { text += chunk; });
+      res.on('end', () => {
+        let parsed = null;
+        try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+        done({ status: res.statusCode, body: parsed });
+      });
+      res.on('error', () => done(null));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => done(null));
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+/** GET /__annotate/health on 127.0.0.1:port -> the health object, or null. */
+export async function health(port) {
+  const answer = await daemonRequest(port, { path: `${PREFIX}/health` });
+  return answer?.status === 200 ? answer.body : null;
+}
+
+function toLogger(log) {
+  const prefix = (message) => `[ng-annotate] ${message}`;
+  if (typeof log === 'function') return { info: (m) => log(prefix(m)), warn: (m) => log(prefix(m)), error: (m) => log(prefix(m)) };
+  const sink = log ?? console;
+  return {
+    info: (m) => (sink.info ?? sink.log).call(sink, prefix(m)),
+    warn: (m) => (sink.warn ?? sink.info ?? sink.log).call(sink, prefix(m)),
+    error: (m) => (sink.error ?? sink.log).call(sink, prefix(m)),
+  };
+}
+
+// Spawns `serve`, resolves once its listening line is read:
+// {port, url, pid, child, exited}. The child is registered with `track`
+// before anything can fail, so stop() reaches a daemon still starting.
+function spawnDaemon(binary, args, log, track) {
+  return new Promise((done, fail) => {
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
+    track(child, exited);
+    let stderr = '';
+    let settled = false;
+    const finish = (error, value) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error) {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        fail(error);
+      } else {
+        done(value);
+      }
+    };
+    const timer = setTimeout(() => finish(new Error(
+      `ng-annotate serve did not report listening within ${START_TIMEOUT_MS} ms${stderr ? `: ${stderr.trim()}` : ''}`)), START_TIMEOUT_MS);
+    child.once('error', (error) => finish(new Error(`could not start ${binary}: ${error.message}`)));
+    exited.then(({ code, signal }) => finish(new Error(
+      `ng-annotate serve exited (${signal ?? code}) before listening${stderr ? `: ${stderr.trim()}` : ''}`)));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+      if (!settled) stderr += chunk;
+      for (const line of chunk.split('\n')) {
+        const text = line.trim().replace(/^ng-annotate:\s*/, '');
+        if (text) log.info(text);
+      }
+    });
+    const lines = createInterface({ input: child.stdout });
+    lines.once('line', (line) => {
+      let event = null;
+      try { event = JSON.parse(line); } catch { /* reported below */ }
+      if (event?.event !== 'listening' || !Number.isInteger(event.port)) {
+        finish(new Error(`unexpected first line from ng-annotate serve: ${line}`));
+        return;
+      }
+      lines.on('line', () => {}); // keep stdout drained
+      finish(null, { port: event.port, url: event.url, pid: child.pid, child, exited });
+    });
+  });
+}
+
+// Resolves with the first of `promise` or `ms` elapsing ('timeout').
+function within(promise, ms) {
+  let timer;
+  return Promise.race([promise, new Promise((done) => { timer = setTimeout(() => done('timeout'), ms); })])
+    .finally(() => clearTimeout(timer));
+}
+
+/**
+ * One project's daemon as seen by one dev server: reused when daemon.json
+ * names a live daemon serving `root`, else started (`owned`). A daemon that
+ * dies is replaced: at once when owned, on the next failed connection when
+ * borrowed. stop() ends an owned daemon within a bound and never hangs.
+ */
+class DaemonHandle {
+  constructor({ root, binary, origins, log, strictOrigins, args }) {
+    this.root = root;
+    this.binary = binary;
+    this.origins = [...new Set(origins ?? [])];
+    this.log = log;
+    this.strictOrigins = strictOrigins;
+    this.args = args;
+    this.state = null; // {port, url, pid, owned, child?, exited?}
+    this.pending = null; // the in-flight (re)connect
+    this.stopping = null;
+    this.children = new Set(); // every child we spawned and that has not exited
+    this.deaths = [];
+    this.onProcessExit = () => {
+      for (const { child } of this.children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    };
+    process.on('exit', this.onProcessExit);
+  }
+
+  get port() { return this.state?.port ?? null; }
+  get url() { return this.state?.url ?? null; }
+  get pid() { return this.state?.pid ?? null; }
+  get owned() { return Boolean(this.state?.owned); }
+
+  /** The daemon to talk to now ({port, url, ...}); null once stopping. */
+  async current() {
+    if (this.stopping) return null;
+    if (this.pending) return this.pending;
+    return this.state;
+  }
+
+  /** Called after a refused connection: finds or starts a daemon again. */
+  async refresh(failedPort) {
+    if (this.stopping) return null;
+    if (this.pending) return this.pending;
+    if (this.state && this.state.port !== failedPort) return this.state; // already replaced
+    return this.connect();
+  }
+
+  /** Registers more origins with the daemon (and with any replacement). */
+  async addOrigins(origins) {
+    const fresh = origins.filter((o) => !this.origins.includes(o));
+    this.origins.push(...fresh);
+    if (this.state) await this.register(this.state.port);
+  }
+
+  async register(port) {
+    if (!this.origins.length) return;
+    const answer = await daemonRequest(port, { method: 'POST', path: `${PREFIX}/origins`, body: { origins: this.origins } });
+    if (answer?.status !== 200) {
+      this.log.warn(`could not register ${this.origins.join(', ')} with the daemon on port ${port} `
+        + `(${answer ? `HTTP ${answer.status}` : 'unreachable'}); pages there may be refused`);
+    }
+  }
+
+  connect() {
+    this.pending = (async () => {
+      try {
+        const reused = await this.reuse();
+        this.state = reused ?? await this.start();
+        return this.state;
+      } finally {
+        this.pending = null;
+      }
+    })();
+    return this.pending;
+  }
+
+  async reuse() {
+    const info = readDaemonFile(this.root);
+    if (!info) return null;
+    const live = pidAlive(info.pid) ? await health(info.port) : null;
+    if (live && live.root === this.root) {
+      await this.register(info.port);
+      this.log.info(`using the daemon already serving ${this.root} (pid ${info.pid}, port ${info.port})`);
+      return { port: info.port, url: info.url ?? `http://127.0.0.1:${info.port}`, pid: info.pid, owned: false };
+    }
+    // Stale: the process is gone, or the port now belongs to something else.
+    if (readDaemonFile(this.root)?.pid === info.pid) rmSync(daemonFilePath(this.root), { force: true });
+    this.log.info(`removed a stale ${daemonFilePath(this.root)} (pid ${info.pid} is not serving this root)`);
+    return null;
+  }
+
+  async start() {
+    if (this.stopping) throw new Error('the daemon handle was stopped');
+    const args = ['serve', '--root', this.root, '--port', '0'];
+    if (this.strictOrigins) args.push('--strict-origins');
+    for (const origin of this.origins) args.push('--allow-origin', origin);
+    args.push(...this.args);
+    const spawned = await spawnDaemon(this.binary, args, this.log, (child, exited) => {
+      const entry = { child, exited };
+      this.children.add(entry);
+      exited.then(() => this.children.delete(entry));
+    });
+    const state = { ...spawned, owned: true };
+    spawned.exited.then(({ code, signal }) => this.died(state, code, signal));
+    this.log.info(`started the daemon for ${this.root} (pid ${spawned.pid}, port ${spawned.port})`);
+    return state;
+  }
+
+  died(state, code, signal) {
+    if (this.stopping || this.state !== state) return;
+    const now = Date.now();
+    this.deaths = [...this.deaths.filter((t) => now - t < RESTART_WINDOW_MS), now];
+    if (this.deaths.length > RESTART_LIMIT) {
+      this.log.error(`the daemon keeps exiting (${signal ?? code}); not restarting it again`);
+      this.state = null;
+      return;
+    }
+    this.log.warn(`the daemon exited (${signal ?? code}); starting a new one`);
+    this.connect().catch((error) => this.log.error(error.message));
+  }
+
+  /**
+   * Stops an owned daemon: SIGTERM, SIGKILL after a grace period, and
+   * returns within about STOP_GRACE_MS + KILL_WAIT_MS whatever happens. A
+   * borrowed daemon is left running. Idempotent.
+   */
+  stop() {
+    if (this.stopping) return this.stopping;
+    this.stopping = (async () => {
+      process.off('exit', this.onProcessExit);
+      const entries = [...this.children];
+      for (const { child } of entries) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const all = Promise.all(entries.map((e) => e.exited));
+      if (await within(all, STOP_GRACE_MS) === 'timeout') {
+        for (const { child } of entries) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        if (await within(all, KILL_WAIT_MS) === 'timeout') this.log.warn('the daemon did not exit after SIGKILL in time');
+      }
+      const pids = new Set(entries.map((e) => e.child.pid));
+      const info = readDaemonFile(this.root);
+      if (info && pids.has(info.pid)) rmSync(daemonFilePath(this.root), { force: true });
+    })();
+    return this.stopping;
+  }
+}
+
+/**
+ * Starts or reuses the daemon for `root` (an absolute, real path). `origins`
+ * are the dev server's page origins: passed as --allow-origin to a daemon we
+ * start (with --strict-origins unless strictOrigins is false), registered
+ * through POST /__annotate/origins with one we reuse. `log` is a console-like
+ * object or a function of one string. Rejects when no daemon can be started.
+ */
+export async function ensureDaemon(options) {
+  const handle = createDaemon(options);
+  try {
+    await handle.ready;
+  } catch (error) {
+    await handle.stop();
+    throw error;
+  }
+  return handle;
+}
+
+/**
+ * ensureDaemon without the wait: returns the handle at once, `handle.ready`
+ * settling like ensureDaemon. For integrations that may have to stop() a
+ * daemon that is still starting.
+ */
+export function createDaemon({ root, binary, origins = [], log, strictOrigins = true, args = [] }) {
+  if (!root) throw new Error('ensureDaemon: root is required');
+  let file = binary;
+  if (!file) {
+    const found = findBinary();
+    if (found.error) throw new Error(found.error);
+    file = found.file;
+  }
+  const handle = new DaemonHandle({ root, binary: file, origins, log: toLogger(log), strictOrigins, args });
+  handle.ready = handle.connect();
+  handle.ready.catch(() => {}); // reported to whoever awaits it
+  return handle;
+}
+
+/**
+ * Host check for what we forward (dev servers check their own requests, not
+ * upgrades they do not handle): loopback names and IP literals (DNS
+ * rebinding needs a name), plus `allowedHosts` (true, or names; ".x.com"
+ * matches x.com and its subdomains).
+ */
+export function hostAllowed(hostHeader, allowedHosts) {
+  if (!hostHeader) return false;
+  if (allowedHosts === true) return true;
+  let name;
+  try { name = new URL(`http://${hostHeader}`).hostname.toLowerCase(); } catch { return false; }
+  if (LOOPBACK.has(name) || isIP(name.replace(/^\[|\]$/g, ''))) return true;
+  for (const entry of Array.isArray(allowedHosts) ? allowedHosts : []) {
+    const e = String(entry).toLowerCase();
+    if (e.startsWith('.') ? (name === e.slice(1) || name.endsWith(e)) : name === e) return true;
+  }
+  return false;
+}
+
+// Raw headers with Host naming the daemon (it checks Host against its own
+// names; the forwarder checked the original). Everything else, Origin
+// included, goes through as sent.
+// HTTP/2 requests (an https dev server) carry pseudo-headers (":path",
+// ":authority", ...), which have no place in HTTP/1.1: dropped.
+function forwardedHeaders(rawHeaders, port) {
+  const out = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name.startsWith(':')) continue;
+    out.push([name, name.toLowerCase() === 'host' ? `127.0.0.1:${port}` : rawHeaders[i + 1]]);
+  }
+  return out;
+}
+
+// The Host of an HTTP/1.1 request, or the :authority of an HTTP/2 one.
+function requestHost(req) {
+  return req.headers.host ?? req.headers[':authority'];
+}
+
+function rejectUpgrade(socket, status, text) {
+  const body = `${text}\n`;
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+function openTcp(port) {
+  return new Promise((done) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => { s.removeAllListeners('error'); done(s); });
+    s.once('error', () => done(null));
+  });
+}
+
+/**
+ * Pipes a /__annotate upgrade to the daemon: the request line and headers as
+ * received (Host rewritten), then both directions byte for byte. A refused
+ * connection makes the handle find or start a daemon once more.
+ */
+export async function forwardUpgrade(req, socket, head, handle, { allowedHosts } = {}) {
+  socket.on('error', () => socket.destroy());
+  if (!hostAllowed(requestHost(req), allowedHosts)) return rejectUpgrade(socket, 403, 'Forbidden');
+  let upstream = null;
+  let target = await handle.current().catch(() => null);
+  for (let attempt = 0; target && !upstream && attempt < 2; attempt += 1) {
+    upstream = await openTcp(target.port);
+    if (!upstream && attempt === 0) target = await handle.refresh(target.port).catch(() => null);
+  }
+  if (!upstream || socket.destroyed) {
+    upstream?.destroy();
+    if (!socket.destroyed) rejectUpgrade(socket, 502, 'Bad Gateway');
+    return undefined;
+  }
+  const forget = () => { socket.destroy(); upstream.destroy(); };
+  socket.once('close', forget);
+  upstream.once('close', forget);
+  upstream.on('error', forget);
+  socket.setNoDelay(true);
+  upstream.setNoDelay(true);
+  let text = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n`;
+  for (const [name, value] of forwardedHeaders(req.rawHeaders, target.port)) text += `${name}: ${value}\r\n`;
+  upstream.write(`${text}\r\n`);
+  if (head?.length) upstream.write(head);
+  socket.pipe(upstream);
+  upstream.pipe(socket);
+  return undefined;
+}
+
+/**
+ * Forwards one HTTP request (a /__annotate/* or /mcp path) to the daemon and
+ * streams the answer back. GET/HEAD refused by a dead daemon are retried once
+ * on a replacement. Resolves when the answer has been handed to `res`.
+ */
+export async function forwardHttp(req, res, handle, { allowedHosts } = {}) {
+  if (!hostAllowed(requestHost(req), allowedHosts)) {
+    res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Forbidden\n');
+    return;
+  }
+  const target = await handle.current().catch(() => null);
+  if (!target) {
+    res.writeHead(503, { 'Content-Type': 'text/plain' }).end('ng-annotate is not running: see the dev server log\n');
+    return;
+  }
+  const replayable = req.method === 'GET' || req.method === 'HEAD';
+  await new Promise((done) => {
+    const send = (port, retry) => {
+      const headers = {};
+      for (const [name, value] of forwardedHeaders(req.rawHeaders, port)) {
+        const key = name.toLowerCase();
+        headers[key] = headers[key] === undefined ? value : [].concat(headers[key], value);
+      }
+      const upstream = request({ host: '127.0.0.1', port, method: req.method, path: req.originalUrl ?? req.url, headers }, (answer) => {
+        const out = [];
+        for (let i = 0; i < answer.rawHeaders.length; i += 2) {
+          if (!HOP_BY_HOP.has(answer.rawHeaders[i].toLowerCase())) out.push(answer.rawHeaders[i], answer.rawHeaders[i + 1]);
+        }
+        if (req.httpVersionMajor >= 2) {
+          // HTTP/2 has no status message and one value per header name.
+          const headers = {};
+          for (let i = 0; i < out.length; i += 2) {
+            const key = out[i].toLowerCase();
+            headers[key] = headers[key] === undefined ? out[i + 1] : [].concat(headers[key], out[i + 1]);
+          }
+          res.writeHead(answer.statusCode, headers);
+        } else {
+          res.writeHead(answer.statusCode, answer.statusMessage, out);
+        }
+        if (typeof res.flushHeaders === 'function') res.flushHeaders(); // SSE streams start at once
+        answer.pipe(res);
+        done();
+      });
+      upstream.on('error', async (error) => {
+        if (error.code === 'ECONNREFUSED' && !res.headersSent) {
+          // The daemon is gone: find or start another (a body already sent
+          // cannot be replayed, so only GET/HEAD are retried on it).
+          const again = await handle.refresh(port).catch(() => null);
+          if (again && retry) return send(again.port, false);
+        }
+        if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' }).end(`ng-annotate daemon unreachable: ${error.message}\n`);
+        else res.destroy(error);
+        return done();
+      });
+      res.on('close', () => { if (!res.writableFinished) upstream.destroy(); });
+      if (replayable) upstream.end();
+      else req.pipe(upstream);
+    };
+    send(target.port, replayable);
+  });
+}

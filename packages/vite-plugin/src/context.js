@@ -1,0 +1,11 @@
+// What the sub-plugins share: the options, the resolved config, and the
+// daemon handle (null until started, and when ng-annotate is unavailable).
+export function createContext(options = {}) {
+  return {
+    options,
+    config: null, // Vite's ResolvedConfig
+    root: null, // realpath of config.root
+    disabled: false, // no binary / no daemon: the dev server runs without the overlay
+    handle: null, // @ng-annotate/cli DaemonHandle
+  };
+}

@@ -1,0 +1,106 @@
+// ng-annotate:daemon: once the dev server listens, starts (or reuses) the
+// daemon for the Vite root with the server's real origins, forwards
+// /__annotate HTTP and WebSocket upgrades (and /mcp with `mcp: true`) to it,
+// leaves every other upgrade (Vite's HMR) alone, and stops the daemon it
+// started when the server closes, within a bound.
+import { realpathSync } from 'node:fs';
+import {
+  createDaemon, findBinary, forwardHttp, forwardUpgrade, isAnnotatePath,
+} from '@ng-annotate/cli/lib/daemon.js';
+import { devServerOrigins } from './origins.js';
+
+function isMcpPath(url) {
+  const path = String(url ?? '').split('?')[0];
+  return path === '/mcp' || path.startsWith('/mcp/');
+}
+
+export function daemonPlugin(context) {
+  let logger = console;
+  const log = {
+    info: (m) => logger.info(m, { timestamp: true }),
+    warn: (m) => logger.warn(m, { timestamp: true }),
+    error: (m) => logger.error(m, { timestamp: true }),
+  };
+  const stop = () => context.handle?.stop() ?? Promise.resolve();
+
+  function start(origins) {
+    if (context.disabled || context.handle) return;
+    context.handle = createDaemon({
+      root: context.root,
+      binary: context.binary,
+      origins: [...origins, ...(context.options.origins ?? [])],
+      log,
+    });
+    const handle = context.handle;
+    handle.ready.catch((error) => {
+      if (handle.stopping) return; // Vite closed while the daemon was starting: nothing to report
+      context.disabled = true;
+      context.reason = error.message;
+      log.error(`[ng-annotate] ${error.message}. The dev server runs on without the overlay.`);
+    });
+  }
+
+  return {
+    name: 'ng-annotate:daemon',
+    apply: 'serve',
+    configResolved(config) {
+      context.config = config;
+      context.root = realpathSync(config.root);
+      logger = config.logger;
+    },
+    configureServer(server) {
+      // The Host names Vite itself accepts: allowedHosts, plus server.host.
+      const allowedHosts = () => {
+        const { allowedHosts: allowed, host } = context.config?.server ?? {};
+        if (allowed === true) return true;
+        return [...(Array.isArray(allowed) ? allowed : []), ...(typeof host === 'string' ? [host] : [])];
+      };
+      const wanted = (url) => isAnnotatePath(url) || (context.options.mcp && isMcpPath(url));
+      server.middlewares.use((req, res, next) => {
+        if (!wanted(req.originalUrl ?? req.url)) return next();
+        if (!context.handle || context.disabled) {
+          res.writeHead(503, { 'Content-Type': 'text/plain' });
+          res.end(`ng-annotate is not running${context.reason ? `: ${context.reason}` : ''}\n`);
+          return undefined;
+        }
+        return forwardHttp(req, res, context.handle, { allowedHosts: allowedHosts() }).catch(next);
+      });
+
+      const found = findBinary({ binary: context.options.binary });
+      if (found.error) {
+        context.disabled = true;
+        context.reason = found.error;
+        log.warn(`[ng-annotate] ${found.error}. The dev server runs on without the overlay.`);
+        return;
+      }
+      context.binary = found.file;
+
+      const http = server.httpServer;
+      if (!http) {
+        // Middleware mode: no port of our own to name; the host app's origin
+        // can be given with `origins`.
+        start(server.config.server.origin ? [new URL(server.config.server.origin).origin] : []);
+        return;
+      }
+      http.on('upgrade', (req, socket, head) => {
+        if (!isAnnotatePath(req.url)) return; // Vite's HMR and everyone else's
+        if (!context.handle) {
+          socket.destroy();
+          return;
+        }
+        forwardUpgrade(req, socket, head, context.handle, { allowedHosts: allowedHosts() }).catch(() => socket.destroy());
+      });
+      const onListening = () => {
+        const address = http.address();
+        if (address && typeof address === 'object') start(devServerOrigins(server.config.server, address.port));
+      };
+      if (http.listening) onListening();
+      else http.once('listening', onListening);
+      http.once('close', () => { stop(); });
+    },
+    // Vite calls this from server.close(); bounded by the handle's stop().
+    async closeBundle() {
+      await stop();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+// @ng-annotate/vite-plugin: `plugins: [ngAnnotate()]` in vite.config.
+//
+// The factory returns small named sub-plugins that share one context (see
+// ./context.js), all `apply: 'serve'`, so `vite build` and `vite preview`
+// output never changes. To add one: a file exporting `xxxPlugin(context)`,
+// plus one line in the list below.
+import { createContext } from './context.js';
+import { daemonPlugin } from './daemon-plugin.js';
+import { overlayPlugin } from './overlay-plugin.js';
+
+/**
+ * @param {object} [options]
+ * @param {string} [options.binary]   path to the ng-annotate binary (else NG_ANNOTATE_BIN,
+ *                                    the @ng-annotate/cli package, PATH)
+ * @param {string[]} [options.origins] more page origins to allow (besides the dev server's own)
+ * @param {boolean} [options.mcp]     also forward /mcp (MCP over HTTP) through the dev server
+ */
+export default function ngAnnotate(options = {}) {
+  const context = createContext(options);
+  return [
+    daemonPlugin(context), // ng-annotate:daemon  start/reuse the daemon, forward /__annotate
+    overlayPlugin(context), // ng-annotate:overlay the overlay's script tag
+  ];
+}
+
+export { ngAnnotate };

@@ -1,0 +1,69 @@
+#include "browser/origins_route.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <string>
+#include <vector>
+
+#include "net/access.h"
+
+namespace nga::browser {
+namespace {
+
+namespace json = boost::json;
+
+void Answer(net::HttpResponder& out, unsigned status, std::string_view message) {
+  json::object body{{"error", message}};
+  out.Respond(status, "application/json", json::serialize(body), {{"Cache-Control", "no-store"}});
+}
+
+// The normalised origins of a request body, or a one-line reason.
+Result<std::vector<std::string>> ParseOrigins(std::string_view body) {
+  boost::system::error_code ec;
+  json::value parsed = json::parse(body, ec);
+  if (ec) return MakeError(ErrorCode::kInvalidArgument, "the body is not JSON: " + ec.message());
+  const json::object* object = parsed.if_object();
+  const json::value* list = object ? object->if_contains("origins") : nullptr;
+  if (!list || !list->is_array()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     R"(expected {"origins":["http://host:port", ...]})");
+  }
+  std::vector<std::string> origins;
+  for (const json::value& item : list->get_array()) {
+    const json::string* text = item.if_string();
+    auto normal = text ? net::NormalizeOrigin(*text) : std::nullopt;
+    if (!normal) {
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          "not an origin (http(s)://host[:port]): " +
+              (text ? std::string(std::string_view(*text).substr(0, 100)) : json::serialize(item)));
+    }
+    origins.push_back(std::move(*normal));
+  }
+  return origins;
+}
+
+}  // namespace
+
+void AddOriginsRoute(net::HttpServer& server, std::shared_ptr<net::OriginRegistry> registry) {
+  server.Route(std::string(kOriginsPath), [registry](const net::HttpRequest& request,
+                                                     std::shared_ptr<net::HttpResponder> out) {
+    if (request.path != kOriginsPath) return Answer(*out, 404, "not found");
+    if (request.method != "POST") {
+      return out->Respond(405, "text/plain; charset=utf-8", "method not allowed\n",
+                          {{"Allow", "POST"}});
+    }
+    if (request.Header("origin")) {
+      return Answer(*out, 403, "origins are registered by dev-server tools, not by pages");
+    }
+    auto origins = ParseOrigins(request.body);
+    if (!origins) return Answer(*out, 400, origins.error().message);
+    for (auto& origin : *origins) registry->Add(std::move(origin));
+    json::array all;
+    for (const auto& origin : registry->origins()) all.emplace_back(origin);
+    out->Respond(200, "application/json", json::serialize(json::object{{"origins", all}}),
+                 {{"Cache-Control", "no-store"}});
+  });
+}
+
+}  // namespace nga::browser
