@@ -4,6 +4,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "mcp/resources.h"
 #include "mcp_test_util.h"
 
 namespace nga::testing {
@@ -93,6 +94,24 @@ TEST_F(McpPagingTest, BadLimitAndCursorAreToolErrors) {
   EXPECT_THAT(ErrorText(Call("get_all_pending", {{"limit", 501}})), HasSubstr("between 1 and 500"));
   EXPECT_THAT(ErrorText(Call("get_all_pending", {{"cursor", "garbage"}})),
               HasSubstr("invalid cursor"));
+}
+
+}  // namespace
+}  // namespace nga::testing
+
+namespace nga::testing {
+namespace {
+
+// resources/list and the pending resource read every annotation before.
+TEST_F(McpPagingTest, ResourcesAreBoundedToo) {
+  for (std::size_t i = 0; i < mcp::kMaxPendingInResource + 5; ++i) NewAnnotation(*store, s.id, "r");
+  auto read = mcp::ReadResource(*store, "ng-annotate://annotations/pending");
+  ASSERT_TRUE(std::holds_alternative<json::object>(read));
+  std::string text(std::get<json::object>(read).at("contents").at(0).at("text").as_string());
+  EXPECT_EQ(json::parse(text).as_array().size(), mcp::kMaxPendingInResource);
+  auto listed = mcp::ListResources(*store);
+  ASSERT_TRUE(std::holds_alternative<json::array>(listed));
+  EXPECT_EQ(std::get<json::array>(listed).size(), mcp::kMaxPendingInResource + 6);  // + the list
 }
 
 }  // namespace
