@@ -3,7 +3,7 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 BIN := $(BUILD_DIR)/ng-annotate
 
-.PHONY: setup configure build test unit-test node-test demo bench dist format clean
+.PHONY: setup configure build test unit-test node-test demo bench dist format clean fuzz-build fuzz-smoke fuzz test-asan
 
 setup:
 	@bash scripts/setup.sh
@@ -20,13 +20,49 @@ unit-test:
 	ctest --preset $(PRESET) --output-on-failure
 
 # Node's runner, one file at a time: the suites start real servers and processes.
-NODE_TESTS = $(shell find tests/integration tests/e2e -name '*.test.js' 2>/dev/null | sort)
+NODE_TESTS = $(shell find tests/integration tests/e2e tests/reliability -name '*.test.js' 2>/dev/null | sort)
 node-test:
 	NG_ANNOTATE_BIN=$(abspath $(BIN)) $$(bash scripts/node.sh) --test --test-concurrency=1 --test-timeout=600000 $(NODE_TESTS)
 
 test: build
 	$(MAKE) --no-print-directory unit-test
 	$(MAKE) --no-print-directory node-test
+	$(MAKE) --no-print-directory fuzz-smoke
+
+# libFuzzer targets (tests/fuzz/, clang 14, ASan+UBSan), their own build dir.
+FUZZ_DIR := build/fuzz
+FUZZ_TARGETS := browser_message jsonrpc manifest_parser access_policy
+FUZZ_SMOKE_SECONDS ?= 30
+FUZZ_SECONDS ?= 600
+$(FUZZ_DIR)/build.ninja:
+	cmake -S tests/fuzz -B $(FUZZ_DIR) -G Ninja -DCMAKE_CXX_COMPILER=clang++-14
+
+fuzz-build: setup $(FUZZ_DIR)/build.ninja
+	cmake --build $(FUZZ_DIR)
+
+# New inputs go to build/fuzz/work/<target>; the committed seeds stay as they are.
+define run_fuzzers
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_DIR)/work/$$t; \
+	  echo "fuzz: $$t for $(1) s"; \
+	  $(FUZZ_DIR)/$${t}_fuzz -max_total_time=$(1) -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/$$t- \
+	    $(FUZZ_DIR)/work/$$t tests/fuzz/corpus/$$t > $(FUZZ_DIR)/$$t.log 2>&1 \
+	    || { tail -60 $(FUZZ_DIR)/$$t.log; exit 1; }; \
+	  grep -E '^Done' $(FUZZ_DIR)/$$t.log; \
+	done
+endef
+
+fuzz-smoke: fuzz-build
+	$(call run_fuzzers,$(FUZZ_SMOKE_SECONDS))
+
+fuzz: fuzz-build
+	$(call run_fuzzers,$(FUZZ_SECONDS))
+
+# Unit and integration suites against the ASan+UBSan build (see README for its time).
+test-asan:
+	$(MAKE) --no-print-directory PRESET=asan build
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  $(MAKE) --no-print-directory PRESET=asan unit-test node-test
 
 # npm tarballs of @ng-annotate/cli (with the release binary) and
 # @ng-annotate/vite-plugin and @ng-annotate/angular in dist/; nothing is published.

@@ -10,6 +10,7 @@ APT_PACKAGES=(
   libsqlite3-dev sqlite3 libcli11-dev libfmt-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -150,7 +150,7 @@ int RunServe(const ServeConfig& config) {
   }
   // MCP over HTTP shares the store, the feed and the loop with the browsers.
   mcp::Services services{*store, *feed, io.get_executor()};
-  mcp::HttpTransport mcp_http(services);
+  mcp::HttpTransport mcp_http(services, {.access = MakePolicy(config, nullptr)});
   server->Route("/mcp", mcp_http.Handler());
   if (upstream) EnableProxy(*server, io.get_executor(), ProxyOptionsFor(*upstream, config));
   server->Start();

@@ -182,6 +182,12 @@ void HttpTransport::Impl::Handle(const HttpRequest& request,
     return;
   }
   if (closed) return Refuse(*responder, 503, "Service Unavailable: the server is shutting down");
+  if (options.access) {
+    if (auto reason =
+            options.access->CheckOwnOrigin(request.Header("host"), request.Header("origin"))) {
+      return Refuse(*responder, 403, "Forbidden: " + *reason);
+    }
+  }
   if (auto version = request.Header("mcp-protocol-version");
       version && !IsSupportedProtocolVersion(Trim(*version))) {
     return Refuse(*responder, 400,
@@ -219,7 +225,7 @@ void HttpTransport::Impl::Post(const HttpRequest& request,
     return Refuse(*responder, 406,
                   "Not Acceptable: Accept must allow application/json or text/event-stream");
   }
-  if (auto type = request.Header("content-type"); type && MediaType(*type) != kJson) {
+  if (auto type = request.Header("content-type"); !type || MediaType(*type) != kJson) {
     return Refuse(*responder, 415, "Unsupported Media Type: Content-Type must be application/json");
   }
   ParsedText parsed = ParseMessageText(request.body);
@@ -360,8 +366,9 @@ void HttpTransport::Impl::Notify(const std::string& session_id, const json::obje
 std::shared_ptr<HttpSession> HttpTransport::Impl::Open() {
   if (sessions.size() >= options.max_sessions) {
     auto oldest = sessions.end();
+    auto now = Clock::now();
     for (auto it = sessions.begin(); it != sessions.end(); ++it) {
-      if (it->second->Busy()) continue;
+      if (it->second->Busy() || now - it->second->last_used < options.evict_idle_after) continue;
       if (oldest == sessions.end() || it->second->last_used < oldest->second->last_used) {
         oldest = it;
       }

@@ -15,9 +15,11 @@
 //          `Last-Event-ID` replays the recent ones after it, and a stream
 //          opened without it first gets what was sent while none was open.
 //   DELETE ends the session -> 200; afterwards 404.
-//   An MCP-Protocol-Version header we do not speak -> 400.
+//   An MCP-Protocol-Version header we do not speak -> 400. A POST without
+//   Content-Type: application/json -> 415.
 //
-// Host and Origin were checked by the server before the request got here.
+// Host and Origin were checked by the server before the request got here;
+// /mcp is stricter still on Origin (see HttpTransportOptions::access).
 //
 // Thread rules: as McpSession (the Services thread, which is also the HTTP
 // server's). Callbacks held by connections refer to the transport weakly,
@@ -27,16 +29,24 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 
 #include "mcp/services.h"
+#include "net/access.h"
 #include "net/http.h"
 
 namespace nga::mcp {
 
 struct HttpTransportOptions {
-  // Past this many sessions, initialize evicts the least recently used idle
-  // one (no open stream, nothing in flight), or gets 503 if none is idle.
+  // Past this many sessions, initialize evicts the least recently used one
+  // that has been idle (no open stream, nothing in flight, no request) for
+  // at least evict_idle_after; with none, it gets 503. An agent at work is
+  // never pushed out by new sessions.
   std::size_t max_sessions = 1000;
+  std::chrono::milliseconds evict_idle_after = std::chrono::minutes(10);
+  // When set, a request whose Origin is not the daemon's own or an allowed
+  // one gets 403 (AccessPolicy::CheckOwnOrigin).
+  std::optional<net::AccessPolicy> access;
   // A session unused this long, with no stream open and nothing in flight,
   // is ended.
   std::chrono::milliseconds idle_timeout = std::chrono::hours(1);

@@ -52,10 +52,8 @@ namespace {
 // fractions, which no client sends and which would not round-trip.
 bool IsValidId(const json::value& id) {
   if (id.is_string() || id.is_int64() || id.is_uint64()) return true;
-  if (id.is_double()) {
-    double d = id.get_double();
-    return std::isfinite(d) && d == std::floor(d);
-  }
+  // A number that did not fit 64 bits (or had a fraction or exponent) was
+  // read as a double: echoing it would round it, so it is refused instead.
   return false;
 }
 
@@ -94,7 +92,9 @@ Incoming Classify(const json::value& message) {
   }
   if (!method->is_string()) return Invalid(id, "\"method\" must be a string");
   if (raw_id && !IsValidId(*raw_id)) {
-    return Invalid(nullptr, "\"id\" must be a string or an integer");
+    return Invalid(nullptr,
+                   "\"id\" must be a string or an integer within 64 bits (a larger number "
+                   "cannot be echoed exactly)");
   }
 
   Incoming in;

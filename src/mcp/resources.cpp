@@ -47,10 +47,17 @@ std::variant<json::array, RpcError> ListResources(Store& store) {
   pending["mimeType"] = kJson;
   resources.push_back(std::move(pending));
 
-  auto annotations = store.ListAnnotations({});
-  if (!annotations) return StoreFailure(annotations.error());
-  for (const Annotation& a : *annotations) {
-    if (IsTerminal(a.status)) continue;
+  // The open annotations, oldest first per status, at most kMaxListedResources.
+  std::vector<Annotation> open;
+  for (AnnotationStatus status : {AnnotationStatus::kPending, AnnotationStatus::kAcknowledged,
+                                  AnnotationStatus::kDiffProposed}) {
+    if (open.size() >= kMaxListedResources) break;
+    auto some =
+        store.ListAnnotations({.status = status, .limit = kMaxListedResources - open.size()});
+    if (!some) return StoreFailure(some.error());
+    std::move(some->begin(), some->end(), std::back_inserter(open));
+  }
+  for (const Annotation& a : open) {
     json::object resource;
     resource["uri"] = fmt::format("{}{}", kAnnotationUriPrefix, a.id);
     resource["name"] = fmt::format("annotation-{}", a.id);
@@ -78,6 +85,7 @@ std::variant<json::object, RpcError> ReadResource(Store& store, std::string_view
   if (uri == kPendingUri) {
     AnnotationFilter filter;
     filter.status = AnnotationStatus::kPending;
+    filter.limit = kMaxPendingInResource;
     auto pending = store.ListAnnotations(filter);
     if (!pending) return StoreFailure(pending.error());
     return Contents(uri, ToJson(*pending));

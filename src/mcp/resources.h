@@ -5,6 +5,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <cstddef>
 #include <string_view>
 #include <variant>
 
@@ -19,6 +20,11 @@ inline constexpr std::string_view kAnnotationUriTemplate = "ng-annotate://annota
 
 // resources/list's "resources": the pending list, then every annotation still
 // being worked on (pending, acknowledged, diff_proposed).
+// Bounded like the list tools: resources/list names at most
+// kMaxListedResources open annotations, and the pending resource holds the
+// oldest kMaxPendingInResource (get_all_pending pages through the rest).
+inline constexpr std::size_t kMaxListedResources = 500;
+inline constexpr std::size_t kMaxPendingInResource = 100;
 std::variant<boost::json::array, RpcError> ListResources(Store& store);
 // resources/templates/list's "resourceTemplates".
 boost::json::array ListResourceTemplates();

@@ -36,7 +36,7 @@ json::object ToolFailure(std::string_view what) {
 
 // ---- the table ------------------------------------------------------------
 
-enum class ArgType { kString, kInteger };
+enum class ArgType { kString, kInteger, kLimit };
 
 struct Arg {
   const char* name;
@@ -59,6 +59,8 @@ namespace {
 
 constexpr const char* kAnnotationId =
     "Annotation id (from get_all_pending, watch_annotations or get_session)";
+constexpr const char* kLimitHelp = "Annotations per page, 1..500 (default 50)";
+constexpr const char* kCursorHelp = "nextCursor of the previous page, to get the next one";
 
 }  // namespace
 
@@ -70,24 +72,35 @@ const std::vector<ToolDef>& Tools::Table() {
      "connected now), yoloMode (diffs are approved without asking). Returns {sessions:[...]}.",
      {}, true, &Tools::ListSessions},
     {"get_session", "Get a session",
-     "Get one browser session and all its annotations, oldest first. Returns {session, annotations}.",
-     {{"id", ArgType::kString, true, "Session id (from list_sessions)"}},
+     "Get one browser session and its annotations, oldest first, a page at a time (without "
+     "domSnapshot, inputs and diff: get_annotation has them). Returns {session, annotations, "
+     "more, nextCursor}; pass nextCursor as cursor for the next page.",
+     {{"id", ArgType::kString, true, "Session id (from list_sessions)"},
+      {"limit", ArgType::kLimit, false, kLimitHelp},
+      {"cursor", ArgType::kString, false, kCursorHelp}},
      true, &Tools::GetSession},
     {"get_annotation", "Get an annotation",
      "Get one annotation with its replies: the user's request (annotationText, selectionText), "
      "where it is (componentName, componentFilePath, templateFilePath, selector, "
-     "componentTreePath, pageUrl) and its state (status, diff, diffResponse).",
+     "componentTreePath, pageUrl, domSnapshot, inputs) and its state (status, diff, "
+     "diffResponse). The list tools leave domSnapshot, inputs and diff out; this has everything.",
      {{"id", ArgType::kString, true, kAnnotationId}},
      true, &Tools::GetAnnotation},
     {"get_pending", "Pending annotations of a session",
-     "Get the pending annotations of one browser session, oldest first. Returns {annotations:[...]}.",
-     {{"sessionId", ArgType::kString, true, "Session id (from list_sessions)"}},
+     "Get the pending annotations of one browser session, oldest first, a page at a time. Returns "
+     "{annotations:[...], more, nextCursor}.",
+     {{"sessionId", ArgType::kString, true, "Session id (from list_sessions)"},
+      {"limit", ArgType::kLimit, false, kLimitHelp},
+      {"cursor", ArgType::kString, false, kCursorHelp}},
      true, &Tools::GetPending},
     {"get_all_pending", "All pending annotations",
      "Startup step: get every pending annotation of every session, oldest first. Call it once when "
      "you start, work through what it returns, then loop on watch_annotations. Returns "
-     "{annotations:[...]}.",
-     {}, true, &Tools::GetAllPending},
+     "{annotations:[...], more, nextCursor}: `more` pending ones follow; pass nextCursor as "
+     "cursor to get them. Lists leave domSnapshot, inputs and diff out (see get_annotation).",
+     {{"limit", ArgType::kLimit, false, kLimitHelp},
+      {"cursor", ArgType::kString, false, kCursorHelp}},
+     true, &Tools::GetAllPending},
     {"acknowledge", "Acknowledge an annotation",
      "Claim a pending annotation (pending -> acknowledged) BEFORE reading files or editing: the "
      "user sees that you are on it. If several agents try, exactly one succeeds; on an error, "
@@ -160,9 +173,14 @@ json::object InputSchema(const ToolDef& def) {
     json::object property;
     property["type"] = arg.type == ArgType::kString ? "string" : "integer";
     property["description"] = arg.description;
+    if (arg.type != ArgType::kString) property["type"] = "integer";
     if (arg.type == ArgType::kInteger) {
       property["minimum"] = 0;
       property["maximum"] = kMaxTimeoutMs;
+    }
+    if (arg.type == ArgType::kLimit) {
+      property["minimum"] = 1;
+      property["maximum"] = kMaxListLimit;
     }
     properties[arg.name] = std::move(property);
     if (arg.required) required.push_back(json::string(arg.name));
@@ -196,6 +214,13 @@ std::optional<std::string> ValidateArgs(const ToolDef& def, const json::object& 
     } else {
       if (!IsInteger(*v)) return fmt::format("argument '{}' must be an integer", arg.name);
       double n = v->to_number<double>();
+      if (arg.type == ArgType::kLimit) {
+        if (n < 1 || n > static_cast<double>(kMaxListLimit)) {
+          return fmt::format("{} must be between 1 and {} (got {})", arg.name, kMaxListLimit,
+                             json::serialize(*v));
+        }
+        continue;
+      }
       if (n < 0 || n > static_cast<double>(kMaxTimeoutMs)) {
         return fmt::format("{} must be between 0 and {} (got {})", arg.name, kMaxTimeoutMs,
                            json::serialize(*v));
@@ -229,14 +254,88 @@ json::object AnnotationResult(const Result<Annotation>& result) {
   return ToolSuccess(ToJson(*result));
 }
 
-json::object AnnotationsResult(const Result<std::vector<Annotation>>& result) {
-  if (!result) return ToolFailure(result.error().message);
-  json::object value;
-  value["annotations"] = ToJson(*result);
-  return ToolSuccess(std::move(value));
+// An annotation as lists show it: its bulky bodies left out.
+json::object Projection(const Annotation& annotation) {
+  json::object out = ToJson(annotation);
+  json::array omitted;
+  for (const char* field : {"domSnapshot", "inputs", "diff"}) {
+    if (out.erase(field)) omitted.emplace_back(field);
+  }
+  if (!omitted.empty()) out["omitted"] = std::move(omitted);
+  return out;
+}
+
+// Projections of `list`, in order, within kMaxListBytes (always the first).
+// Returns how many it took.
+std::size_t AddProjections(const std::vector<Annotation>& list, json::array& out) {
+  std::size_t bytes = 0, taken = 0;
+  for (const Annotation& annotation : list) {
+    json::object item = Projection(annotation);
+    std::size_t size = json::serialize(item).size();
+    if (taken > 0 && bytes + size > kMaxListBytes) break;
+    bytes += size;
+    out.push_back(std::move(item));
+    ++taken;
+  }
+  return taken;
+}
+
+std::size_t LimitArg(const json::object& args) {
+  const json::value* v = args.if_contains("limit");
+  if (!v || v->is_null()) return kDefaultListLimit;
+  return static_cast<std::size_t>(v->to_number<double>());
+}
+
+// "<createdAt>:<id>" of the last annotation of a page.
+std::string CursorOf(const Annotation& annotation) {
+  return fmt::format("{}:{}", annotation.created_at, annotation.id);
+}
+
+std::optional<AnnotationCursor> ParseCursor(std::string_view text) {
+  auto colon = text.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return {};
+  AnnotationCursor cursor;
+  for (char c : text.substr(0, colon)) {
+    if (c < '0' || c > '9' || cursor.created_at > (1LL << 50)) return {};
+    cursor.created_at = cursor.created_at * 10 + (c - '0');
+  }
+  cursor.id = std::string(text.substr(colon + 1));
+  return cursor;
 }
 
 }  // namespace
+
+// One page of a filtered list: {annotations, more, nextCursor} into `value`.
+std::optional<std::string> Tools::Page(AnnotationFilter filter, const json::object& args,
+                                       json::object& value) {
+  if (std::string cursor = Str(args, "cursor"); !cursor.empty()) {
+    auto parsed = ParseCursor(cursor);
+    if (!parsed)
+      return fmt::format("invalid cursor '{}': pass a nextCursor as it was given", cursor);
+    filter.after = std::move(parsed);
+  }
+  filter.limit = LimitArg(args);
+  auto list = services_.store.ListAnnotations(filter);
+  if (!list) return list.error().message;
+  json::array annotations;
+  std::size_t taken = AddProjections(*list, annotations);
+  std::size_t more = 0;
+  json::value next;
+  if (taken > 0) {
+    filter.after = AnnotationCursor{(*list)[taken - 1].created_at, (*list)[taken - 1].id};
+    filter.limit = 0;
+    auto rest = services_.store.CountAnnotations(filter);
+    if (!rest) return rest.error().message;
+    more = *rest;
+    if (more > 0) next = CursorOf((*list)[taken - 1]);
+  }
+  value["annotations"] = std::move(annotations);
+  value["more"] = static_cast<std::int64_t>(more);
+  value["nextCursor"] = std::move(next);
+  return std::nullopt;
+}
+
+namespace {}  // namespace
 
 // ---- the entry points -------------------------------------------------------
 
@@ -301,11 +400,9 @@ json::object Tools::GetSession(const json::object& args) {
   if (!session) return ToolFailure(session.error().message);
   AnnotationFilter filter;
   filter.session_id = id;
-  auto annotations = services_.store.ListAnnotations(filter);
-  if (!annotations) return ToolFailure(annotations.error().message);
   json::object value;
   value["session"] = ToJson(*session);
-  value["annotations"] = ToJson(*annotations);
+  if (auto problem = Page(filter, args, value)) return ToolFailure(*problem);
   return ToolSuccess(std::move(value));
 }
 
@@ -320,13 +417,17 @@ json::object Tools::GetPending(const json::object& args) {
   AnnotationFilter filter;
   filter.session_id = session_id;
   filter.status = AnnotationStatus::kPending;
-  return AnnotationsResult(services_.store.ListAnnotations(filter));
+  json::object value;
+  if (auto problem = Page(filter, args, value)) return ToolFailure(*problem);
+  return ToolSuccess(std::move(value));
 }
 
-json::object Tools::GetAllPending(const json::object&) {
+json::object Tools::GetAllPending(const json::object& args) {
   AnnotationFilter filter;
   filter.status = AnnotationStatus::kPending;
-  return AnnotationsResult(services_.store.ListAnnotations(filter));
+  json::object value;
+  if (auto problem = Page(filter, args, value)) return ToolFailure(*problem);
+  return ToolSuccess(std::move(value));
 }
 
 json::object Tools::Acknowledge(const json::object& args) {
@@ -399,13 +500,20 @@ std::shared_ptr<FeedWait> Tools::WatchAnnotations(const json::object& args, Feed
     return annotation_event && (!session_id || event.session_id == *session_id);
   };
   spec.check = [this, session_id]() -> std::optional<json::object> {
+    // One page more than we show tells whether there is more.
     auto work = services_.store.ListWaitingWork(
-        session_id ? std::optional<std::string_view>(*session_id) : std::nullopt);
+        session_id ? std::optional<std::string_view>(*session_id) : std::nullopt,
+        kDefaultListLimit + 1);
     if (!work) return ToolFailure(work.error().message);
     if (work->empty()) return std::nullopt;
     json::object value;
     value["status"] = "annotations";
-    value["annotations"] = ToJson(*work);
+    json::array annotations;
+    std::size_t shown = AddProjections(
+        {work->begin(), work->begin() + std::min<std::ptrdiff_t>(work->size(), kDefaultListLimit)},
+        annotations);
+    value["annotations"] = std::move(annotations);
+    value["hasMore"] = shown < work->size();
     return ToolSuccess(std::move(value));
   };
   spec.on_timeout = [this] { return WatchTimeout(); };

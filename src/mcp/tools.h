@@ -8,6 +8,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <cstddef>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,12 @@ namespace nga::mcp {
 inline constexpr long long kMaxTimeoutMs = 600000;
 inline constexpr long long kDefaultWatchTimeoutMs = 25000;
 inline constexpr long long kDefaultDiffTimeoutMs = 300000;
+// List tools (get_session, get_pending, get_all_pending, watch_annotations)
+// answer in pages: `limit` annotations (default, maximum), and never more
+// than kMaxListBytes of them as JSON (at least one).
+inline constexpr long long kDefaultListLimit = 50;
+inline constexpr long long kMaxListLimit = 500;
+inline constexpr std::size_t kMaxListBytes = 1024 * 1024;
 
 // A successful CallToolResult carrying `value`.
 boost::json::object ToolSuccess(boost::json::object value);
@@ -52,6 +59,10 @@ class Tools {
   boost::json::object GetAnnotation(const boost::json::object& args);
   boost::json::object GetPending(const boost::json::object& args);
   boost::json::object GetAllPending(const boost::json::object& args);
+  // Fills {annotations, more, nextCursor} with one page; an error message
+  // for a bad cursor or a store failure.
+  std::optional<std::string> Page(AnnotationFilter filter, const boost::json::object& args,
+                                  boost::json::object& value);
   boost::json::object Acknowledge(const boost::json::object& args);
   boost::json::object ProposeDiff(const boost::json::object& args);
   boost::json::object Resolve(const boost::json::object& args);

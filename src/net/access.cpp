@@ -45,8 +45,9 @@ std::optional<Origin> ParseOrigin(std::string_view text) {
   if (sep == std::string_view::npos || sep == 0) return std::nullopt;
   std::string_view authority = text.substr(sep + 3);
   if (!authority.empty() && authority.back() == '/') authority.remove_suffix(1);
-  if (!IsPlainToken(authority) || authority.find_first_of("/?#@") != std::string_view::npos) {
-    return std::nullopt;
+  if (!IsPlainToken(authority) || authority.find_first_of("/?#@") != std::string_view::npos ||
+      HostName(authority).empty()) {
+    return std::nullopt;  // e.g. "http://localhost:evil.com": no such port
   }
   return Origin{Lower(text.substr(0, sep)), Lower(authority)};
 }
@@ -56,15 +57,28 @@ std::optional<Origin> ParseOrigin(std::string_view text) {
 std::string HostName(std::string_view host_header) {
   if (!IsPlainToken(host_header)) return {};
   std::string_view name = host_header;
+  std::string_view port;
   if (name.front() == '[') {
     auto close = name.find(']');
     if (close == std::string_view::npos) return {};
-    std::string_view rest = name.substr(close + 1);
-    if (!rest.empty() && rest.front() != ':') return {};
+    port = name.substr(close + 1);
+    if (!port.empty() && port.front() != ':') return {};
     name = name.substr(0, close + 1);
   } else {
     auto colon = name.find(':');
-    if (colon != std::string_view::npos) name = name.substr(0, colon);
+    if (colon != std::string_view::npos) {
+      port = name.substr(colon);
+      name = name.substr(0, colon);
+    }
+  }
+  // ":1234" or nothing: "localhost:80@evil.com", "localhost:evil" and
+  // "localhost:80/x" are not a loopback host with a port.
+  if (!port.empty()) {
+    port.remove_prefix(1);
+    if (port.empty() || port.size() > 5 ||
+        !std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); })) {
+      return {};
+    }
   }
   if (name.empty() || name.find_first_of("/?#@") != std::string_view::npos) return {};
   return Lower(name);
@@ -94,7 +108,8 @@ std::optional<std::string> AccessPolicy::Check(std::optional<std::string_view> h
 
   auto parsed = ParseOrigin(*origin);
   if (!parsed) return fmt::format("origin '{}' is not allowed", Shown(*origin));
-  if (parsed->authority == Lower(*host)) return std::nullopt;  // the page's own origin
+  // The page's own origin: we serve plain http only.
+  if (parsed->scheme == "http" && parsed->authority == Lower(*host)) return std::nullopt;
   bool web_scheme = parsed->scheme == "http" || parsed->scheme == "https";
   if (!strict_origins_ && web_scheme && IsLoopbackName(HostName(parsed->authority))) {
     return std::nullopt;
@@ -103,6 +118,23 @@ std::optional<std::string> AccessPolicy::Check(std::optional<std::string_view> h
   if (std::find(origins_.begin(), origins_.end(), normal) != origins_.end()) return std::nullopt;
   if (registry_ && registry_->Contains(normal)) return std::nullopt;
   return fmt::format("origin '{}' is not allowed (see --allow-origin)", Shown(*origin));
+}
+
+std::optional<std::string> AccessPolicy::CheckOwnOrigin(
+    std::optional<std::string_view> host, std::optional<std::string_view> origin) const {
+  if (!origin) return std::nullopt;
+  auto parsed = ParseOrigin(*origin);
+  if (parsed && host && parsed->scheme == "http" && parsed->authority == Lower(*host) &&
+      !HostName(parsed->authority).empty()) {
+    return std::nullopt;
+  }
+  if (parsed) {
+    std::string normal = parsed->scheme + "://" + parsed->authority;
+    if (std::find(origins_.begin(), origins_.end(), normal) != origins_.end()) return std::nullopt;
+  }
+  return fmt::format(
+      "origin '{}' may not use /mcp (only the daemon's own origin and --allow-origin ones)",
+      Shown(*origin));
 }
 
 std::optional<std::string> NormalizeOrigin(std::string_view origin) {

@@ -39,6 +39,12 @@ class AccessPolicy {
   std::optional<std::string> Check(std::optional<std::string_view> host,
                                    std::optional<std::string_view> origin) const;
 
+  // The stricter rule of /mcp: an Origin, when present, must be the daemon's
+  // own (http://<Host>) or an allowed one; loopback origins of other ports do
+  // not pass. Agents send no Origin; browsers always do on POST.
+  std::optional<std::string> CheckOwnOrigin(std::optional<std::string_view> host,
+                                            std::optional<std::string_view> origin) const;
+
  private:
   std::vector<std::string> hosts_;
   std::vector<std::string> origins_;

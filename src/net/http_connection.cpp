@@ -179,11 +179,29 @@ void HttpConnection::Dispatch(Request request) {
   keep_alive_ = request.keep_alive();
   head_only_ = request.method() == http::verb::head;
 
+  if (request.count(http::field::host) > 1) return Refuse(400, "more than one Host header", true);
+  if (request.count(http::field::origin) > 1) {
+    return Refuse(400, "more than one Origin header", true);
+  }
   std::optional<std::string_view> host, origin;
   if (auto it = request.find(http::field::host); it != request.end()) host = it->value();
   if (auto it = request.find(http::field::origin); it != request.end()) origin = it->value();
   if (auto reason = state_->options.access.Check(host, origin)) {
     return Refuse(403, "forbidden: " + *reason, true);
+  }
+  // An absolute-form target (RFC 9112 §3.2.2) names a host too: it must be
+  // an allowed one, and routing uses its path.
+  if (std::string target(request.target()); !target.empty() && target.front() != '/') {
+    auto scheme_end = target.find("://");
+    if (scheme_end == std::string::npos) return Refuse(400, "malformed request target", true);
+    auto path_start = target.find_first_of("/?", scheme_end + 3);
+    std::string authority = target.substr(scheme_end + 3, path_start - (scheme_end + 3));
+    if (auto reason = state_->options.access.Check(authority, std::nullopt)) {
+      return Refuse(403, "forbidden: request target: " + *reason, true);
+    }
+    std::string rest = path_start == std::string::npos ? "/" : target.substr(path_start);
+    if (rest.front() == '?') rest.insert(0, "/");
+    request.target(rest);
   }
   if (websocket::is_upgrade(request)) return Upgrade(std::move(request));
 

@@ -1,8 +1,11 @@
 #include "store/change_feed.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <map>
 
 #include "store/change_watcher.h"
@@ -10,6 +13,8 @@
 namespace nga {
 
 namespace {
+
+constexpr std::chrono::milliseconds kSafetyInterval{3000};
 
 class InotifyChangeFeed final : public ChangeFeed,
                                 public std::enable_shared_from_this<InotifyChangeFeed> {
@@ -20,6 +25,7 @@ class InotifyChangeFeed final : public ChangeFeed,
         watcher_(std::move(watcher)),
         // A duplicate, so Asio may own and close its copy.
         descriptor_(executor, dup(watcher_->fd())),
+        timer_(executor),
         last_seq_(start) {}
 
   ListenerId Subscribe(Listener listener) override {
@@ -53,6 +59,7 @@ class InotifyChangeFeed final : public ChangeFeed,
     boost::system::error_code ignored;
     descriptor_.cancel(ignored);
     descriptor_.close(ignored);
+    timer_.cancel();
     listeners_.clear();
   }
 
@@ -61,15 +68,49 @@ class InotifyChangeFeed final : public ChangeFeed,
                            [self = shared_from_this()](boost::system::error_code ec) {
                              if (ec || self->stopped_) return;
                              self->watcher_->Drain();
+                             self->NoteRearm();
                              self->Check();
                              self->Wait();
                            });
+  }
+
+  // The safety net: whatever happened to the signal, a change is seen within
+  // one tick, and a deleted notify file is recreated and watched again.
+  void Tick() {
+    timer_.expires_after(kSafetyInterval);
+    timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec || self->stopped_) return;
+      self->watcher_->CheckFile(true);
+      self->NoteRearm();
+      std::int64_t before = self->last_seq_;
+      self->Check();
+      if (self->last_seq_ != before && !self->warned_missed_) {
+        self->warned_missed_ = true;
+        fmt::print(stderr,
+                   "ng-annotate: the change feed found changes its signal did not report; "
+                   "re-checking every {} s\n",
+                   std::chrono::duration_cast<std::chrono::seconds>(kSafetyInterval).count());
+      }
+      self->Tick();
+    });
+  }
+
+  // Logs, once, that the notify file had to be recreated.
+  void NoteRearm() {
+    if (watcher_->rearm_count() == 0 || warned_rearm_) return;
+    warned_rearm_ = true;
+    fmt::print(stderr,
+               "ng-annotate: {} was deleted or replaced; recreated it and watching it again\n",
+               NotifyFileFor(store_.path()).string());
   }
 
  private:
   Store& store_;
   std::unique_ptr<ChangeWatcher> watcher_;
   boost::asio::posix::stream_descriptor descriptor_;
+  boost::asio::steady_timer timer_;
+  bool warned_rearm_ = false;
+  bool warned_missed_ = false;
   std::int64_t last_seq_;
   std::map<ListenerId, Listener> listeners_;
   ListenerId next_id_ = 1;
@@ -87,6 +128,7 @@ Result<std::shared_ptr<ChangeFeed>> ChangeFeed::Start(boost::asio::any_io_execut
   auto feed =
       std::make_shared<InotifyChangeFeed>(std::move(executor), store, std::move(*watcher), *start);
   feed->Wait();
+  feed->Tick();
   return std::shared_ptr<ChangeFeed>(feed);
 }
 

@@ -1,7 +1,11 @@
 #include "store/root.h"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <system_error>
+
+#include "util/utf8.h"
 
 namespace nga {
 
@@ -65,6 +69,18 @@ Result<ProjectPaths> ResolveProject(const std::optional<std::string>& flag) {
   if (!fs::is_directory(root, ec)) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "project root " + root.string() + " is not a directory");
+  }
+  // Every path we report is JSON (the listening line, /health, tool
+  // results), and JSON strings are UTF-8.
+  if (!IsValidUtf8(root.string())) {
+    std::string shown;
+    for (unsigned char c : root.string()) {
+      shown += c >= 0x20 && c < 0x7f ? std::string(1, static_cast<char>(c))
+                                     : fmt::format("\\x{:02x}", c);
+    }
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "project root " + shown +
+                         " is not valid UTF-8; rename it, or pass a UTF-8 path with --root");
   }
   ProjectPaths paths;
   paths.root = root;

@@ -200,7 +200,52 @@ TEST_F(HttpTransportTest, NotificationsGoToTheGetStreamWithIdsAndReplay) {
   EXPECT_NE(replay->body.find("id: 1\n"), std::string::npos) << replay->body;
 }
 
-TEST_F(HttpTransportTest, AFullTableEvictsTheLeastRecentlyUsedIdleSession) {
+// Issue 11 item 5: 1 100 initialize POSTs pushed out an agent's session.
+TEST_F(HttpTransportTest, AFullTableRefusesNewSessionsRatherThanEvictARecentOne) {
+  std::string first = Initialize();
+  Initialize();
+  Initialize();
+  auto refused =
+      Post(Request(1, "initialize",
+                   json::object{{"protocolVersion", "2025-06-18"},
+                                {"capabilities", json::object{}},
+                                {"clientInfo", json::object{{"name", "t"}, {"version", "1"}}}}));
+  EXPECT_EQ(refused->status, 503u);
+  EXPECT_EQ(transport->session_count(), 3u);
+  EXPECT_EQ(Post(Request(2, "ping"), {{"mcp-session-id", first}})->status, 200u);
+}
+
+TEST_F(HttpTransportTest, APostWithoutJsonContentTypeIs415) {
+  std::string id = Initialize();
+  for (const char* type : {"", "text/plain"}) {
+    net::HeaderList headers{{"accept", "application/json"}, {"mcp-session-id", id}};
+    if (*type) headers.emplace_back("content-type", type);
+    EXPECT_EQ(Send("POST", json::serialize(Request(2, "ping")), headers)->status, 415u) << type;
+  }
+}
+
+TEST_F(HttpTransportTest, AnOriginOtherThanTheDaemonsOwnIs403) {
+  Reopen([](mcp::HttpTransportOptions& o) {
+    o.access.emplace();
+    o.access->AllowOrigin("http://inspector.local:6274");
+  });
+  auto with = [&](const char* origin) {
+    net::HeaderList headers{{"host", "127.0.0.1:4747"},
+                            {"accept", "application/json, text/event-stream"},
+                            {"content-type", "application/json"}};
+    if (*origin) headers.emplace_back("origin", origin);
+    return Send("POST", json::serialize(Request(1, "ping")), headers)->status;
+  };
+  EXPECT_EQ(with("http://localhost:5173"), 403u);   // another loopback port
+  EXPECT_EQ(with("https://127.0.0.1:4747"), 403u);  // another scheme
+  EXPECT_EQ(with("null"), 403u);
+  EXPECT_NE(with(""), 403u);                             // an agent: no Origin
+  EXPECT_NE(with("http://127.0.0.1:4747"), 403u);        // the daemon's own
+  EXPECT_NE(with("http://inspector.local:6274"), 403u);  // --allow-origin
+}
+
+TEST_F(HttpTransportTest, AFullTableEvictsTheLeastRecentlyUsedLongIdleSession) {
+  Reopen([](mcp::HttpTransportOptions& o) { o.evict_idle_after = std::chrono::milliseconds(0); });
   std::string first = Initialize();
   Initialize();
   Initialize();
