@@ -32,6 +32,7 @@
 
 #include "browser/messages.h"
 #include "store/store.h"
+#include "store/write_queue.h"
 #include "util/result.h"
 
 namespace nga::browser {
@@ -55,6 +56,13 @@ struct HubOptions {
   // Called after every store write the Hub makes (e.g. ChangeFeed::Check),
   // outside of any iteration over the Hub's state.
   std::function<void()> after_write;
+  // Group commit (optional; must outlive the Hub). With it, the changes a
+  // socket's frames ask for join the queue's open batch, and their replies
+  // and pushes are sent only once that batch has committed, in the order
+  // the frames came (also for error frames). The queue's OnCommit should
+  // then check the change feed. Without it, every change commits alone and
+  // is answered at once.
+  WriteQueue* writes = nullptr;
 };
 
 class Hub {
@@ -109,13 +117,18 @@ class Hub {
   };
   enum class Shown { kNew, kChanged, kSame };
 
-  void Handle(Connection& connection, const ClientMessage& message, std::string_view type);
+  using AfterCommit = WriteQueue::AfterCommit;
+  // Makes the change `message` asks for; returns what to send once it is committed.
+  AfterCommit Handle(ConnectionId id, const std::string& session_id, const ClientMessage& message);
   // Records an annotation's current form; pushes created/updated to the
   // session's sockets when it is new or changed.
   Shown Show(SessionState& state, const Annotation& annotation);
   void Forget(SessionState& state, const std::unordered_set<std::string>& ids);
   void SendToSession(const SessionState& state, const Frame& frame);
   void SendError(const Connection& connection, const ProtocolError& error);
+  // To a socket by id; nothing if it has closed meanwhile.
+  void SendTo(ConnectionId id, const Frame& frame);
+  void SendErrorTo(ConnectionId id, const ProtocolError& error);
   Frame MakeSync(SessionState& state, std::optional<Millis> heartbeat);
   std::optional<Millis> Heartbeat();
   void AfterWrite();

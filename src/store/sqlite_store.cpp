@@ -199,7 +199,7 @@ class SqliteStore final : public Store {
     } else if (!*exists) {
       return NotFound("session", session_id);
     }
-    if (auto ok = InsertAnnotation(annotation); !ok) return ok.error();
+    if (auto ok = InsertAnnotation(annotation, /*replace_replies=*/false); !ok) return ok.error();
     if (auto ok = AppendEvent(EventType::kAnnotationCreated, annotation.session_id, annotation.id);
         !ok) {
       return ok.error();
@@ -391,6 +391,35 @@ class SqliteStore final : public Store {
     return events;
   }
 
+  // ---- group commit ---------------------------------------------------
+
+  Status BeginBatch() override {
+    if (batch_open_) return MakeError(ErrorCode::kStorage, "store: a batch is already open");
+    if (auto ok = db_.Exec("BEGIN IMMEDIATE"); !ok) return ok;
+    batch_open_ = true;
+    return Ok{};
+  }
+
+  Status CommitBatch() override {
+    if (!batch_open_) return Ok{};
+    batch_open_ = false;
+    auto done = db_.Exec("COMMIT");
+    if (!done) {
+      (void)db_.Exec("ROLLBACK");
+      return done;
+    }
+    signal_.Notify();
+    return done;
+  }
+
+  void AbortBatch() override {
+    if (!batch_open_) return;
+    batch_open_ = false;
+    (void)db_.Exec("ROLLBACK");
+  }
+
+  bool in_batch() const override { return batch_open_; }
+
   // ---- bulk -----------------------------------------------------------
 
   Status Import(const std::vector<Session>& sessions, const std::vector<Annotation>& annotations,
@@ -488,10 +517,11 @@ class SqliteStore final : public Store {
     return RowExists("SELECT 1 FROM annotations WHERE id = ?", id);
   }
 
-  // Commits, then wakes every watcher of the store (in any process).
+  // Commits, then wakes every watcher of the store (in any process). Inside
+  // a batch this only releases the change's savepoint: CommitBatch wakes them.
   Status Commit(sql::Transaction& tx) {
     auto done = tx.Commit();
-    if (done) signal_.Notify();
+    if (done && !batch_open_) signal_.Notify();
     return done;
   }
 
@@ -528,7 +558,7 @@ class SqliteStore final : public Store {
   }
 
   // Inserts or overwrites an annotation row and replaces its replies.
-  Status InsertAnnotation(const Annotation& a) {
+  Status InsertAnnotation(const Annotation& a, bool replace_replies = true) {
     auto stmt = db_.Prepare(
         "INSERT INTO annotations(id, session_id, created_at, updated_at, status, request, diff, "
         "diff_response) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET "
@@ -547,6 +577,7 @@ class SqliteStore final : public Store {
         .Bind(7, a.diff)
         .Bind(8, response);
     if (auto ok = (*stmt)->Run(); !ok) return ok;
+    if (!replace_replies) return Ok{};  // a new annotation has none
     auto clear = db_.Prepare("DELETE FROM replies WHERE annotation_id = ?");
     if (!clear) return clear.error();
     (*clear)->Bind(1, a.id);
@@ -683,6 +714,7 @@ class SqliteStore final : public Store {
   std::filesystem::path path_;
   Clock clock_;
   ChangeSignal signal_;
+  bool batch_open_ = false;
 };
 
 }  // namespace
