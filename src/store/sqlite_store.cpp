@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "store/change_watcher.h"
+#include "store/queries.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -46,8 +47,41 @@ std::optional<EventType> ParseEventType(std::string_view name) {
 }
 
 constexpr const char* kAnnotationColumns =
-    "id, session_id, created_at, updated_at, status, request, diff, diff_response";
+    "id, session_id, created_at, updated_at, status, request, diff, diff_response, "
+    "last_reply_author";
+// The partial indexes annotations_waiting* are defined by exactly this
+// condition (schema.cpp, migration 2); SQLite uses them only when a query
+// says the same.
+constexpr const char* kWaitingCondition =
+    "(status = 'pending' OR "
+    "(status IN ('acknowledged', 'diff_proposed') AND last_reply_author = 'user'))";
 constexpr const char* kSessionColumns = "id, created_at, last_seen_at, active, url, yolo_mode";
+
+}  // namespace
+
+std::string ListAnnotationsSql(bool by_session, bool by_status) {
+  std::string sql = std::string("SELECT ") + kAnnotationColumns + " FROM annotations";
+  if (by_session && by_status) {
+    sql += " WHERE session_id = ?1 AND status = ?2";
+  } else if (by_session) {
+    sql += " WHERE session_id = ?1";
+  } else if (by_status) {
+    sql += " WHERE status = ?2";
+  }
+  return sql + " ORDER BY created_at, rowid";
+}
+
+std::string WaitingWorkSql(bool by_session) {
+  // INDEXED BY: without statistics the planner prefers an OR of two
+  // status lookups and a sort; the partial index returns the rows in order.
+  std::string sql = std::string("SELECT ") + kAnnotationColumns + " FROM annotations INDEXED BY " +
+                    (by_session ? "annotations_waiting_by_session" : "annotations_waiting") +
+                    " WHERE " + kWaitingCondition;
+  if (by_session) sql += " AND session_id = ?1";
+  return sql + " ORDER BY created_at, rowid";
+}
+
+namespace {
 
 Error NotFound(std::string_view what, std::string_view id) {
   return MakeError(ErrorCode::kNotFound, "no " + std::string(what) + " with id " + std::string(id));
@@ -220,16 +254,8 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Annotation>> ListAnnotations(const AnnotationFilter& filter) override {
-    std::string sql = std::string("SELECT ") + kAnnotationColumns + " FROM annotations";
-    if (filter.session_id && filter.status) {
-      sql += " WHERE session_id = ?1 AND status = ?2";
-    } else if (filter.session_id) {
-      sql += " WHERE session_id = ?1";
-    } else if (filter.status) {
-      sql += " WHERE status = ?2";
-    }
-    sql += " ORDER BY created_at, rowid";
-    auto stmt = db_.Prepare(sql);
+    auto stmt =
+        db_.Prepare(ListAnnotationsSql(filter.session_id.has_value(), filter.status.has_value()));
     if (!stmt) return stmt.error();
     if (filter.session_id) (*stmt)->Bind(1, *filter.session_id);
     if (filter.status) (*stmt)->Bind(2, std::string_view(StatusName(*filter.status)));
@@ -238,14 +264,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Annotation>> ListWaitingWork(
       std::optional<std::string_view> session_id) override {
-    std::string sql = std::string("SELECT ") + kAnnotationColumns +
-                      " FROM annotations a WHERE (a.status = 'pending' OR "
-                      "(a.status IN ('acknowledged', 'diff_proposed') AND "
-                      "(SELECT author FROM replies r WHERE r.annotation_id = a.id "
-                      "ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1) = 'user'))";
-    if (session_id) sql += " AND a.session_id = ?1";
-    sql += " ORDER BY a.created_at, a.rowid";
-    auto stmt = db_.Prepare(sql);
+    auto stmt = db_.Prepare(WaitingWorkSql(session_id.has_value()));
     if (!stmt) return stmt.error();
     if (session_id) (*stmt)->Bind(1, *session_id);
     return ReadAnnotations(**stmt);
@@ -585,7 +604,13 @@ class SqliteStore final : public Store {
     for (const auto& reply : a.replies) {
       if (auto ok = InsertReply(a.id, reply); !ok) return ok;
     }
-    return Ok{};
+    auto last = db_.Prepare(
+        "UPDATE annotations SET last_reply_author = (SELECT author FROM replies r "
+        "WHERE r.annotation_id = ?1 ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1) "
+        "WHERE id = ?1");
+    if (!last) return last.error();
+    (*last)->Bind(1, a.id);
+    return (*last)->Run();
   }
 
   Status InsertReply(std::string_view annotation_id, const Reply& reply) {
@@ -602,8 +627,11 @@ class SqliteStore final : public Store {
     return (*stmt)->Run();
   }
 
+  // Reads the rows of a SELECT of kAnnotationColumns; replies only for the
+  // annotations that have any.
   Result<std::vector<Annotation>> ReadAnnotations(sql::Statement& stmt) {
     std::vector<Annotation> out;
+    std::vector<std::size_t> with_replies;
     while (true) {
       auto row = stmt.Step();
       if (!row) return row.error();
@@ -621,11 +649,13 @@ class SqliteStore final : public Store {
       auto response = stmt.OptionalText(7);
       if (response == "approved") a.diff_response = DiffResponse::kApproved;
       if (response == "rejected") a.diff_response = DiffResponse::kRejected;
+      bool has_replies = !stmt.IsNull(8);
       out.push_back(std::move(a));
+      if (has_replies) with_replies.push_back(out.size() - 1);
     }
     stmt.Reset();
-    for (auto& a : out) {
-      if (auto ok = ReadReplies(a); !ok) return ok.error();
+    for (std::size_t i : with_replies) {
+      if (auto ok = ReadReplies(out[i]); !ok) return ok.error();
     }
     return out;
   }
@@ -688,7 +718,8 @@ class SqliteStore final : public Store {
           "UPDATE annotations SET updated_at = ?1, status = COALESCE(?2, status), "
           "diff = CASE WHEN ?3 IS NULL THEN diff ELSE ?3 END, "
           "diff_response = CASE WHEN ?3 IS NOT NULL THEN NULL "
-          "WHEN ?4 IS NOT NULL THEN ?4 ELSE diff_response END WHERE id = ?5");
+          "WHEN ?4 IS NOT NULL THEN ?4 ELSE diff_response END, "
+          "last_reply_author = COALESCE(?6, last_reply_author) WHERE id = ?5");
       if (!update) return update.error();
       (*update)->Bind(1, now);
       if (change.to) (*update)->Bind(2, std::string_view(StatusName(*change.to)));
@@ -697,6 +728,9 @@ class SqliteStore final : public Store {
         (*update)->Bind(4, std::string_view(DiffResponseName(*change.diff_response)));
       }
       (*update)->Bind(5, change.id);
+      if (change.reply_author && change.reply_message) {
+        (*update)->Bind(6, std::string_view(AuthorName(*change.reply_author)));
+      }
       if (auto ok = (*update)->Run(); !ok) return ok.error();
       if (change.reply_author && change.reply_message) {
         Reply reply{NewUuidV4(), now, *change.reply_author, std::string(*change.reply_message)};

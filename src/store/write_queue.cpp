@@ -65,11 +65,13 @@ void WriteQueue::Flush() {
   std::vector<AfterCommit> after = std::exchange(after_, {});
   seen_ = 0;
   quiet_ = 0;
-  if (committed) {
-    for (auto& listener : listeners_) listener();
-  }
+  // Replies first: a listener (the change feed) then finds the changes
+  // already shown and sends nothing twice.
   for (auto& done : after) {
     if (done) done(committed);
+  }
+  if (committed) {
+    for (auto& listener : listeners_) listener();
   }
 }
 

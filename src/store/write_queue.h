@@ -15,10 +15,11 @@
 //   socket lands in one transaction, and a lone change waits only for the
 //   handlers already queued), or at once when it holds max_changes, or when
 //   Flush() is called.
-// * After the commit the listeners run (e.g. the change feed's Check), then
-//   every AfterCommit, in submission order: replies to one connection keep the
-//   order its messages came in. If the commit itself fails, every AfterCommit
-//   of the batch gets that error; nothing of it was stored.
+// * After the commit every AfterCommit runs, in submission order (replies to
+//   one connection keep the order its messages came in), then the listeners
+//   (e.g. the change feed's Check, which then finds this process's own
+//   changes already shown). If the commit itself fails, every AfterCommit of
+//   the batch gets that error; nothing of it was stored.
 //
 // Thread rules: like the Store's: one thread, the one that runs `executor`.
 #pragma once
@@ -63,7 +64,7 @@ class WriteQueue {
   // Commits the open batch now and runs its AfterCommits. No-op when none.
   void Flush();
 
-  // Called after each commit, before the batch's AfterCommits.
+  // Called after each commit, after the batch's AfterCommits.
   void OnCommit(std::function<void()> listener);
 
   // Changes in the open batch (0 when none is open).

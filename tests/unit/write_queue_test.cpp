@@ -135,7 +135,7 @@ TEST_F(WriteQueueTest, ACompareAndSetThatLosesInsideTheBatchFailsAlone) {
   EXPECT_EQ(after->replies.size(), 1u);  // the losers' replies were rolled back
 }
 
-TEST_F(WriteQueueTest, CommitListenersRunBeforeTheRepliesAndFlushCommitsAtOnce) {
+TEST_F(WriteQueueTest, CommitListenersRunAfterTheRepliesAndFlushCommitsAtOnce) {
   std::vector<std::string> order;
   queue_->OnCommit([&] { order.push_back("listener"); });
   queue_->Submit([&]() -> WriteQueue::AfterCommit {
@@ -143,7 +143,7 @@ TEST_F(WriteQueueTest, CommitListenersRunBeforeTheRepliesAndFlushCommitsAtOnce) 
     return [&](const Status&) { order.push_back("reply"); };
   });
   queue_->Flush();
-  EXPECT_EQ(order, (std::vector<std::string>{"listener", "reply"}));
+  EXPECT_EQ(order, (std::vector<std::string>{"reply", "listener"}));
   EXPECT_EQ(CommittedAnnotations(dir_), 1u);
   io_.run();  // the idle check finds nothing left to do
   EXPECT_EQ(queue_->batches_committed(), 1u);
