@@ -129,6 +129,8 @@ const p4p = await peerSide('4 mcp spawn (agentation-mcp)', () => spawnBench.peer
 const spawnCell = (r) => latency(r) ?? `${f(r.p50, 1)} ms median, min ${f(r.min, 1)}, max ${f(r.p99, 1)} (n=${r.n})`;
 row('4. stdio MCP spawn → initialize answered [e]', spawnCell(p4o), spawnCell(p4p),
   '≤ 10 ms', meets(p4o, (r) => r.p50 <= 10));
+const p4b = await side('4 spawn floor: /bin/cat echo', () => spawnBench.baseline(N.spawns));
+row('   floor: same spawn + pipes to /bin/cat (echo)', spawnCell(p4b), '', '', '');
 row('   RSS of that MCP process after initialize', latency(p4o) ?? mb(p4o.rssKiB), latency(p4p) ?? mb(p4p.rssKiB), '', '');
 
 // ---- 5. idle RSS
@@ -162,7 +164,7 @@ const notes = [
   `[e] raw JSON-RPC over stdio (no SDK); peer = node dist/cli.js server --mcp-only. With n=${N.spawns}, p99 is the max.`,
   '[f] VmRSS from /proc; ours = ng-annotate serve with one WebSocket; peer = agentation-mcp server (HTTP + stdio MCP) with one SSE stream.',
   '[g] the peer keeps its store in memory and offers no bulk import; filling it with 100 000 through its REST API would take most of the run.',
-  '[h] request line written → response line read, over the pipes of `ng-annotate mcp`: the server\'s time plus two pipe hops and Node splitting a ~1 MB line; the in-server query alone is in bench/micro (BM_ListPending).',
+  '[h] request line written → response line read, over the pipes of `ng-annotate mcp`: the server\'s time plus two pipe hops and Node splitting a ~1 MB line; the in-server query alone is BM_ListPending in bench/store_bench.cpp.',
   'Not measured by this bench yet: idle serve CPU and bytes/s with 50 tabs × 1 000 annotations, fan-out to 500 sockets, the overlay\'s 300-badge reposition (see bench/RESULTS.md).',
   'Latencies: process.hrtime.bigint() in this Node process, real clients (ws, MCP TypeScript SDK over stdio), p99 nearest-rank.',
   `Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')} — this machine may be shared; rerun for steadier figures.`,
