@@ -4,7 +4,8 @@
 // Env knobs (defaults in brackets): BENCH_PICKUP_N [200], BENCH_PEER_PICKUP_N
 // [20, each ≥ 1 s], BENCH_PUSH_N [200], BENCH_CREATES [5000], BENCH_STORED
 // [10000], BENCH_PEER_IN_FLIGHT [16], BENCH_WARMUP [200], BENCH_SPAWNS [20],
-// BENCH_BIG [100000 stored, 0 skips], BENCH_BIG_PENDING [1000], BENCH_PENDING_CALLS [20];
+// BENCH_BIG [100000 stored, 0 skips], BENCH_BIG_PENDING [1000], BENCH_PENDING_CALLS [20],
+// BENCH_IDLE_TABS [50, 0 skips], BENCH_IDLE_PER_TAB [1000], BENCH_IDLE_SECONDS [10];
 // BENCH_PEER_UNAVAILABLE=<reason> skips the peer.
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -15,6 +16,7 @@ import * as throughput from './throughput.mjs';
 import * as spawnBench from './spawn.mjs';
 import * as rss from './rss.mjs';
 import * as pending from './pending.mjs';
+import * as idle from './idle.mjs';
 import { tempDir } from './lib.mjs';
 
 const bin = process.argv[2];
@@ -35,6 +37,9 @@ const N = {
   big: env('BENCH_BIG', 100000),
   bigPending: env('BENCH_BIG_PENDING', 1000),
   pendingCalls: env('BENCH_PENDING_CALLS', 20),
+  idleTabs: env('BENCH_IDLE_TABS', 50),
+  idlePerTab: env('BENCH_IDLE_PER_TAB', 1000),
+  idleSeconds: env('BENCH_IDLE_SECONDS', 10),
 };
 
 let peerDown = process.env.BENCH_PEER_UNAVAILABLE || (peerInstalled() ? '' : 'agentation-mcp is not installed in bench/peer');
@@ -139,6 +144,14 @@ const p5p = await peerSide('5 idle RSS (agentation-mcp)', () => rss.peer());
 row('5. idle RSS of the server, one client [f]', latency(p5o) ?? mb(p5o.rssKiB), latency(p5p) ?? mb(p5p.rssKiB),
   '≤ 10 MB', meets(p5o, (r) => r.rssKiB <= 10 * 1024));
 
+// ---- 7. idle serve with many full tabs
+if (N.idleTabs > 0) {
+  const p7 = await side(`7 idle serve, ${N.idleTabs} tabs × ${N.idlePerTab} (ours)`, () => idle.ours(bin, N.idleTabs, N.idlePerTab, N.idleSeconds));
+  row(`7. idle serve, ${N.idleTabs} tabs × ${N.idlePerTab.toLocaleString('en-US')}: CPU [i]`, latency(p7) ?? `${f(p7.cpuPercent)} % of a core over ${f(p7.seconds, 1)} s`,
+    'not run [g]', '≤ 1 %', meets(p7, (r) => r.cpuPercent <= 1));
+  row('   same: bytes/s sent to all tabs', latency(p7) ?? `${Math.round(p7.kbPerSec).toLocaleString('en-US')} KB/s`, 'not run [g]', '≤ 10 KB/s', meets(p7, (r) => r.kbPerSec <= 10));
+}
+
 // ---- the table
 const version = spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim();
 const peerVersion = peerDown ? '' : ` ${peerPackageVersion()}`;
@@ -165,7 +178,8 @@ const notes = [
   '[f] VmRSS from /proc; ours = ng-annotate serve with one WebSocket; peer = agentation-mcp server (HTTP + stdio MCP) with one SSE stream.',
   '[g] the peer keeps its store in memory and offers no bulk import; filling it with 100 000 through its REST API would take most of the run.',
   '[h] request line written → response line read, over the pipes of `ng-annotate mcp`: the server\'s time plus two pipe hops and Node splitting a ~1 MB line; the in-server query alone is BM_ListPending in bench/store_bench.cpp.',
-  'Not measured by this bench yet: idle serve CPU and bytes/s with 50 tabs × 1 000 annotations, fan-out to 500 sockets, the overlay\'s 300-badge reposition (see bench/RESULTS.md).',
+  '[i] every socket on its own session, all annotations pending; only the 2 s annotations:sync runs. Today\'s protocol: each sync is the full list; the compact proto=2 form (annotations:unchanged) is on the harden branch.',
+  'Not measured by this bench yet: fan-out to 500 sockets on 500 sessions, the overlay\'s 300-badge reposition (see bench/RESULTS.md).',
   'Latencies: process.hrtime.bigint() in this Node process, real clients (ws, MCP TypeScript SDK over stdio), p99 nearest-rank.',
   `Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')} — this machine may be shared; rerun for steadier figures.`,
 ];
