@@ -5,7 +5,8 @@
 // [20, each ≥ 1 s], BENCH_PUSH_N [200], BENCH_CREATES [5000], BENCH_STORED
 // [10000], BENCH_PEER_IN_FLIGHT [16], BENCH_WARMUP [200], BENCH_SPAWNS [20],
 // BENCH_BIG [100000 stored, 0 skips], BENCH_BIG_PENDING [1000], BENCH_PENDING_CALLS [20],
-// BENCH_IDLE_TABS [50, 0 skips], BENCH_IDLE_PER_TAB [1000], BENCH_IDLE_SECONDS [10];
+// BENCH_IDLE_TABS [50, 0 skips], BENCH_IDLE_PER_TAB [1000], BENCH_IDLE_SECONDS [10],
+// BENCH_FANOUT [500 sockets, 0 skips];
 // BENCH_PEER_UNAVAILABLE=<reason> skips the peer.
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -17,6 +18,7 @@ import * as spawnBench from './spawn.mjs';
 import * as rss from './rss.mjs';
 import * as pending from './pending.mjs';
 import * as idle from './idle.mjs';
+import * as fanout from './fanout.mjs';
 import { tempDir } from './lib.mjs';
 
 const bin = process.argv[2];
@@ -40,6 +42,7 @@ const N = {
   idleTabs: env('BENCH_IDLE_TABS', 50),
   idlePerTab: env('BENCH_IDLE_PER_TAB', 1000),
   idleSeconds: env('BENCH_IDLE_SECONDS', 10),
+  fanout: env('BENCH_FANOUT', 500),
 };
 
 let peerDown = process.env.BENCH_PEER_UNAVAILABLE || (peerInstalled() ? '' : 'agentation-mcp is not installed in bench/peer');
@@ -152,6 +155,13 @@ if (N.idleTabs > 0) {
   row('   same: bytes/s sent to all tabs', latency(p7) ?? `${Math.round(p7.kbPerSec).toLocaleString('en-US')} KB/s`, 'not run [g]', '≤ 10 KB/s', meets(p7, (r) => r.kbPerSec <= 10));
 }
 
+// ---- 8. fan-out: many sockets on many sessions
+if (N.fanout > 0) {
+  const p8 = await side(`8 fan-out, ${N.fanout} sockets (ours)`, () => fanout.ours(bin, N.fanout));
+  row(`8. fan-out: ${N.fanout} sockets on ${N.fanout} sessions, resolve → its socket [j]`, pct(p8, 'push'), 'not run [g]',
+    'p99 ≤ 10 ms', meets(p8, (r) => r.push.p99 <= 10));
+}
+
 // ---- the table
 const version = spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim();
 const peerVersion = peerDown ? '' : ` ${peerPackageVersion()}`;
@@ -179,7 +189,8 @@ const notes = [
   '[g] the peer keeps its store in memory and offers no bulk import; filling it with 100 000 through its REST API would take most of the run.',
   '[h] request line written → response line read, over the pipes of `ng-annotate mcp`: the server\'s time plus two pipe hops and Node splitting a ~1 MB line; the in-server query alone is BM_ListPending in bench/store_bench.cpp.',
   '[i] every socket on its own session, all annotations pending; only the 2 s annotations:sync runs. Today\'s protocol: each sync is the full list; the compact proto=2 form (annotations:unchanged) is on the harden branch.',
-  'Not measured by this bench yet: fan-out to 500 sockets on 500 sessions, the overlay\'s 300-badge reposition (see bench/RESULTS.md).',
+  '[j] every socket on its own session with one annotation; the agent (SDK, separate mcp process) resolves them one by one while all stay connected.',
+  'Not measured by this bench yet: the overlay\'s 300-badge reposition (see bench/RESULTS.md).',
   'Latencies: process.hrtime.bigint() in this Node process, real clients (ws, MCP TypeScript SDK over stdio), p99 nearest-rank.',
   `Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')} — this machine may be shared; rerun for steadier figures.`,
 ];
