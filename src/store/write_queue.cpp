@@ -26,8 +26,8 @@ void WriteQueue::Submit(Change change) {
     if (auto begun = store_.BeginBatch(); !begun) {
       // Not batched: the change's own transactions commit as it runs.
       AfterCommit after = change();
-      for (auto& listener : listeners_) listener();
       if (after) after(Ok{});
+      for (auto& listener : listeners_) listener();
       return;
     }
   }
