@@ -3,7 +3,10 @@
 //   node bench/main.mjs /abs/path/to/ng-annotate
 // Env knobs (defaults in brackets): BENCH_PICKUP_N [200], BENCH_PEER_PICKUP_N
 // [20, each ≥ 1 s], BENCH_PUSH_N [200], BENCH_CREATES [5000], BENCH_STORED
-// [10000], BENCH_PEER_IN_FLIGHT [16], BENCH_WARMUP [200], BENCH_SPAWNS [20];
+// [10000], BENCH_PEER_IN_FLIGHT [16], BENCH_WARMUP [200], BENCH_SPAWNS [20],
+// BENCH_BIG [100000 stored, 0 skips], BENCH_BIG_PENDING [1000], BENCH_PENDING_CALLS [20],
+// BENCH_IDLE_TABS [50, 0 skips], BENCH_IDLE_PER_TAB [1000], BENCH_IDLE_SECONDS [10],
+// BENCH_FANOUT [500 sockets, 0 skips];
 // BENCH_PEER_UNAVAILABLE=<reason> skips the peer.
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -13,6 +16,10 @@ import * as push from './push.mjs';
 import * as throughput from './throughput.mjs';
 import * as spawnBench from './spawn.mjs';
 import * as rss from './rss.mjs';
+import * as pending from './pending.mjs';
+import * as idle from './idle.mjs';
+import * as fanout from './fanout.mjs';
+import { tempDir } from './lib.mjs';
 
 const bin = process.argv[2];
 if (!bin) {
@@ -29,6 +36,13 @@ const N = {
   inFlight: env('BENCH_PEER_IN_FLIGHT', 16),
   warmup: env('BENCH_WARMUP', 200),
   spawns: env('BENCH_SPAWNS', 20),
+  big: env('BENCH_BIG', 100000),
+  bigPending: env('BENCH_BIG_PENDING', 1000),
+  pendingCalls: env('BENCH_PENDING_CALLS', 20),
+  idleTabs: env('BENCH_IDLE_TABS', 50),
+  idlePerTab: env('BENCH_IDLE_PER_TAB', 1000),
+  idleSeconds: env('BENCH_IDLE_SECONDS', 10),
+  fanout: env('BENCH_FANOUT', 500),
 };
 
 let peerDown = process.env.BENCH_PEER_UNAVAILABLE || (peerInstalled() ? '' : 'agentation-mcp is not installed in bench/peer');
@@ -97,12 +111,34 @@ row('3. creates/s, empty store [d]', rate(p3o), rate(p3p),
 row(`   creates/s, ${N.stored.toLocaleString('en-US')} stored`, rate(p3os), rate(p3ps),
   '≥ 20 000/s, no slower', meets(p3os, (r) => r.rate >= 20000 && (!p3o.rate || r.rate >= 0.9 * p3o.rate)));
 
+// ---- 3b/6. a big store: creates/s and get_all_pending (ours only: the peer
+// keeps everything in memory, and filling it through its REST API would take
+// most of the run)
+if (N.big > 0) {
+  let bigRoot = null;
+  const filled = await side(`6 fill ${N.big} stored, ${N.bigPending} pending (ours, untimed)`, async () => {
+    bigRoot = tempDir('nga-bench-big-');
+    throughput.prefill(bin, bigRoot, N.big, N.bigPending);
+    return { ok: true };
+  });
+  const p6 = filled.error ? filled : await side('6 get_all_pending (ours)', () => pending.ours(bin, bigRoot, N.pendingCalls));
+  const p3ob = filled.error ? filled : await side(`3 creates/s, ${N.big} stored (ours)`, () => throughput.ours(bin, N.creates, N.big, N.warmup, bigRoot));
+  row(`   creates/s, ${N.big.toLocaleString('en-US')} stored`, rate(p3ob), 'not run [g]',
+    '≥ 20 000/s, ≥ 0.8 × empty', meets(p3ob, (r) => r.rate >= 20000 && (!p3o.rate || r.rate >= 0.8 * p3o.rate)));
+  const pend = (r, k) => latency(r) ?? `${f(r[k].p50)} / ${f(r[k].p99)} ms (n=${r[k].n}, ${r[k].count} items)`;
+  row(`6. get_all_pending, ${N.bigPending} of ${N.big.toLocaleString('en-US')}: raw stdio JSON-RPC [h]`, pend(p6, 'raw'), 'not run [g]',
+    '≤ 10 ms in the server', meets(p6, (r) => r.raw.p50 <= 10));
+  row('   same, MCP SDK round trip, p50 / p99', pend(p6, 'sdk'), 'not run [g]', '≤ 30 ms', meets(p6, (r) => r.sdk.p50 <= 30));
+}
+
 // ---- 4. MCP spawn → initialize answered
 const p4o = await side('4 mcp spawn (ours)', () => spawnBench.ours(bin, N.spawns));
 const p4p = await peerSide('4 mcp spawn (agentation-mcp)', () => spawnBench.peer(N.spawns));
 const spawnCell = (r) => latency(r) ?? `${f(r.p50, 1)} ms median, min ${f(r.min, 1)}, max ${f(r.p99, 1)} (n=${r.n})`;
 row('4. stdio MCP spawn → initialize answered [e]', spawnCell(p4o), spawnCell(p4p),
   '≤ 10 ms', meets(p4o, (r) => r.p50 <= 10));
+const p4b = await side('4 spawn floor: /bin/cat echo', () => spawnBench.baseline(N.spawns));
+row('   floor: same spawn + pipes to /bin/cat (echo)', spawnCell(p4b), '', '', '');
 row('   RSS of that MCP process after initialize', latency(p4o) ?? mb(p4o.rssKiB), latency(p4p) ?? mb(p4p.rssKiB), '', '');
 
 // ---- 5. idle RSS
@@ -110,6 +146,21 @@ const p5o = await side('5 idle RSS (ours)', () => rss.ours(bin));
 const p5p = await peerSide('5 idle RSS (agentation-mcp)', () => rss.peer());
 row('5. idle RSS of the server, one client [f]', latency(p5o) ?? mb(p5o.rssKiB), latency(p5p) ?? mb(p5p.rssKiB),
   '≤ 10 MB', meets(p5o, (r) => r.rssKiB <= 10 * 1024));
+
+// ---- 7. idle serve with many full tabs
+if (N.idleTabs > 0) {
+  const p7 = await side(`7 idle serve, ${N.idleTabs} tabs × ${N.idlePerTab} (ours)`, () => idle.ours(bin, N.idleTabs, N.idlePerTab, N.idleSeconds));
+  row(`7. idle serve, ${N.idleTabs} tabs × ${N.idlePerTab.toLocaleString('en-US')}: CPU [i]`, latency(p7) ?? `${f(p7.cpuPercent)} % of a core over ${f(p7.seconds, 1)} s`,
+    'not run [g]', '≤ 1 %', meets(p7, (r) => r.cpuPercent <= 1));
+  row('   same: bytes/s sent to all tabs', latency(p7) ?? `${Math.round(p7.kbPerSec).toLocaleString('en-US')} KB/s`, 'not run [g]', '≤ 10 KB/s', meets(p7, (r) => r.kbPerSec <= 10));
+}
+
+// ---- 8. fan-out: many sockets on many sessions
+if (N.fanout > 0) {
+  const p8 = await side(`8 fan-out, ${N.fanout} sockets (ours)`, () => fanout.ours(bin, N.fanout));
+  row(`8. fan-out: ${N.fanout} sockets on ${N.fanout} sessions, resolve → its socket [j]`, pct(p8, 'push'), 'not run [g]',
+    'p99 ≤ 10 ms', meets(p8, (r) => r.push.p99 <= 10));
+}
 
 // ---- the table
 const version = spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim();
@@ -135,6 +186,11 @@ const notes = [
   `[d] ours: ${N.creates} annotation:create frames pipelined over one WebSocket; peer: REST POSTs, ${N.inFlight} in flight on keep-alive sockets; both after ${N.warmup} untimed warm-up creates.`,
   `[e] raw JSON-RPC over stdio (no SDK); peer = node dist/cli.js server --mcp-only. With n=${N.spawns}, p99 is the max.`,
   '[f] VmRSS from /proc; ours = ng-annotate serve with one WebSocket; peer = agentation-mcp server (HTTP + stdio MCP) with one SSE stream.',
+  '[g] the peer keeps its store in memory and offers no bulk import; filling it with 100 000 through its REST API would take most of the run.',
+  '[h] request line written → response line read, over the pipes of `ng-annotate mcp`: the server\'s time plus two pipe hops and Node splitting a ~1 MB line; the in-server query alone is BM_ListPending in bench/store_bench.cpp.',
+  '[i] every socket on its own session, all annotations pending; only the 2 s annotations:sync runs. Today\'s protocol: each sync is the full list; the compact proto=2 form (annotations:unchanged) is on the harden branch.',
+  '[j] every socket on its own session with one annotation; the agent (SDK, separate mcp process) resolves them one by one while all stay connected.',
+  'Not measured by this bench yet: the overlay\'s 300-badge reposition (see bench/RESULTS.md).',
   'Latencies: process.hrtime.bigint() in this Node process, real clients (ws, MCP TypeScript SDK over stdio), p99 nearest-rank.',
   `Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')} — this machine may be shared; rerun for steadier figures.`,
 ];

@@ -11,7 +11,7 @@ const INITIALIZE = JSON.stringify({
 
 // One spawn: resolves {ms, rssKiB} — the time to the initialize answer and
 // the process's RSS right after it (idle MCP server).
-async function once(command, args, env) {
+async function once(command, args, env, needResult = true) {
   const t0 = now();
   const child = track(spawn(command, args, { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, ...env } }));
   child.stdin.write(INITIALIZE);
@@ -26,18 +26,18 @@ async function once(command, args, env) {
   });
   const msg = await withDeadline(answered, 'the initialize answer', 20000);
   const t1 = now();
-  if (!msg.result) throw new Error(`initialize failed: ${JSON.stringify(msg)}`);
+  if (needResult && !msg.result) throw new Error(`initialize failed: ${JSON.stringify(msg)}`);
   const rss = rssKiB(child.pid);
   child.stdin.end();
   await stop(child);
   return { ms: ms(t0, t1), rss };
 }
 
-async function many(n, command, args, env) {
+async function many(n, command, args, env, needResult = true) {
   const times = [];
   const rss = [];
   for (let i = 0; i < n; i++) {
-    const r = await once(command, args, env);
+    const r = await once(command, args, env, needResult);
     times.push(r.ms);
     rss.push(r.rss);
     await sleep(20);
@@ -55,4 +55,11 @@ export function ours(bin, n) {
 export function peer(n) {
   const home = tempDir('nga-bench-peer-spawn-');
   return many(n, process.execPath, [PEER_CLI, 'server', '--mcp-only', '--http-url', 'http://127.0.0.1:9'], { HOME: home });
+}
+
+// The floor of this measurement: the same spawn and pipes to /bin/cat, which
+// echoes the request line back (a tiny, already-cached C program). What ours
+// takes beyond this is ours; the rest is Node's spawn and the scheduler.
+export function baseline(n) {
+  return many(n, '/bin/cat', [], {}, false);
 }

@@ -16,8 +16,9 @@ import {
 const STATUSES = ['pending', 'acknowledged', 'resolved', 'dismissed', 'resolved'];
 
 // A store.json (ng-annotate-mcp's shape) with `count` annotations spread over
-// 10 old sessions, imported with `ng-annotate import`.
-function prefill(bin, root, count) {
+// 10 old sessions, imported with `ng-annotate import`. With `pending` given,
+// exactly that many are pending (the oldest) and the rest resolved.
+export function prefill(bin, root, count, pending = null) {
   const t = new Date(Date.now() - 86400000).toISOString();
   const sessions = {};
   const ids = [];
@@ -30,7 +31,7 @@ function prefill(bin, root, count) {
   for (let i = 0; i < count; i++) {
     const id = randomUUID();
     annotations[id] = {
-      id, sessionId: ids[i % ids.length], createdAt: t, updatedAt: t, status: STATUSES[i % STATUSES.length],
+      id, sessionId: ids[i % ids.length], createdAt: t, updatedAt: t, status: pending === null ? STATUSES[i % STATUSES.length] : i < pending ? 'pending' : 'resolved',
       replies: [], componentName: 'ButtonComponent', componentFilePath: 'src/app/button.component.ts',
       selector: 'app-button', inputs: { label: `Save ${i}` }, domSnapshot: '<app-button><button>Save</button></app-button>',
       componentTreePath: ['AppComponent', 'FormComponent'], annotationText: `stored request ${i}`,
@@ -38,7 +39,7 @@ function prefill(bin, root, count) {
   }
   const file = join(tempDir('nga-bench-import-'), 'store.json');
   writeFileSync(file, JSON.stringify({ sessions, annotations }));
-  const r = spawnSync(bin, ['import', file, '--root', root], { encoding: 'utf8', timeout: 120000 });
+  const r = spawnSync(bin, ['import', file, '--root', root], { encoding: 'utf8', timeout: 300000 });
   if (r.status !== 0) throw new Error(`ng-annotate import failed (${r.status}): ${r.stderr}`);
 }
 
@@ -64,9 +65,12 @@ async function burst(page, count) {
   return ms(t0, last) / 1000;
 }
 
-export async function ours(bin, count, stored, warmup) {
-  const root = tempDir('nga-bench-rate-');
-  if (stored > 0) prefill(bin, root, stored);
+// `root`: an already filled project to use instead of a fresh one.
+export async function ours(bin, count, stored, warmup, root = null) {
+  if (!root) {
+    root = tempDir('nga-bench-rate-');
+    if (stored > 0) prefill(bin, root, stored);
+  }
   const serve = await startServe(bin, root);
   try {
     // Untimed warm-up on its own socket (own session), as for the peer.

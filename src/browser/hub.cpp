@@ -29,6 +29,9 @@ bool OnlyAReplyAppended(const std::string& shown_json, Millis shown_updated_at,
 Hub::Hub(Store& store, HubOptions options) : store_(store), options_(std::move(options)) {}
 
 Result<ConnectionId> Hub::Open(const ConnectRequest& request, Sink sink) {
+  // The new socket's sync is read from the store: it must not show writes
+  // of an open batch that could still fail.
+  if (options_.writes) options_.writes->Flush();
   std::optional<Session> session;
   const auto& wanted = request.session_id;
   if (wanted && !wanted->empty() && wanted->size() <= kMaxSessionIdChars) {
@@ -81,27 +84,49 @@ void Hub::OnMessage(ConnectionId id, std::string_view text) {
   auto found = connections_.find(id);
   if (found == connections_.end()) return;
   auto parsed = ParseClientMessage(text);
-  if (const auto* error = std::get_if<ProtocolError>(&parsed)) {
-    SendError(found->second, *error);
+  if (auto* error = std::get_if<ProtocolError>(&parsed)) {
+    // Nothing to write; behind the batch's replies, if one is open, so this
+    // socket's answers keep the order of its messages.
+    if (!options_.writes || !store_.in_batch()) return SendError(found->second, *error);
+    options_.writes->Submit([this, id, error = std::move(*error)]() -> AfterCommit {
+      return [this, id, error](const Status&) { SendErrorTo(id, error); };
+    });
     return;
   }
-  const auto& message = std::get<ClientMessage>(parsed);
-  Handle(found->second, message, ClientMessageTypeName(message.type));
+  auto& message = std::get<ClientMessage>(parsed);
+  const std::string& session_id = found->second.session_id;
+  bool logged = message.type != ClientMessageType::kPing &&
+                message.type != ClientMessageType::kAnnotationsPage;
+  if (!options_.writes) {
+    AfterCommit after = Handle(id, session_id, message);
+    if (after) after(Ok{});
+    if (logged) AfterWrite();
+    return;
+  }
+  options_.writes->Submit([&, id]() -> AfterCommit { return Handle(id, session_id, message); });
 }
 
-void Hub::Handle(Connection& connection, const ClientMessage& message, std::string_view type) {
-  const std::string& session_id = connection.session_id;
-  SessionState& state = sessions_.at(session_id);
-
+Hub::AfterCommit Hub::Handle(ConnectionId id, const std::string& session_id,
+                             const ClientMessage& message) {
+  std::string type(ClientMessageTypeName(message.type));
+  // What to send once the write is committed. A store error, or a failed
+  // commit, is an error frame to this socket alone.
+  auto failed = [this, id, type](const Error& error) {
+    SendErrorTo(id, FromStoreError(error, type));
+  };
   // The reply to a change of one annotation is its new form, sent to every
   // socket of the session (this one included) by Show().
-  auto answer = [&](Result<Annotation> result) {
-    if (!result) return SendError(connection, FromStoreError(result.error(), type));
-    if (Show(state, *result) == Shown::kSame) {
-      connection.sink(
-          MakeFrame(AnnotationFrame("annotation:updated", state.shown[result->id].json)));
-    }
-    AfterWrite();
+  auto answer = [&](Result<Annotation> result) -> AfterCommit {
+    return [this, id, session_id, failed, result = std::move(result)](const Status& committed) {
+      if (!committed) return failed(committed.error());
+      if (!result) return failed(result.error());
+      auto state = sessions_.find(session_id);
+      if (state == sessions_.end()) return;
+      if (Show(state->second, *result) == Shown::kSame) {
+        SendTo(id, MakeFrame(AnnotationFrame("annotation:updated",
+                                             state->second.shown[result->id].json)));
+      }
+    };
   };
 
   switch (message.type) {
@@ -117,32 +142,50 @@ void Hub::Handle(Connection& connection, const ClientMessage& message, std::stri
       return answer(store_.RespondToDiff(message.id, DiffResponse::kRejected, session_id));
     case ClientMessageType::kAnnotationsClear: {
       auto cleared = store_.ClearSession(session_id);
-      if (!cleared) return SendError(connection, FromStoreError(cleared.error(), type));
-      state.order.clear();
-      state.shown.clear();
-      Changed(state);
-      auto heartbeat = Heartbeat();
-      for (ConnectionId id : state.connections) {
-        SendSync(connections_.at(id), state, heartbeat, false);
-      }
-      return AfterWrite();
+      return [this, session_id, failed, cleared](const Status& committed) {
+        if (!committed) return failed(committed.error());
+        if (!cleared) return failed(cleared.error());
+        auto entry = sessions_.find(session_id);
+        if (entry == sessions_.end()) return;
+        SessionState& state = entry->second;
+        state.order.clear();
+        state.shown.clear();
+        Changed(state);
+        auto heartbeat = Heartbeat();
+        for (ConnectionId socket : state.connections) {
+          SendSync(connections_.at(socket), state, heartbeat, false);
+        }
+      };
     }
     case ClientMessageType::kYoloToggle: {
       auto session = store_.ToggleYolo(session_id);
-      if (!session) return SendError(connection, FromStoreError(session.error(), type));
-      state.yolo_mode = session->yolo_mode;
-      SendToSession(state, MakeFrame(SessionFrame("session:updated", *session)));
-      return AfterWrite();
+      return [this, session_id, failed, session](const Status& committed) {
+        if (!committed) return failed(committed.error());
+        if (!session) return failed(session.error());
+        auto state = sessions_.find(session_id);
+        if (state == sessions_.end()) return;
+        state->second.yolo_mode = session->yolo_mode;
+        SendToSession(state->second, MakeFrame(SessionFrame("session:updated", *session)));
+      };
     }
     case ClientMessageType::kPing: {
       // lastSeenAt is not logged as an event: nothing to push, no feed to wake.
       auto touched = store_.TouchSession(session_id);
-      if (!touched) SendError(connection, FromStoreError(touched.error(), type));
-      return;
+      return [failed, touched](const Status& committed) {
+        if (!committed) return failed(committed.error());
+        if (!touched) failed(touched.error());
+      };
     }
     case ClientMessageType::kAnnotationsPage:
-      return SendPage(connection, state, message);
+      // Read-only, but answered in its place among this socket's replies.
+      return [this, id, session_id, message](const Status&) {
+        auto connection = connections_.find(id);
+        auto state = sessions_.find(session_id);
+        if (connection == connections_.end() || state == sessions_.end()) return;
+        SendPage(connection->second, state->second, message);
+      };
   }
+  return {};
 }
 
 void Hub::Close(ConnectionId id) {
@@ -187,6 +230,12 @@ void Hub::OnEvents(const std::vector<Event>& events) {
     auto entry = sessions_.find(event->session_id);
     if (entry == sessions_.end()) continue;
     SessionState& state = entry->second;
+    // Our own create, shown when it committed: the created event is the
+    // annotation's first, and a later change would be the newest event.
+    if (event->type == EventType::kAnnotationCreated &&
+        state.shown.contains(event->annotation_id)) {
+      continue;
+    }
     if (event->type != EventType::kAnnotationDeleted) {
       auto annotation = store_.GetAnnotation(event->annotation_id);
       if (annotation) {
@@ -288,6 +337,15 @@ void Hub::SendToSession(const SessionState& state, const Frame& v1, const Frame&
 
 void Hub::SendError(const Connection& connection, const ProtocolError& error) {
   connection.sink(MakeFrame(ErrorFrame(error)));
+}
+
+void Hub::SendTo(ConnectionId id, const Frame& frame) {
+  auto found = connections_.find(id);
+  if (found != connections_.end()) found->second.sink(frame);
+}
+
+void Hub::SendErrorTo(ConnectionId id, const ProtocolError& error) {
+  SendTo(id, MakeFrame(ErrorFrame(error)));
 }
 
 // Newest first: every non-terminal annotation, then terminal ones up to the

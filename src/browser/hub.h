@@ -32,6 +32,7 @@
 
 #include "browser/messages.h"
 #include "store/store.h"
+#include "store/write_queue.h"
 #include "util/result.h"
 
 namespace nga::browser {
@@ -66,6 +67,13 @@ struct HubOptions {
   std::size_t page_max_count = 200;
   std::size_t page_default_count = 50;
   std::size_t page_max_bytes = 4 * 1024 * 1024;
+  // Group commit (optional; must outlive the Hub). With it, the changes a
+  // socket's frames ask for join the queue's open batch, and their replies
+  // and pushes are sent only once that batch has committed, in the order
+  // the frames came (also for error frames). The queue's OnCommit should
+  // then check the change feed. Without it, every change commits alone and
+  // is answered at once.
+  WriteQueue* writes = nullptr;
 };
 
 class Hub {
@@ -131,7 +139,9 @@ class Hub {
   };
   enum class Shown { kNew, kChanged, kSame };
 
-  void Handle(Connection& connection, const ClientMessage& message, std::string_view type);
+  using AfterCommit = WriteQueue::AfterCommit;
+  // Makes the change `message` asks for; returns what to send once it is committed.
+  AfterCommit Handle(ConnectionId id, const std::string& session_id, const ClientMessage& message);
   // Records an annotation's current form; pushes created/updated to the
   // session's sockets when it is new or changed.
   Shown Show(SessionState& state, const Annotation& annotation);
@@ -145,6 +155,9 @@ class Hub {
                 bool allow_unchanged);
   void SendPage(Connection& connection, SessionState& state, const ClientMessage& message);
   void SendError(const Connection& connection, const ProtocolError& error);
+  // To a socket by id; nothing if it has closed meanwhile.
+  void SendTo(ConnectionId id, const Frame& frame);
+  void SendErrorTo(ConnectionId id, const ProtocolError& error);
   std::optional<Millis> Heartbeat();
   void AfterWrite();
 

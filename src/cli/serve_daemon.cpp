@@ -25,6 +25,7 @@
 #include "store/change_feed.h"
 #include "store/root.h"
 #include "store/store.h"
+#include "store/write_queue.h"
 #include "util/time.h"
 
 namespace nga::cli {
@@ -113,8 +114,14 @@ int RunServe(const ServeConfig& config) {
   boost::json::object manifest_json = manifest_index.ToJson();
   auto current_manifest = [&manifest_json] { return manifest_json; };
 
+  // Group commit: what the sockets and /mcp sessions change while the loop
+  // is busy commits as one transaction; then the feed tells everyone.
+  WriteQueue writes(io.get_executor(), *store);
+  writes.OnCommit([&feed] { feed->Check(); });
+
   browser::HubOptions hub_options;
   hub_options.after_write = [&feed] { feed->Check(); };
+  hub_options.writes = &writes;
   hub_options.manifest = current_manifest;
   browser::Hub hub(*store, std::move(hub_options));
   feed->Subscribe([&hub](const std::vector<Event>& events) { hub.OnEvents(events); });
@@ -150,6 +157,7 @@ int RunServe(const ServeConfig& config) {
   }
   // MCP over HTTP shares the store, the feed and the loop with the browsers.
   mcp::Services services{*store, *feed, io.get_executor()};
+  services.writes = &writes;
   mcp::HttpTransport mcp_http(services, {.access = MakePolicy(config, nullptr)});
   server->Route("/mcp", mcp_http.Handler());
   if (upstream) EnableProxy(*server, io.get_executor(), ProxyOptionsFor(*upstream, config));
@@ -206,6 +214,7 @@ int RunServe(const ServeConfig& config) {
   }
 
   io.run();
+  writes.Flush();  // the loop may have stopped with a batch open
   if (manifest_watcher) manifest_watcher->Stop();
   feed->Stop();
   // Whatever did not close in time is not connected any more either.

@@ -11,6 +11,7 @@
 
 #include "store/change_feed.h"
 #include "store/store.h"
+#include "store/write_queue.h"
 
 namespace nga::mcp {
 
@@ -20,6 +21,9 @@ struct Services {
   boost::asio::any_io_executor executor;
   // How often a blocked watch refreshes the agent heartbeat (SPEC §5: 10 s).
   std::chrono::milliseconds heartbeat_interval{10000};
+  // Group commit (optional): tool calls join its batch and are answered
+  // after the commit; the queue's OnCommit checks `feed`. See tools.h.
+  WriteQueue* writes = nullptr;
 };
 
 }  // namespace nga::mcp

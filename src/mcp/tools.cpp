@@ -371,6 +371,22 @@ std::shared_ptr<FeedWait> Tools::Call(std::string_view name, const json::object&
     done(ToolFailure(*problem));
     return nullptr;
   }
+  if (services_.writes) {
+    if (def->wait) {
+      // A watch answers from what is committed, never from an open batch.
+      services_.writes->Flush();
+      return (this->*(def->wait))(arguments, std::move(done));
+    }
+    // Group commit: the call joins the open batch and is answered once that
+    // has committed (reads too, so no answer shows an uncommitted write).
+    services_.writes->Submit([&]() -> WriteQueue::AfterCommit {
+      json::object result = (this->*(def->quick))(arguments);
+      return [done = std::move(done), result = std::move(result)](const Status& committed) mutable {
+        done(committed ? std::move(result) : ToolFailure(committed.error().message));
+      };
+    });
+    return nullptr;
+  }
   if (def->wait) return (this->*(def->wait))(arguments, std::move(done));
   json::object result = (this->*(def->quick))(arguments);
   if (!def->read_only) Announce();

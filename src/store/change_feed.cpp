@@ -37,7 +37,9 @@ class InotifyChangeFeed final : public ChangeFeed,
   void Unsubscribe(ListenerId id) override { listeners_.erase(id); }
 
   void Check() override {
-    if (stopped_) return;
+    // An open batch (group commit) is not committed yet: its events must not
+    // be announced. The batch's commit calls Check again.
+    if (stopped_ || store_.in_batch()) return;
     // Loop: a burst may hold more events than one read returns.
     while (true) {
       auto events = store_.EventsSince(last_seq_);

@@ -34,6 +34,8 @@ class ChangeFeed {
 
   // Reads and delivers new events now. Call it right after a write made by
   // this process to skip the (tiny) inotify hop; harmless when nothing is new.
+  // Does nothing while the store has a batch open (see WriteQueue, whose
+  // commit calls it).
   virtual void Check() = 0;
 
   // The newest sequence number delivered so far.

@@ -53,6 +53,22 @@ const std::vector<const char*>& Migrations() {
         value TEXT NOT NULL
       );
       )sql",
+      // 2: who wrote an annotation's newest reply, kept on the row, so that
+      // "work waiting" (pending, or open with the user's reply last) is one
+      // partial index and no per-row sub-query, and an annotation without
+      // replies costs no reply lookup.
+      R"sql(
+      ALTER TABLE annotations ADD COLUMN last_reply_author TEXT;
+      UPDATE annotations SET last_reply_author = (
+        SELECT author FROM replies r WHERE r.annotation_id = annotations.id
+        ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1);
+      CREATE INDEX annotations_waiting ON annotations(created_at)
+        WHERE status = 'pending' OR
+              (status IN ('acknowledged', 'diff_proposed') AND last_reply_author = 'user');
+      CREATE INDEX annotations_waiting_by_session ON annotations(session_id, created_at)
+        WHERE status = 'pending' OR
+              (status IN ('acknowledged', 'diff_proposed') AND last_reply_author = 'user');
+      )sql",
   };
   return migrations;
 }

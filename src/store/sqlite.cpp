@@ -150,19 +150,41 @@ std::optional<std::string> Statement::OptionalText(int column) const {
   return Text(column);
 }
 
+namespace {
+// A savepoint per change of a batch: prepared once, not parsed each time.
+Status Run(Database& db, std::string_view sql) {
+  auto stmt = db.Prepare(sql);
+  if (!stmt) return stmt.error();
+  return (*stmt)->Run();
+}
+}  // namespace
+
 Result<Transaction> Transaction::Begin(Database& db) {
-  auto begun = db.Exec("BEGIN IMMEDIATE");
+  // Inside an open transaction (a group commit's batch): a savepoint, so
+  // that this change alone can be rolled back.
+  bool nested = sqlite3_get_autocommit(db.raw()) == 0;
+  auto begun = nested ? Run(db, "SAVEPOINT nga_change") : db.Exec("BEGIN IMMEDIATE");
   if (!begun) return begun.error();
-  return Transaction(&db);
+  return Transaction(&db, nested);
 }
 
 Transaction::~Transaction() {
-  if (db_) (void)db_->Exec("ROLLBACK");
+  if (!db_) return;
+  if (nested_) {
+    (void)db_->Exec("ROLLBACK TO nga_change; RELEASE nga_change");
+  } else {
+    (void)db_->Exec("ROLLBACK");
+  }
 }
 
 Status Transaction::Commit() {
   Database* db = db_;
   db_ = nullptr;
+  if (nested_) {
+    auto done = Run(*db, "RELEASE nga_change");
+    if (!done) (void)db->Exec("ROLLBACK TO nga_change; RELEASE nga_change");
+    return done;
+  }
   auto done = db->Exec("COMMIT");
   if (!done) (void)db->Exec("ROLLBACK");
   return done;

@@ -80,17 +80,23 @@ class Statement {
 
 // BEGIN IMMEDIATE ... COMMIT; rolls back if not committed. IMMEDIATE takes the
 // write lock up front so two processes never deadlock upgrading a read lock.
+// Begun while a transaction is already open (a group commit's batch), it is
+// a SAVEPOINT instead: Commit() releases it into the outer transaction, and
+// dropping it uncommitted rolls back this change alone.
 class Transaction {
  public:
   static Result<Transaction> Begin(Database& db);
-  Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Transaction(Transaction&& other) noexcept : db_(other.db_), nested_(other.nested_) {
+    other.db_ = nullptr;
+  }
   Transaction(const Transaction&) = delete;
   ~Transaction();
   Status Commit();
 
  private:
-  explicit Transaction(Database* db) : db_(db) {}
+  Transaction(Database* db, bool nested) : db_(db), nested_(nested) {}
   Database* db_;
+  bool nested_;
 };
 
 }  // namespace nga::sql

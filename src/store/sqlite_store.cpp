@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "store/change_watcher.h"
+#include "store/queries.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -46,8 +47,56 @@ std::optional<EventType> ParseEventType(std::string_view name) {
 }
 
 constexpr const char* kAnnotationColumns =
-    "id, session_id, created_at, updated_at, status, request, diff, diff_response";
+    "id, session_id, created_at, updated_at, status, request, diff, diff_response, "
+    "last_reply_author";
+// The partial indexes annotations_waiting* are defined by exactly this
+// condition (schema.cpp, migration 2); SQLite uses them only when a query
+// says the same.
+constexpr const char* kWaitingCondition =
+    "(status = 'pending' OR "
+    "(status IN ('acknowledged', 'diff_proposed') AND last_reply_author = 'user'))";
 constexpr const char* kSessionColumns = "id, created_at, last_seen_at, active, url, yolo_mode";
+
+}  // namespace
+
+std::string AnnotationFilterWhere(bool by_session, bool by_status, bool after_cursor) {
+  std::string where;
+  auto add = [&where](const char* term) {
+    where += (where.empty() ? " WHERE " : " AND ") + std::string(term);
+  };
+  if (by_session) add("session_id = ?1");
+  if (by_status) add("status = ?2");
+  // A keyset cursor: after the row named ?4 (created at ?3). The sub-query is
+  // not correlated: SQLite runs it once, by primary key.
+  if (after_cursor) {
+    add("(created_at > ?3 OR (created_at = ?3 AND rowid > "
+        "COALESCE((SELECT rowid FROM annotations WHERE id = ?4), -1)))");
+  }
+  return where;
+}
+
+std::string ListAnnotationsSql(bool by_session, bool by_status, bool after_cursor,
+                               std::size_t limit) {
+  std::string sql = std::string("SELECT ") + kAnnotationColumns + " FROM annotations" +
+                    AnnotationFilterWhere(by_session, by_status, after_cursor) +
+                    " ORDER BY created_at, rowid";
+  if (limit > 0) sql += " LIMIT " + std::to_string(limit);
+  return sql;
+}
+
+std::string WaitingWorkSql(bool by_session, std::size_t limit) {
+  // INDEXED BY: without statistics the planner prefers an OR of two
+  // status lookups and a sort; the partial index returns the rows in order.
+  std::string sql = std::string("SELECT ") + kAnnotationColumns + " FROM annotations INDEXED BY " +
+                    (by_session ? "annotations_waiting_by_session" : "annotations_waiting") +
+                    " WHERE " + kWaitingCondition;
+  if (by_session) sql += " AND session_id = ?1";
+  sql += " ORDER BY created_at, rowid";
+  if (limit > 0) sql += " LIMIT " + std::to_string(limit);
+  return sql;
+}
+
+namespace {
 
 Error NotFound(std::string_view what, std::string_view id) {
   return MakeError(ErrorCode::kNotFound, "no " + std::string(what) + " with id " + std::string(id));
@@ -208,7 +257,7 @@ class SqliteStore final : public Store {
                            " annotations, the limit; clear them (annotations:clear) or open the "
                            "app in a new tab for a new session");
     }
-    if (auto ok = InsertAnnotation(annotation); !ok) return ok.error();
+    if (auto ok = InsertAnnotation(annotation, /*replace_replies=*/false); !ok) return ok.error();
     if (auto ok = AppendEvent(EventType::kAnnotationCreated, annotation.session_id, annotation.id);
         !ok) {
       return ok.error();
@@ -229,10 +278,9 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Annotation>> ListAnnotations(const AnnotationFilter& filter) override {
-    std::string sql = std::string("SELECT ") + kAnnotationColumns + " FROM annotations" +
-                      FilterWhere(filter) + " ORDER BY created_at, rowid";
-    if (filter.limit > 0) sql += " LIMIT " + std::to_string(filter.limit);
-    auto stmt = db_.Prepare(sql);
+    auto stmt =
+        db_.Prepare(ListAnnotationsSql(filter.session_id.has_value(), filter.status.has_value(),
+                                       filter.after.has_value(), filter.limit));
     if (!stmt) return stmt.error();
     BindFilter(**stmt, filter);
     return ReadAnnotations(**stmt);
@@ -251,15 +299,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Annotation>> ListWaitingWork(std::optional<std::string_view> session_id,
                                                   std::size_t limit) override {
-    std::string sql = std::string("SELECT ") + kAnnotationColumns +
-                      " FROM annotations a WHERE (a.status = 'pending' OR "
-                      "(a.status IN ('acknowledged', 'diff_proposed') AND "
-                      "(SELECT author FROM replies r WHERE r.annotation_id = a.id "
-                      "ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1) = 'user'))";
-    if (session_id) sql += " AND a.session_id = ?1";
-    sql += " ORDER BY a.created_at, a.rowid";
-    if (limit > 0) sql += " LIMIT " + std::to_string(limit);
-    auto stmt = db_.Prepare(sql);
+    auto stmt = db_.Prepare(WaitingWorkSql(session_id.has_value(), limit));
     if (!stmt) return stmt.error();
     if (session_id) (*stmt)->Bind(1, *session_id);
     return ReadAnnotations(**stmt);
@@ -406,6 +446,35 @@ class SqliteStore final : public Store {
     return events;
   }
 
+  // ---- group commit ---------------------------------------------------
+
+  Status BeginBatch() override {
+    if (batch_open_) return MakeError(ErrorCode::kStorage, "store: a batch is already open");
+    if (auto ok = db_.Exec("BEGIN IMMEDIATE"); !ok) return ok;
+    batch_open_ = true;
+    return Ok{};
+  }
+
+  Status CommitBatch() override {
+    if (!batch_open_) return Ok{};
+    batch_open_ = false;
+    auto done = db_.Exec("COMMIT");
+    if (!done) {
+      (void)db_.Exec("ROLLBACK");
+      return done;
+    }
+    signal_.Notify();
+    return done;
+  }
+
+  void AbortBatch() override {
+    if (!batch_open_) return;
+    batch_open_ = false;
+    (void)db_.Exec("ROLLBACK");
+  }
+
+  bool in_batch() const override { return batch_open_; }
+
   // ---- bulk -----------------------------------------------------------
 
   Status Import(const std::vector<Session>& sessions, const std::vector<Annotation>& annotations,
@@ -503,10 +572,11 @@ class SqliteStore final : public Store {
     return RowExists("SELECT 1 FROM annotations WHERE id = ?", id);
   }
 
-  // Commits, then wakes every watcher of the store (in any process).
+  // Commits, then wakes every watcher of the store (in any process). Inside
+  // a batch this only releases the change's savepoint: CommitBatch wakes them.
   Status Commit(sql::Transaction& tx) {
     auto done = tx.Commit();
-    if (done) signal_.Notify();
+    if (done && !batch_open_) signal_.Notify();
     return done;
   }
 
@@ -545,17 +615,8 @@ class SqliteStore final : public Store {
   // Inserts or overwrites an annotation row and replaces its replies.
   // The WHERE clause of a filter; parameters ?1 session, ?2 status, ?3/?4 cursor.
   static std::string FilterWhere(const AnnotationFilter& filter) {
-    std::vector<std::string> terms;
-    if (filter.session_id) terms.emplace_back("session_id = ?1");
-    if (filter.status) terms.emplace_back("status = ?2");
-    if (filter.after) {
-      terms.emplace_back(
-          "(created_at > ?3 OR (created_at = ?3 AND rowid > "
-          "COALESCE((SELECT rowid FROM annotations WHERE id = ?4), -1)))");
-    }
-    std::string where;
-    for (const std::string& term : terms) where += (where.empty() ? " WHERE " : " AND ") + term;
-    return where;
+    return AnnotationFilterWhere(filter.session_id.has_value(), filter.status.has_value(),
+                                 filter.after.has_value());
   }
 
   static void BindFilter(sql::Statement& stmt, const AnnotationFilter& filter) {
@@ -576,7 +637,7 @@ class SqliteStore final : public Store {
     return count;
   }
 
-  Status InsertAnnotation(const Annotation& a) {
+  Status InsertAnnotation(const Annotation& a, bool replace_replies = true) {
     auto stmt = db_.Prepare(
         "INSERT INTO annotations(id, session_id, created_at, updated_at, status, request, diff, "
         "diff_response) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET "
@@ -595,6 +656,7 @@ class SqliteStore final : public Store {
         .Bind(7, a.diff)
         .Bind(8, response);
     if (auto ok = (*stmt)->Run(); !ok) return ok;
+    if (!replace_replies) return Ok{};  // a new annotation has none
     auto clear = db_.Prepare("DELETE FROM replies WHERE annotation_id = ?");
     if (!clear) return clear.error();
     (*clear)->Bind(1, a.id);
@@ -602,7 +664,13 @@ class SqliteStore final : public Store {
     for (const auto& reply : a.replies) {
       if (auto ok = InsertReply(a.id, reply); !ok) return ok;
     }
-    return Ok{};
+    auto last = db_.Prepare(
+        "UPDATE annotations SET last_reply_author = (SELECT author FROM replies r "
+        "WHERE r.annotation_id = ?1 ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1) "
+        "WHERE id = ?1");
+    if (!last) return last.error();
+    (*last)->Bind(1, a.id);
+    return (*last)->Run();
   }
 
   Status InsertReply(std::string_view annotation_id, const Reply& reply) {
@@ -619,8 +687,11 @@ class SqliteStore final : public Store {
     return (*stmt)->Run();
   }
 
+  // Reads the rows of a SELECT of kAnnotationColumns; replies only for the
+  // annotations that have any.
   Result<std::vector<Annotation>> ReadAnnotations(sql::Statement& stmt) {
     std::vector<Annotation> out;
+    std::vector<std::size_t> with_replies;
     while (true) {
       auto row = stmt.Step();
       if (!row) return row.error();
@@ -638,11 +709,13 @@ class SqliteStore final : public Store {
       auto response = stmt.OptionalText(7);
       if (response == "approved") a.diff_response = DiffResponse::kApproved;
       if (response == "rejected") a.diff_response = DiffResponse::kRejected;
+      bool has_replies = !stmt.IsNull(8);
       out.push_back(std::move(a));
+      if (has_replies) with_replies.push_back(out.size() - 1);
     }
     stmt.Reset();
-    for (auto& a : out) {
-      if (auto ok = ReadReplies(a); !ok) return ok.error();
+    for (std::size_t i : with_replies) {
+      if (auto ok = ReadReplies(out[i]); !ok) return ok.error();
     }
     return out;
   }
@@ -716,7 +789,8 @@ class SqliteStore final : public Store {
           "UPDATE annotations SET updated_at = ?1, status = COALESCE(?2, status), "
           "diff = CASE WHEN ?3 IS NULL THEN diff ELSE ?3 END, "
           "diff_response = CASE WHEN ?3 IS NOT NULL THEN NULL "
-          "WHEN ?4 IS NOT NULL THEN ?4 ELSE diff_response END WHERE id = ?5");
+          "WHEN ?4 IS NOT NULL THEN ?4 ELSE diff_response END, "
+          "last_reply_author = COALESCE(?6, last_reply_author) WHERE id = ?5");
       if (!update) return update.error();
       (*update)->Bind(1, now);
       if (change.to) (*update)->Bind(2, std::string_view(StatusName(*change.to)));
@@ -725,6 +799,9 @@ class SqliteStore final : public Store {
         (*update)->Bind(4, std::string_view(DiffResponseName(*change.diff_response)));
       }
       (*update)->Bind(5, change.id);
+      if (change.reply_author && change.reply_message) {
+        (*update)->Bind(6, std::string_view(AuthorName(*change.reply_author)));
+      }
       if (auto ok = (*update)->Run(); !ok) return ok.error();
       if (change.reply_author && change.reply_message) {
         Reply reply{NewUuidV4(), now, *change.reply_author, std::string(*change.reply_message)};
@@ -742,6 +819,7 @@ class SqliteStore final : public Store {
   std::filesystem::path path_;
   Clock clock_;
   ChangeSignal signal_;
+  bool batch_open_ = false;
 };
 
 }  // namespace

@@ -3,8 +3,9 @@
 //
 // Thread rules: a Store is one SQLite connection. Call it from one thread (or
 // one Asio strand) only. Other processes may use the same file at once: every
-// change is one IMMEDIATE transaction, and status changes are compare-and-set,
-// so no update is ever lost and of concurrent callers exactly one wins.
+// change is one IMMEDIATE transaction (or one savepoint of a batch, see
+// BeginBatch), and status changes are compare-and-set, so no update is ever
+// lost and of concurrent callers exactly one wins.
 //
 // Every change appends a row to the event log (see Event); readers in any
 // process find out about it through ChangeWatcher and read the delta with
@@ -146,6 +147,20 @@ class Store {
   virtual Result<std::int64_t> LatestSequence() = 0;
   // Events with seq > after, oldest first, at most limit of them.
   virtual Result<std::vector<Event>> EventsSince(std::int64_t after, std::size_t limit = 10000) = 0;
+
+  // ---- group commit ---------------------------------------------------
+  // Opens one transaction that every change made until CommitBatch() joins,
+  // each under its own savepoint: a change that fails is rolled back alone
+  // and the others stay. Nothing of the batch is visible to other processes,
+  // nor durable, before CommitBatch() returns; watchers are woken once, then.
+  // Reads on this Store meanwhile see the batch. See WriteQueue, which
+  // drives this from an event loop.
+  virtual Status BeginBatch() = 0;
+  // Commits the batch (rolls all of it back if the commit fails).
+  virtual Status CommitBatch() = 0;
+  // Rolls the whole batch back.
+  virtual void AbortBatch() = 0;
+  virtual bool in_batch() const = 0;
 
   // ---- bulk -----------------------------------------------------------
   // Inserts or replaces the given records as they are (ids, times, statuses

@@ -1,0 +1,72 @@
+// get_all_pending with `pending` of `stored` annotations (SPEC §11: 1 000 of
+// 100 000 in ≤ 10 ms in the server, ≤ 30 ms as an SDK round trip). Two ways:
+//   * raw: JSON-RPC lines over the stdio of `ng-annotate mcp`, timed from
+//     the request's write to the response line: the server's time plus a
+//     pipe hop each way and Node reading the line (an upper bound of the
+//     server's own time);
+//   * sdk: the official MCP SDK client's callTool round trip (includes its
+//     JSON parse and schema validation of the ~1 000-item result).
+import { spawn } from 'node:child_process';
+import { now, ms, summary, sdkClient, toolJson, withDeadline, track, stop } from './lib.mjs';
+
+async function raw(bin, root, calls) {
+  const child = track(spawn(bin, ['mcp', '--root', root], { stdio: ['pipe', 'pipe', 'ignore'] }));
+  let buf = '';
+  let waiting = null;
+  child.stdout.setEncoding('utf8').on('data', (chunk) => {
+    buf += chunk;
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (waiting) { const w = waiting; waiting = null; w(line); }
+    }
+  });
+  const rpc = (id, method, params) => {
+    const answered = new Promise((resolve) => { waiting = resolve; });
+    child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id, method, params }) + '\n');
+    return withDeadline(answered, method, 30000);
+  };
+  try {
+    await rpc(0, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } });
+    child.stdin.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
+    const times = [];
+    let bytes = 0;
+    let count = 0;
+    for (let i = 0; i < calls; i++) {
+      const t0 = now();
+      const line = await rpc(i + 1, 'tools/call', { name: 'get_all_pending', arguments: {} });
+      times.push(ms(t0, now()));
+      bytes = line.length;
+      if (i === 0) {
+        const r = JSON.parse(line).result;
+        const value = r.structuredContent ?? JSON.parse(r.content[0].text);
+        count = value.annotations?.length ?? 0;
+      }
+    }
+    return { ...summary(times), bytes, count };
+  } finally {
+    await stop(child);
+  }
+}
+
+async function sdk(bin, root, calls) {
+  const client = await sdkClient(bin, ['mcp', '--root', root]);
+  try {
+    const times = [];
+    let count = 0;
+    for (let i = 0; i < calls; i++) {
+      const t0 = now();
+      const result = await client.callTool({ name: 'get_all_pending', arguments: {} });
+      times.push(ms(t0, now()));
+      count = toolJson(result).annotations?.length ?? 0;
+    }
+    return { ...summary(times), count };
+  } finally {
+    await client.close();
+  }
+}
+
+export async function ours(bin, root, calls) {
+  return { raw: await raw(bin, root, calls), sdk: await sdk(bin, root, calls) };
+}
