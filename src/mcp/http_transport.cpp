@@ -14,6 +14,7 @@
 
 #include "mcp/jsonrpc.h"
 #include "mcp/protocol.h"
+#include "mcp/raw_id.h"
 #include "mcp/session.h"
 #include "util/uuid.h"
 
@@ -287,16 +288,16 @@ void HttpTransport::Impl::Answer(const std::shared_ptr<PendingPost>& post,
     headers.clear();
   }
   if (post->streaming) {
-    if (response) responder.Write(SseEvent(json::serialize(*response)));
+    if (response) responder.Write(SseEvent(SerializeMessage(*response)));
     responder.End();
   } else if (!response) {
     responder.Respond(202, "", "", std::move(headers));
   } else if (post->accepts.json) {
-    responder.Respond(200, kJson, json::serialize(*response), std::move(headers));
+    responder.Respond(200, kJson, SerializeMessage(*response), std::move(headers));
   } else {
     headers.emplace_back("Cache-Control", "no-cache");
     responder.StartStream(200, kEventStream, std::move(headers));
-    responder.Write(SseEvent(json::serialize(*response)));
+    responder.Write(SseEvent(SerializeMessage(*response)));
     responder.End();
   }
 }

@@ -2,7 +2,8 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <cmath>
+
+#include "mcp/raw_id.h"
 
 namespace nga::mcp {
 
@@ -43,19 +44,16 @@ ParsedText ParseMessageText(std::string_view text) {
     return {std::nullopt,
             MakeErrorResponse(nullptr, {rpc::kParseError, "Parse error: " + ec.message(), {}})};
   }
+  KeepRawNumberIds(text, message);
   return {std::move(message), std::nullopt};
 }
 
 namespace {
 
-// JSON-RPC ids are strings or numbers; MCP forbids null and we refuse
-// fractions, which no client sends and which would not round-trip.
-bool IsValidId(const json::value& id) {
-  if (id.is_string() || id.is_int64() || id.is_uint64()) return true;
-  // A number that did not fit 64 bits (or had a fraction or exponent) was
-  // read as a double: echoing it would round it, so it is refused instead.
-  return false;
-}
+// JSON-RPC ids are strings or numbers; MCP forbids null. Any number is
+// fine: ParseMessageText kept the text of one that would not round-trip
+// (raw_id.h), so it is echoed exactly as written.
+bool IsValidId(const json::value& id) { return id.is_string() || id.is_number(); }
 
 Incoming Invalid(json::value id, std::string message) {
   Incoming in;
@@ -92,9 +90,7 @@ Incoming Classify(const json::value& message) {
   }
   if (!method->is_string()) return Invalid(id, "\"method\" must be a string");
   if (raw_id && !IsValidId(*raw_id)) {
-    return Invalid(nullptr,
-                   "\"id\" must be a string or an integer within 64 bits (a larger number "
-                   "cannot be echoed exactly)");
+    return Invalid(nullptr, "\"id\" must be a string or a number");
   }
 
   Incoming in;
@@ -117,6 +113,9 @@ bool IsInitializeRequest(const json::value& message) {
   return in.kind == Incoming::Kind::kRequest && in.method == "initialize";
 }
 
-std::string IdKey(const json::value& id) { return json::serialize(id); }
+std::string IdKey(const json::value& id) {
+  if (std::optional<std::string_view> raw = RawNumberText(id)) return std::string(*raw);
+  return json::serialize(id);
+}
 
 }  // namespace nga::mcp

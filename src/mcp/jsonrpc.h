@@ -38,6 +38,8 @@ boost::json::object MakeNotification(std::string_view method,
                                      std::optional<boost::json::object> params = std::nullopt);
 
 // Parses one message's text. On failure returns the -32700 response to send.
+// Numeric ids that would not serialize back to the same characters are kept
+// as their source text (raw_id.h): write responses with SerializeMessage().
 struct ParsedText {
   std::optional<boost::json::value> message;
   std::optional<boost::json::object> parse_error_response;
@@ -64,7 +66,8 @@ Incoming Classify(const boost::json::value& message);
 // a new MCP session for it.
 bool IsInitializeRequest(const boost::json::value& message);
 
-// A key that tells request ids apart: 7 and "7" differ.
+// A key that tells request ids apart: 7 and "7" differ. A raw number id's
+// key is its text.
 std::string IdKey(const boost::json::value& id);
 
 }  // namespace nga::mcp

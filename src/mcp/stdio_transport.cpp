@@ -5,9 +5,10 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/json/serialize.hpp>
 #include <cerrno>
 #include <chrono>
+
+#include "mcp/raw_id.h"
 
 namespace nga::mcp {
 
@@ -135,7 +136,7 @@ void StdioTransport::Stop() {
 void StdioTransport::Send(const json::value& message, bool droppable) {
   if (finished_) return;
   if (droppable && queued_bytes_ > kMaxQueuedBytes) return;
-  std::string text = json::serialize(message);
+  std::string text = SerializeMessage(message);
   text.push_back('\n');
   if (out_fd_ >= 0) {
     std::string_view rest = text;
