@@ -25,9 +25,10 @@ std::optional<std::string_view> RawNumberText(const json::value& id) {
 namespace {
 
 // A basic_parser handler that builds nothing: it only notes the source text
-// of the number that is the "id" member of a message, that is of the top-level
-// object or of an object directly inside the top-level array (a batch).
-// json::parse itself throws the text away once the number is converted.
+// of two numbers in each message (the top-level object, or each object
+// directly inside the top-level array, a batch): its "id", and the
+// "params"."requestId" of notifications/cancelled, which names an id.
+// json::parse itself throws the text away once a number is converted.
 class IdFinder {
  public:
   static constexpr std::size_t max_object_size = std::size_t(-1);
@@ -35,26 +36,32 @@ class IdFinder {
   static constexpr std::size_t max_key_size = std::size_t(-1);
   static constexpr std::size_t max_string_size = std::size_t(-1);
 
-  // raw[i]: the "id" number text of message i (0 for a single message), or
-  // empty if that message's id is not a number. The last "id" wins, as in
-  // json::parse.
-  std::vector<std::string> raw;
+  // Per message (one for a single message): the number texts, empty when
+  // that member is absent or not a number. The last of a repeated member
+  // wins, as in json::parse.
+  struct Found {
+    std::string id;
+    std::string request_id;
+  };
+  std::vector<Found> found;
 
   bool on_document_begin(json::error_code&) { return true; }
   bool on_document_end(json::error_code&) { return true; }
   bool on_object_begin(json::error_code&) {
+    bool params = AtMessage() && member_ == "params";
     Value();
     stack_.push_back('o');
-    if (AtMessage()) key_.clear();
+    if (params) params_level_ = stack_.size();
     return true;
   }
   bool on_object_end(std::size_t, json::error_code&) {
+    if (stack_.size() == params_level_) params_level_ = 0;
     stack_.pop_back();
     return true;
   }
   bool on_array_begin(json::error_code&) {
     Value();
-    if (stack_.empty()) raw.clear();  // a batch: raw[i] is for its element i
+    if (stack_.empty()) found.clear();  // a batch: found[i] is for its element i
     stack_.push_back('a');
     return true;
   }
@@ -63,15 +70,14 @@ class IdFinder {
     return true;
   }
   bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
-    if (AtMessage()) key_.append(s.data(), s.size());
+    key_.append(s.data(), s.size());
     return true;
   }
   bool on_key(json::string_view s, std::size_t, json::error_code&) {
-    if (AtMessage()) {
-      key_.append(s.data(), s.size());
-      is_id_ = key_ == "id";
-      key_.clear();
-    }
+    key_.append(s.data(), s.size());
+    if (AtMessage()) member_ = key_;
+    if (AtParams()) param_ = key_;
+    key_.clear();
     return true;
   }
   bool on_string_part(json::string_view, std::size_t, json::error_code&) { return true; }
@@ -94,41 +100,58 @@ class IdFinder {
     return (stack_.size() == 1 && stack_[0] == 'o') ||
            (stack_.size() == 2 && stack_[0] == 'a' && stack_[1] == 'o');
   }
-  // Called as each value starts: counts the messages of a batch and forgets
-  // the id-ness of a member once its value is seen.
+  // True while the innermost open container is a message's "params" object.
+  bool AtParams() const { return params_level_ != 0 && stack_.size() == params_level_; }
+  // The slot the value starting now belongs in, if it is one we note.
+  std::string* Slot() {
+    if (AtMessage() && member_ == "id") return &found.back().id;
+    if (AtParams() && param_ == "requestId") return &found.back().request_id;
+    return nullptr;
+  }
+  // Called as each value starts: counts the messages of a batch, and clears
+  // the slot of a noted member whose (latest) value is not a number.
   bool Value() {
-    if (stack_.empty() || (stack_.size() == 1 && stack_[0] == 'a')) raw.emplace_back();
-    if (AtMessage() && is_id_) {
-      is_id_ = false;
-      raw.back().clear();  // the id is not a number (or a later one replaces it)
-    }
+    if (stack_.empty() || (stack_.size() == 1 && stack_[0] == 'a')) found.emplace_back();
+    if (std::string* slot = Slot()) slot->clear();
+    member_.clear();
+    param_.clear();
     return true;
   }
   bool Number(json::string_view last) {
     number_.append(last.data(), last.size());
-    bool id = AtMessage() && is_id_;
+    std::string* slot = Slot();
     Value();
-    if (id) raw.back() = std::move(number_);
+    if (slot) *slot = std::move(number_);
     number_.clear();
     return true;
   }
 
   std::vector<char> stack_;
+  std::size_t params_level_ = 0;  // stack depth inside the message's "params"
   std::string key_;
+  std::string member_;  // the message member whose value comes next
+  std::string param_;   // the params member whose value comes next
   std::string number_;
-  bool is_id_ = false;
 };
 
-void KeepRawId(const std::string& text, json::value& message) {
-  json::object* obj = message.if_object();
-  if (text.empty() || !obj) return;
-  json::value* id = obj->if_contains("id");
-  if (!id || !id->is_number()) return;
-  if (json::serialize(*id) == text) return;  // 7, -3, 18446744073709551615: exact already
+// Replaces the number at `slot` by a RawNumberId of `text` when writing the
+// number would not give back `text`.
+void KeepRaw(const std::string& text, json::value* slot) {
+  if (text.empty() || !slot || !slot->is_number()) return;
+  if (json::serialize(*slot) == text) return;  // 7, -3, 18446744073709551615: exact already
   // Belt and braces: only a text that reads as the very number parsed.
   json::error_code ec;
-  if (json::parse(text, ec) != *id || ec) return;
-  *id = RawNumberId(text);
+  if (json::parse(text, ec) != *slot || ec) return;
+  *slot = RawNumberId(text);
+}
+
+void KeepRawIds(const IdFinder::Found& found, json::value& message) {
+  json::object* obj = message.if_object();
+  if (!obj) return;
+  KeepRaw(found.id, obj->if_contains("id"));
+  if (json::value* params = obj->if_contains("params"); params && params->is_object()) {
+    KeepRaw(found.request_id, params->get_object().if_contains("requestId"));
+  }
 }
 
 }  // namespace
@@ -138,12 +161,13 @@ void KeepRawNumberIds(std::string_view text, json::value& message) {
   json::error_code ec;
   parser.write_some(false, text.data(), text.size(), ec);
   if (ec) return;  // the caller parsed `text` already; cannot happen
-  const std::vector<std::string>& raw = parser.handler().raw;
+  const std::vector<IdFinder::Found>& found = parser.handler().found;
   if (json::array* batch = message.if_array()) {
-    for (std::size_t i = 0; i < batch->size() && i < raw.size(); ++i)
-      KeepRawId(raw[i], (*batch)[i]);
-  } else if (!raw.empty()) {
-    KeepRawId(raw[0], message);
+    for (std::size_t i = 0; i < batch->size() && i < found.size(); ++i) {
+      KeepRawIds(found[i], (*batch)[i]);
+    }
+  } else if (!found.empty()) {
+    KeepRawIds(found[0], message);
   }
 }
 

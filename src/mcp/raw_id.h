@@ -27,9 +27,10 @@ boost::json::value RawNumberId(std::string_view text);
 // The JSON number text of a RawNumberId, or nullopt for any other value.
 std::optional<std::string_view> RawNumberText(const boost::json::value& id);
 
-// Rewrites the "id" of `message` (an object) or of each object in it (a batch)
-// to a RawNumberId when its number text, as found in `text` (the source
-// `message` was parsed from), would not serialize back to the same characters.
+// Rewrites the "id" of `message` (an object) or of each object in it (a batch),
+// and its "params"."requestId" (notifications/cancelled names an id by it), to
+// a RawNumberId when its number text, as found in `text` (the source `message`
+// was parsed from), would not serialize back to the same characters.
 void KeepRawNumberIds(std::string_view text, boost::json::value& message);
 
 // json::serialize, except that the "id" of a message (or of each message in a

@@ -97,6 +97,30 @@ TEST_F(RawIdTest, AnInvalidRequestStillEchoesItsId) {
             R"("message":"Invalid Request: \"jsonrpc\" must be \"2.0\""}})");
 }
 
+TEST_F(RawIdTest, CancelledNamesARawIdByItsText) {
+  for (const std::string& id : {std::string("1.50"), std::string("12345678901234567890123")}) {
+    auto watch = std::make_shared<Pending>();
+    session->HandleText(R"({"jsonrpc":"2.0","id":)" + id +
+                            R"(,"method":"tools/call","params":{"name":"watch_annotations",)"
+                            R"("arguments":{"timeoutMs":60000}}})",
+                        [watch](std::optional<json::value> r) {
+                          watch->answered = true;
+                          watch->response = std::move(r);
+                        });
+    ASSERT_FALSE(watch->answered) << id;
+    // A different spelling of the same double is a different id: not cancelled.
+    Reply(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":)" + id +
+          R"(0}})");
+    EXPECT_FALSE(watch->answered) << id;
+    Reply(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"reason":"x",)"
+          R"("requestId":)" +
+          id + R"(}})");
+    EXPECT_TRUE(watch->answered) << id;
+    EXPECT_FALSE(watch->response) << id;
+    EXPECT_EQ(session->in_flight(), 0u);
+  }
+}
+
 TEST_F(RawIdTest, AStringIdCannotPassForARawNumber) {
   // The tag byte is not UTF-8, so the parser refuses a string carrying it...
   mcp::ParsedText parsed = mcp::ParseMessageText(std::string(R"({"jsonrpc":"2.0","id":")") +
