@@ -56,7 +56,7 @@ export function track(child) {
 }
 export function cleanup() {
   for (const c of children) c.kill('SIGKILL');
-  for (const d of temps) rmSync(d, { recursive: true, force: true });
+  for (const d of temps) rmSync(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
 
 export async function stop(child) {

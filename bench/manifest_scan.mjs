@@ -103,5 +103,5 @@ try {
     `first ${first.toFixed(1)} ms, median of ${RUNS} ${median.toFixed(1)} ms, ` +
     `min ${runs[0].toFixed(1)} ms, max ${runs[runs.length - 1].toFixed(1)} ms (target < 300 ms)`);
 } finally {
-  rmSync(root, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }

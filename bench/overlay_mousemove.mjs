@@ -95,5 +95,5 @@ try {
   await browser?.close();
   pages?.close();
   serve.kill('SIGTERM');
-  rmSync(root, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }

@@ -15,7 +15,7 @@ const WAIT = { timeout: 15000 };
 
 function tempRoot(t) {
   const dir = mkdtempSync(join(tmpdir(), 'nga-e2e-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
   return dir;
 }
 

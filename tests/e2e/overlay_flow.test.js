@@ -41,7 +41,7 @@ ${variant === 'wrapped' ? '</section>' : ''}
 
 async function setup(t) {
   const root = mkdtempSync(join(tmpdir(), 'nga-e2e-flow-'));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
+  t.after(() => rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
   const ctx = {};
   ctx.server = await serveAt(t, root);
   ctx.port = ctx.server.port;

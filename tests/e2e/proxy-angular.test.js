@@ -22,7 +22,7 @@ const FIRST_BUILD_MS = 240000;  // Angular's first build on two busy cores
 // A copy of the demo whose serve target is Angular's own dev server.
 function plainCopy(t) {
   const parent = mkdtempSync(join(tmpdir(), 'nga-proxy-ng-'));
-  t.after(() => rmSync(parent, { recursive: true, force: true }));
+  t.after(() => rmSync(parent, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
   const dir = join(parent, basename(DEMO));
   const skip = new Set(['node_modules', '.angular', 'dist', '.ng-annotate']);
   cpSync(DEMO, dir, { recursive: true, filter: (src) => src === DEMO || !skip.has(basename(src)) });

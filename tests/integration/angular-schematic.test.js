@@ -136,7 +136,7 @@ for (const name of ['ng-new-22.angular.json', 'options-and-configs.angular.json'
     const { tree } = await ngAdd(treeWith({ 'angular.json': original, '.gitignore': '/dist\n' }));
 
     const dir = mkdtempSync(path.join(tmpdir(), 'nga-init-'));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    t.after(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
     mkdirSync(path.join(dir, '.git'));
     writeFileSync(path.join(dir, 'angular.json'), original);
     writeFileSync(path.join(dir, 'package.json'), '{}');

@@ -62,7 +62,7 @@ test('the MCP conformance scenarios pass against /mcp', async (t) => {
         assert.deepEqual(bad, [], output);
         assert.equal(code, 0, output);
       } finally {
-        rmSync(outDir, { recursive: true, force: true });
+        rmSync(outDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
       }
     });
   }

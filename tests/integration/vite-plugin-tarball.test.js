@@ -25,7 +25,7 @@ function sh(command, args, options) {
 
 test('the dist tarballs install into a fresh Vite app; overlay and WebSocket work through vite dev', async (t) => {
   const work = realpathSync(mkdtempSync(join(tmpdir(), 'nga-tarball-')));
-  t.after(() => rmSync(work, { recursive: true, force: true }));
+  t.after(() => rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
   const dist = join(work, 'dist');
   const packed = sh('bash', [join(repo, 'scripts/dist.sh'), realpathSync(BIN), dist]).trim().split('\n');
   const cli = packed.find((f) => f.includes('ng-annotate-cli-')) ?? '';

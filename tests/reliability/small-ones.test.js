@@ -63,7 +63,7 @@ const idTexts = (text) => [...text.matchAll(/"id":([^,}]*)/g)].map((m) => m[1]);
 test('JSON-RPC ids over stdio: numbers echoed exactly as written, in results, errors and batches', async (t) => {
   const dir = `${tmpdir()}/nga-ids-${process.pid}`;
   mkdirSync(dir, { recursive: true });
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
   const lines = [
     ...IDS.map((id) => message(id, 'ping')),
     ...IDS.map((id) => message(id, 'no/such')),
@@ -105,7 +105,7 @@ test('JSON-RPC ids over HTTP /mcp: numbers echoed exactly as written, in results
 test('a root that is not UTF-8: a clear error, not invalid JSON', async (t) => {
   const dir = Buffer.concat([Buffer.from(`${tmpdir()}/nga-bad-${process.pid}-`), Buffer.from([0xff])]);
   mkdirSync(dir, { recursive: true });
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
   // Through a shell: Node turns a Buffer argument into a UTF-8 string.
   const r = spawnSync('bash', ['-c', 'exec "$0" serve --root "$(printf "%s\\xff" "$1")" --port 0',
     BIN, dir.subarray(0, dir.length - 1).toString()], { encoding: 'utf8', timeout: 10000 });

@@ -26,7 +26,7 @@ export async function startViteApp(app, { ms = 60000 } = {}) {
   if (!existsSync(vite)) throw new Error(`${app} is not installed: run make setup`);
   // A fresh store for the fixture, unless a daemon still serves it.
   const stale = daemonPid(root);
-  if (!stale || !alive(stale)) rmSync(join(root, '.ng-annotate'), { recursive: true, force: true });
+  if (!stale || !alive(stale)) rmSync(join(root, '.ng-annotate'), { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   const child = spawn(process.execPath, [vite, '--host', '127.0.0.1', '--port', '0', '--strictPort', '--clearScreen', 'false'], {
     cwd: root,
     env: { ...process.env, NG_ANNOTATE_BIN: BIN, NO_COLOR: '1', FORCE_COLOR: '0' },
@@ -165,6 +165,6 @@ export function buildApp(root) {
     walk(out);
     return files;
   } finally {
-    rmSync(out, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }

@@ -15,9 +15,10 @@ export function run(args, options = {}) {
   return result;
 }
 
-// A temporary project root, removed by the returned cleanup function.
+// A temporary project root, removed after the test. Retried: a daemon still
+// shutting down may write into it (a re-armed notify file) while it goes.
 export function tempRoot(t) {
   const dir = mkdtempSync(join(tmpdir(), 'nga-it-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
   return dir;
 }

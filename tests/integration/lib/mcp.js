@@ -87,7 +87,7 @@ export function importRecords(root, { sessions = [], annotations = [] }) {
     const r = run(['import', file, '--root', root]);
     if (r.status !== 0) throw new Error(`import failed: ${r.stderr}`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
 
@@ -101,7 +101,7 @@ export function importRecordsAsync(root, { sessions = [], annotations = [] }) {
     child.stderr.on('data', (c) => { stderr += c; });
     child.on('exit', (code) => {
       const at = performance.now();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
       if (code === 0) resolve(at); else reject(new Error(`import failed: ${stderr}`));
     });
   });

@@ -24,7 +24,7 @@ export function copyApp(app, cleanup) {
   const dir = join(parent, basename(app));
   cpSync(app, dir, { recursive: true, filter: (src) => !SKIP.has(basename(src)) || src === app });
   symlinkSync(join(app, 'node_modules'), join(dir, 'node_modules'));
-  cleanup(() => rmSync(parent, { recursive: true, force: true }));
+  cleanup(() => rmSync(parent, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
   return dir;
 }
 
