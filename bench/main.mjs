@@ -190,7 +190,7 @@ const notes = [
   `[a] its watch returns only after its batch window (batchWindowSeconds=1, its minimum), so ${N.peerPickup} rounds, not ${N.pickup}; browser side = its REST create.`,
   '[b] the peer\'s browser side is REST: its create round trip is what 3. measures.',
   '[c] browser side = its SSE stream GET /sessions/:id/events; agent = its stdio MCP (--mcp-only) over the SDK.',
-  `[d] ours: ${N.creates} annotation:create frames pipelined over one WebSocket; peer: REST POSTs, ${N.inFlight} in flight on keep-alive sockets; both after ${N.warmup} untimed warm-up creates.`,
+  `[d] ours: ${Math.min(N.creates, throughput.SESSION_CAP)} annotation:create frames pipelined over one WebSocket (one session holds at most ${throughput.SESSION_CAP}); peer: ${N.creates} REST POSTs, ${N.inFlight} in flight on keep-alive sockets; both after ${N.warmup} untimed warm-up creates.`,
   `[e] raw JSON-RPC over stdio (no SDK); peer = node dist/cli.js server --mcp-only. With n=${N.spawns}, p99 is the max.`,
   '[f] VmRSS from /proc; ours = ng-annotate serve with one WebSocket; peer = agentation-mcp server (HTTP + stdio MCP) with one SSE stream.',
   '[g] the peer keeps its store in memory and offers no bulk import; filling it with 100 000 through its REST API would take most of the run.',
