@@ -267,8 +267,10 @@ class SqliteStore final : public Store {
   }
 
   Result<Annotation> GetAnnotation(std::string_view id) override {
-    auto stmt =
-        db_.Prepare(std::string("SELECT ") + kAnnotationColumns + " FROM annotations WHERE id = ?");
+    // Built once: the pickup path reads an annotation per event.
+    static const std::string kSql =
+        std::string("SELECT ") + kAnnotationColumns + " FROM annotations WHERE id = ?";
+    auto stmt = db_.Prepare(kSql);
     if (!stmt) return stmt.error();
     (*stmt)->Bind(1, id);
     auto list = ReadAnnotations(**stmt);

@@ -275,5 +275,44 @@ TEST(ChangeFeed, DeliversOwnAndForeignWritesOnAnAsioLoop) {
   (*feed)->Stop();
 }
 
+// Check reads on only while a read comes back full (10 000 events): a burst
+// larger than that still arrives whole and in order, and a short read ends
+// the loop.
+TEST(ChangeFeed, ABurstLargerThanOneReadArrivesWholeInOrder) {
+  TempDir dir;
+  auto store = testing::OpenTestStore(dir);
+  ASSERT_TRUE(store);
+  std::vector<std::string> sessions;  // a session holds at most 2 000
+  for (int s = 0; s < 6; ++s) sessions.push_back(store->CreateSession("u")->id);
+  boost::asio::io_context io;
+  auto feed = ChangeFeed::Start(io.get_executor(), *store);
+  ASSERT_TRUE(feed) << feed.error().message;
+  std::vector<Event> seen;
+  int deliveries = 0;
+  (*feed)->Subscribe([&](const std::vector<Event>& events) {
+    ++deliveries;
+    seen.insert(seen.end(), events.begin(), events.end());
+  });
+
+  const int kCreates = 10001;  // the sessions were created before the feed started
+  std::int64_t first = (*feed)->last_sequence();
+  ASSERT_TRUE(store->BeginBatch());
+  for (int i = 0; i < kCreates; ++i) {
+    auto created = store->CreateAnnotation(sessions[i % sessions.size()], Payload("burst"));
+    ASSERT_TRUE(created) << i << ": " << created.error().message;
+  }
+  ASSERT_TRUE(store->CommitBatch());
+  (*feed)->Check();
+
+  ASSERT_EQ(seen.size(), static_cast<std::size_t>(kCreates));
+  EXPECT_GT(seen.front().seq, first);
+  EXPECT_EQ(deliveries, 2);  // one full read, then the rest
+  for (std::size_t i = 1; i < seen.size(); ++i) ASSERT_LT(seen[i - 1].seq, seen[i].seq);
+  EXPECT_EQ((*feed)->last_sequence(), seen.back().seq);
+  (*feed)->Check();  // nothing new: nothing delivered
+  EXPECT_EQ(deliveries, 2);
+  (*feed)->Stop();
+}
+
 }  // namespace
 }  // namespace nga
