@@ -69,6 +69,26 @@ const std::vector<const char*>& Migrations() {
         WHERE status = 'pending' OR
               (status IN ('acknowledged', 'diff_proposed') AND last_reply_author = 'user');
       )sql",
+      // 3: how many annotations each session holds, kept by triggers, so the
+      // per-session limit checked on every create reads one row instead of
+      // counting up to 2 000 index entries. Triggers, not the store's code,
+      // so that every writer (any process, import, clear) keeps it right.
+      R"sql(
+      ALTER TABLE sessions ADD COLUMN annotation_count INTEGER NOT NULL DEFAULT 0;
+      UPDATE sessions SET annotation_count =
+        (SELECT COUNT(*) FROM annotations a WHERE a.session_id = sessions.id);
+      CREATE TRIGGER annotations_count_insert AFTER INSERT ON annotations BEGIN
+        UPDATE sessions SET annotation_count = annotation_count + 1 WHERE id = NEW.session_id;
+      END;
+      CREATE TRIGGER annotations_count_delete AFTER DELETE ON annotations BEGIN
+        UPDATE sessions SET annotation_count = annotation_count - 1 WHERE id = OLD.session_id;
+      END;
+      CREATE TRIGGER annotations_count_move AFTER UPDATE OF session_id ON annotations
+        WHEN OLD.session_id IS NOT NEW.session_id BEGIN
+        UPDATE sessions SET annotation_count = annotation_count - 1 WHERE id = OLD.session_id;
+        UPDATE sessions SET annotation_count = annotation_count + 1 WHERE id = NEW.session_id;
+      END;
+      )sql",
   };
   return migrations;
 }

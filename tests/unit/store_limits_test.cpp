@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/serialize.hpp>
+#include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "store/validate.h"
 #include "test_util.h"
@@ -80,6 +82,47 @@ TEST_F(StoreLimitsTest, SessionCapIsAClearError) {
   EXPECT_TRUE(store_->CreateAnnotation(other->id, Payload()));
   ASSERT_TRUE(store_->ClearSession(session_.id));
   EXPECT_TRUE(store_->CreateAnnotation(session_.id, Payload()));
+}
+
+// The cap reads schema 3's trigger-kept count: it must follow every writer.
+TEST_F(StoreLimitsTest, SessionCapFollowsDeletesImportsAndAnUpgradedStore) {
+  std::vector<Annotation> made;
+  for (std::size_t i = 0; i < limits::kAnnotationsPerSession; ++i) {
+    made.push_back(*store_->CreateAnnotation(session_.id, Payload("n" + std::to_string(i))));
+  }
+  ASSERT_FALSE(store_->CreateAnnotation(session_.id, Payload("full")));
+  // The user's delete dismisses (the row stays): still full, as before.
+  ASSERT_TRUE(store_->DeleteByUser(made[0].id, session_.id));
+  ASSERT_FALSE(store_->CreateAnnotation(session_.id, Payload("still full")));
+  // An import moves one to another session: room for one here, one fewer there.
+  auto other = store_->CreateSession("x");
+  Annotation moved = made[1];
+  moved.session_id = other->id;
+  ASSERT_TRUE(store_->Import({}, {moved}, std::nullopt));
+  ASSERT_TRUE(store_->CreateAnnotation(session_.id, Payload("after the move")));
+  ASSERT_FALSE(store_->CreateAnnotation(session_.id, Payload("full once more")));
+
+  // A store written by schema 2 (no count): the upgrade counts what it holds.
+  auto db_file = store_->path();
+  store_.reset();
+  const std::string downgrade =
+      "sqlite3 '" + db_file.string() +
+      "' 'DROP TRIGGER annotations_count_insert; DROP TRIGGER annotations_count_delete; "
+      "DROP TRIGGER annotations_count_move; ALTER TABLE sessions DROP COLUMN annotation_count; "
+      "PRAGMA user_version = 2'";
+  ASSERT_EQ(std::system(downgrade.c_str()), 0);
+  store_ = OpenTestStore(dir_, StoreOptions{.clock = clock_.AsClock()});
+  ASSERT_TRUE(store_);
+  auto over = store_->CreateAnnotation(session_.id, Payload("still full"));
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, ErrorCode::kLimitExceeded);
+  EXPECT_TRUE(store_->CreateAnnotation(other->id, Payload("the other has room")));
+  // Clearing deletes the rows: the whole cap is free again.
+  ASSERT_TRUE(store_->ClearSession(session_.id));
+  for (std::size_t i = 0; i < limits::kAnnotationsPerSession; ++i) {
+    ASSERT_TRUE(store_->CreateAnnotation(session_.id, Payload("again " + std::to_string(i))));
+  }
+  EXPECT_FALSE(store_->CreateAnnotation(session_.id, Payload("full after the clear")));
 }
 
 TEST_F(StoreLimitsTest, ReplyCapIsAClearErrorAndResolveStillWorks) {
