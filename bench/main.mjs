@@ -3,7 +3,7 @@
 //   node bench/main.mjs /abs/path/to/ng-annotate
 // Env knobs (defaults in brackets): BENCH_PICKUP_N [200], BENCH_PEER_PICKUP_N
 // [20, each ≥ 1 s], BENCH_PUSH_N [200], BENCH_CREATES [5000], BENCH_STORED
-// [10000], BENCH_PEER_IN_FLIGHT [16], BENCH_WARMUP [200], BENCH_SPAWNS [20],
+// [10000], BENCH_PEER_IN_FLIGHT [16], BENCH_WARMUP [2000], BENCH_SPAWNS [20],
 // BENCH_BIG [100000 stored, 0 skips], BENCH_BIG_PENDING [1000], BENCH_PENDING_CALLS [20],
 // BENCH_IDLE_TABS [50, 0 skips], BENCH_IDLE_PER_TAB [1000], BENCH_IDLE_SECONDS [10, per form],
 // BENCH_FANOUT [500 sockets, 0 skips];
@@ -34,7 +34,7 @@ const N = {
   creates: env('BENCH_CREATES', 5000),
   stored: env('BENCH_STORED', 10000),
   inFlight: env('BENCH_PEER_IN_FLIGHT', 16),
-  warmup: env('BENCH_WARMUP', 200),
+  warmup: env('BENCH_WARMUP', 2000),
   spawns: env('BENCH_SPAWNS', 20),
   big: env('BENCH_BIG', 100000),
   bigPending: env('BENCH_BIG_PENDING', 1000),
@@ -74,7 +74,7 @@ async function peerSide(label, fn) {
 const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '?');
 const latency = (r) => r.na ? `n/a: ${r.na}` : r.error ? `error: ${r.error}` : null;
 const pct = (r, key) => latency(r) ?? `${f(r[key].p50)} / ${f(r[key].p99)} ms (n=${r[key].n})`;
-const rate = (r) => latency(r) ?? `${Math.round(r.rate).toLocaleString('en-US')}/s (${r.count} in ${f(r.seconds)} s)`;
+const rate = (r) => latency(r) ?? `${Math.round(r.rate).toLocaleString('en-US')}/s (${r.count} in ${f(r.seconds)} s${r.reps ? `; median of ${r.reps}, ${Math.round(r.min).toLocaleString('en-US')}–${Math.round(r.max).toLocaleString('en-US')}` : ''})`;
 const mb = (kib) => `${(kib / 1024).toFixed(1)} MB`;
 
 const rows = [];

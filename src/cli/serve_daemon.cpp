@@ -95,7 +95,8 @@ int RunServe(const ServeConfig& config) {
   }
   auto paths = ResolveProject(config.root);
   if (!paths) return Fail(paths.error().message);
-  auto opened = Store::Open(paths->db_file);
+  // serve is the long-lived writer: its WAL checkpoints run on their own thread.
+  auto opened = Store::Open(paths->db_file, StoreOptions{.background_checkpoint = true});
   if (!opened) return Fail(opened.error().message);
   std::unique_ptr<Store> store = std::move(*opened);
   // No browser can be connected to a daemon that is only starting.

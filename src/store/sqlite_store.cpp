@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "store/change_watcher.h"
+#include "store/checkpointer.h"
 #include "store/queries.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
@@ -130,11 +131,13 @@ constexpr std::initializer_list<AnnotationStatus> kOpen = {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(sql::Database db, std::filesystem::path path, Clock clock, ChangeSignal signal)
+  SqliteStore(sql::Database db, std::filesystem::path path, Clock clock, ChangeSignal signal,
+              std::unique_ptr<Checkpointer> checkpointer)
       : db_(std::move(db)),
         path_(std::move(path)),
         clock_(std::move(clock)),
-        signal_(std::move(signal)) {}
+        signal_(std::move(signal)),
+        checkpointer_(std::move(checkpointer)) {}
 
   const std::filesystem::path& path() const override { return path_; }
 
@@ -831,6 +834,8 @@ class SqliteStore final : public Store {
   std::filesystem::path path_;
   Clock clock_;
   ChangeSignal signal_;
+  // After db_: destroyed (its thread joined) before the writer connection closes.
+  std::unique_ptr<Checkpointer> checkpointer_;
   bool batch_open_ = false;
 };
 
@@ -861,8 +866,15 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& db_file,
   if (auto ok = Migrate(*db); !ok) return ok.error();
   auto signal = ChangeSignal::Open(db_file);
   if (!signal) return signal.error();
-  return std::unique_ptr<Store>(
-      new SqliteStore(std::move(*db), db_file, std::move(options.clock), std::move(*signal)));
+  std::unique_ptr<Checkpointer> checkpointer;
+  if (options.background_checkpoint) {
+    auto started = Checkpointer::Start(db_file.string());
+    if (!started) return started.error();
+    checkpointer = std::move(*started);
+    checkpointer->Attach(db->raw());
+  }
+  return std::unique_ptr<Store>(new SqliteStore(std::move(*db), db_file, std::move(options.clock),
+                                                std::move(*signal), std::move(checkpointer)));
 }
 
 }  // namespace nga

@@ -49,6 +49,10 @@ struct StoreOptions {
   Clock clock = SystemNowMillis;
   // How long a write waits for another process's transaction to finish.
   int busy_timeout_ms = 10000;
+  // WAL checkpoints on a thread of their own instead of inside the commit
+  // that crosses 1 000 WAL pages (see store/checkpointer.h). For the
+  // long-lived writer (`serve`); short-lived processes keep SQLite's default.
+  bool background_checkpoint = false;
 };
 
 // Where a page of a list ends: the last annotation it held. The next page
