@@ -49,7 +49,8 @@ bool UnderSkippedDirectory(const fs::path& relative) {
 }  // namespace
 
 bool IsSkippedDirectory(std::string_view name) {
-  return name == "node_modules" || name == "dist" || name == ".angular" || name == ".git";
+  return name == "node_modules" || name == "dist" || name == ".angular" || name == ".git" ||
+         name == ".ng-annotate";
 }
 
 bool IsScannedFile(std::string_view name) {

@@ -23,7 +23,8 @@ struct ComponentEntry {
   std::optional<std::string> selector;
 };
 
-// Directories never scanned nor watched: node_modules, dist, .angular, .git.
+// Directories never scanned nor watched: node_modules, dist, .angular, .git and
+// .ng-annotate (the store, written on every commit).
 bool IsSkippedDirectory(std::string_view name);
 // A TypeScript file the manifest reads: *.ts but not *.spec.ts nor *.d.ts.
 bool IsScannedFile(std::string_view name);
