@@ -284,3 +284,33 @@ export function peerEvents(peer, sessionId) {
     req.end();
   });
 }
+
+// `ng-annotate mcp` driven by JSON-RPC lines over its stdio, no SDK: what the
+// server and the pipes cost, without the SDK client's parsing and schema
+// validation. Initialized on return; rpc() resolves with the response line.
+export async function rawMcp(bin, root) {
+  const child = track(spawn(bin, ['mcp', '--root', root], { stdio: ['pipe', 'pipe', 'ignore'] }));
+  let buf = '';
+  const waiting = new Map();  // id -> resolve
+  child.stdout.setEncoding('utf8').on('data', (chunk) => {
+    buf += chunk;
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      const id = /^\{"jsonrpc":"2.0","id":(\d+)/.exec(line)?.[1] ?? JSON.parse(line).id;
+      const w = waiting.get(Number(id));
+      if (w) { waiting.delete(Number(id)); w(line); }
+    }
+  });
+  let nextId = 0;
+  const rpc = (method, params, timeout = 30000) => {
+    const id = nextId++;
+    const answered = new Promise((resolve) => waiting.set(id, resolve));
+    child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id, method, params }) + '\n');
+    return withDeadline(answered, method, timeout);
+  };
+  await rpc('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } });
+  child.stdin.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
+  return { rpc, close: () => stop(child) };
+}

@@ -92,6 +92,8 @@ row('1. browser create → agent watch returns, p50 / p99', pct(p1o, 'pickup'),
   p1p.pickup ? `${pct(p1p, 'pickup')} [a]` : pct(p1p, 'pickup'),
   'p50 ≤ 1 ms, p99 ≤ 5 ms', meets(p1o, (r) => r.pickup.p50 <= 1 && r.pickup.p99 <= 5));
 row('   browser create → its annotation:created', pct(p1o, 'echo'), 'n/a [b]', '', '');
+const p1r = await side('1 pickup, raw JSON-RPC agent (ours)', () => pickup.ours(bin, N.pickup, 'raw'));
+row('   same pickup, agent without the SDK (raw JSON-RPC lines)', pct(p1r, 'pickup'), 'n/a', '', '');
 
 // ---- 2. agent resolve → browser receives the update
 const p2o = await side('2 push (ours)', () => push.ours(bin, N.push));
@@ -197,7 +199,6 @@ const notes = [
   '[h] request line written → response line read, over the pipes of `ng-annotate mcp`: the server\'s time plus two pipe hops and Node splitting a ~1 MB line; the in-server query alone is BM_ListPending in bench/store_bench.cpp.',
   `[i] every socket on its own session, all annotations pending; only the 2 s sync runs; ${N.idleSeconds} s window after the first sync + one round; CPU = utime + stime of serve from /proc/PID/stat. overlay = ?sessionId=…&proto=2 as client/src/connection.js, with its session:ping every 30 s: an unchanged session's sync is annotations:unchanged. legacy = no proto, ng-annotate-mcp's client: every sync is the full list (no target; shown for comparison). Bytes = WebSocket message payloads; "on the wire" = what the TCP sockets read.`,
   '[j] every socket on its own session with one annotation; the agent (SDK, separate mcp process) resolves them one by one while all stay connected.',
-  'Not measured by this bench yet: the overlay\'s 300-badge reposition (see bench/RESULTS.md).',
   'Latencies: process.hrtime.bigint() in this Node process, real clients (ws, MCP TypeScript SDK over stdio), p99 nearest-rank.',
   `Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')} — this machine may be shared; rerun for steadier figures.`,
 ];

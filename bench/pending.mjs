@@ -6,36 +6,17 @@
 //     server's own time);
 //   * sdk: the official MCP SDK client's callTool round trip (includes its
 //     JSON parse and schema validation of the ~1 000-item result).
-import { spawn } from 'node:child_process';
-import { now, ms, summary, sdkClient, toolJson, withDeadline, track, stop } from './lib.mjs';
+import { now, ms, summary, sdkClient, toolJson, rawMcp } from './lib.mjs';
 
 async function raw(bin, root, calls) {
-  const child = track(spawn(bin, ['mcp', '--root', root], { stdio: ['pipe', 'pipe', 'ignore'] }));
-  let buf = '';
-  let waiting = null;
-  child.stdout.setEncoding('utf8').on('data', (chunk) => {
-    buf += chunk;
-    let nl;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      if (waiting) { const w = waiting; waiting = null; w(line); }
-    }
-  });
-  const rpc = (id, method, params) => {
-    const answered = new Promise((resolve) => { waiting = resolve; });
-    child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id, method, params }) + '\n');
-    return withDeadline(answered, method, 30000);
-  };
+  const { rpc, close } = await rawMcp(bin, root);
   try {
-    await rpc(0, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } });
-    child.stdin.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
     const times = [];
     let bytes = 0;
     let count = 0;
     for (let i = 0; i < calls; i++) {
       const t0 = now();
-      const line = await rpc(i + 1, 'tools/call', { name: 'get_all_pending', arguments: {} });
+      const line = await rpc('tools/call', { name: 'get_all_pending', arguments: {} });
       times.push(ms(t0, now()));
       bytes = line.length;
       if (i === 0) {
@@ -46,7 +27,7 @@ async function raw(bin, root, calls) {
     }
     return { ...summary(times), bytes, count };
   } finally {
-    await stop(child);
+    await close();
   }
 }
 

@@ -5,21 +5,24 @@
 // next watch blocks again.
 import {
   now, ms, sleep, summary, tempDir, startServe, browser, createFrame, sdkClient, toolJson,
-  startPeer, peerAgent, peerSession, peerCreate, http, stop, withDeadline,
+  startPeer, peerAgent, peerSession, peerCreate, http, stop, withDeadline, rawMcp,
 } from './lib.mjs';
 
 // Ours: `serve` for the browser socket, a separate `ng-annotate mcp` for the
 // agent — the pickup crosses processes through the store's change feed.
-export async function ours(bin, iterations) {
+// `client`: 'sdk' (the official MCP SDK client, the figure's definition) or
+// 'raw' (JSON-RPC lines over the same stdio, no SDK: what is left when the
+// SDK's parsing and schema validation are taken out).
+export async function ours(bin, iterations, client = 'sdk') {
   const root = tempDir('nga-bench-pickup-');
   const serve = await startServe(bin, root);
-  const agent = await sdkClient(bin, ['mcp', '--root', root]);
+  const agent = client === 'raw' ? await rawAgent(bin, root) : await sdkAgent(bin, root);
   const page = await browser(serve.wsUrl);
   const times = [];
   const echo = []; // create → annotation:created back on the socket
   try {
     for (let i = 0; i < iterations; i++) {
-      const watch = agent.callTool({ name: 'watch_annotations', arguments: { timeoutMs: 20000 } });
+      const watch = agent.watch();
       // Let the watch reach `ng-annotate mcp` and block. 20 ms rules out a watch
       // that has not blocked yet (it would return at once and flatter us) and is
       // still far shorter than a real agent's idle wait.
@@ -30,7 +33,7 @@ export async function ours(bin, iterations) {
       });
       const t0 = now();
       page.ws.send(createFrame(i));
-      const result = toolJson(await withDeadline(watch, 'watch_annotations'));
+      const result = await withDeadline(watch, 'watch_annotations');
       const t1 = now();
       const id = await withDeadline(gotCreated, 'annotation:created');
       if (result.status !== 'annotations' || !result.annotations.some((a) => a.id === id)) {
@@ -38,9 +41,7 @@ export async function ours(bin, iterations) {
       }
       times.push(ms(t0, t1));
       echo.push(ms(t0, created));
-      for (const a of result.annotations) {
-        toolJson(await agent.callTool({ name: 'acknowledge', arguments: { id: a.id } }));
-      }
+      for (const a of result.annotations) await agent.acknowledge(a.id);
     }
   } finally {
     page.ws.close();
@@ -48,6 +49,30 @@ export async function ours(bin, iterations) {
     await stop(serve.child);
   }
   return { pickup: summary(times), echo: summary(echo) };
+}
+
+const WATCH = { name: 'watch_annotations', arguments: { timeoutMs: 20000 } };
+
+async function sdkAgent(bin, root) {
+  const c = await sdkClient(bin, ['mcp', '--root', root]);
+  return {
+    watch: async () => toolJson(await c.callTool(WATCH)),
+    acknowledge: async (id) => toolJson(await c.callTool({ name: 'acknowledge', arguments: { id } })),
+    close: () => c.close(),
+  };
+}
+
+async function rawAgent(bin, root) {
+  const { rpc, close } = await rawMcp(bin, root);
+  const result = (line) => {
+    const r = JSON.parse(line).result;
+    return r.structuredContent ?? JSON.parse(r.content[0].text);
+  };
+  return {
+    watch: async () => result(await rpc('tools/call', WATCH, 30000)),
+    acknowledge: async (id) => result(await rpc('tools/call', { name: 'acknowledge', arguments: { id } })),
+    close,
+  };
 }
 
 // Peer: REST create (what its toolbar does) and its MCP watch, which waits
