@@ -148,7 +148,6 @@ class WsConnection : public Connection,
   void OnRead(beast::error_code ec);
   void OnHeader(beast::error_code ec);
   void WriteNext();
-  void SetCorked(bool corked);
   void OnWritten(beast::error_code ec);
   void SendClose();
   void Finish();
@@ -161,7 +160,6 @@ class WsConnection : public Connection,
   std::unique_ptr<WsHandler> handler_;
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::size_t queued_bytes_ = 0;
-  bool corked_ = false;  // TCP_CORK set (see SetCorked)
   bool writing_ = false;
   bool reading_ = false;  // an async_read_some is outstanding
   bool closing_ = false;  // Close() was called

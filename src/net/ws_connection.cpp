@@ -1,6 +1,4 @@
 #include <fmt/format.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #include <boost/beast/websocket/stream.hpp>
 #include <chrono>
@@ -114,21 +112,7 @@ void WsConnection::Send(std::shared_ptr<const std::string> text) {
   if (!writing_) WriteNext();
 }
 
-// TCP_CORK while frames are queued behind the one being written: the kernel
-// then sends full segments instead of one per frame (a burst of replies
-// after a group commit is thousands of ~550-byte frames). Uncorked as soon
-// as the queue is empty, which sends what is held at once.
-using TcpCork = boost::asio::detail::socket_option::boolean<IPPROTO_TCP, TCP_CORK>;
-
-void WsConnection::SetCorked(bool corked) {
-  if (corked_ == corked) return;
-  corked_ = corked;
-  beast::error_code ignored;
-  beast::get_lowest_layer(ws_).socket().set_option(TcpCork(corked), ignored);
-}
-
 void WsConnection::WriteNext() {
-  if (queue_.size() > 1) SetCorked(true);
   writing_ = true;
   ws_.text(true);
   ws_.async_write(
@@ -145,12 +129,8 @@ void WsConnection::OnWritten(beast::error_code ec) {
     beast::get_lowest_layer(ws_).socket().close(ignored);  // the read then ends too
     return;
   }
-  if (closing_) {
-    SetCorked(false);
-    return SendClose();
-  }
-  if (!queue_.empty()) return WriteNext();
-  SetCorked(false);
+  if (closing_) return SendClose();
+  if (!queue_.empty()) WriteNext();
 }
 
 void WsConnection::Close(std::uint16_t code, std::string reason) {
