@@ -17,8 +17,14 @@ export function run(args, options = {}) {
 
 // A temporary project root, removed after the test. Retried: a daemon still
 // shutting down may write into it (a re-armed notify file) while it goes.
-export function tempRoot(t) {
+// With removeAfter false the caller removes it (removeRoot), e.g. only once
+// the daemon writing into it has exited.
+export function tempRoot(t, { removeAfter = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'nga-it-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
+  if (removeAfter) t.after(() => removeRoot(dir));
   return dir;
+}
+
+export function removeRoot(dir) {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }

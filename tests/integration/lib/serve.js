@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
-import { BIN, tempRoot, run } from './cli.js';
+import { BIN, tempRoot, removeRoot, run } from './cli.js';
 
 const DEADLINE_MS = 5000;
 
@@ -21,14 +21,22 @@ export function withDeadline(promise, what, ms = DEADLINE_MS) {
 // {event, url, port, root, store, child, wsUrl, stderr(), stop(signal)}.
 // The process is killed when the test ends.
 export async function startServe(t, { root, args = [], port = 0, ms = DEADLINE_MS } = {}) {
-  root ??= tempRoot(t);
+  // Our own root is removed only after serve has exited: test.after hooks run
+  // in the order they were added, and a root removed under a live daemon
+  // failed with ENOTEMPTY as it kept writing (seen in CI).
+  const ownRoot = !root;
+  root ??= tempRoot(t, { removeAfter: false });
   const child = spawn(BIN, ['serve', '--root', root, '--port', String(port), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
+  t.after(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await withDeadline(exited, 'serve to exit after SIGKILL').catch(() => {});
+    if (ownRoot) removeRoot(root);
+  });
 
   const lines = createInterface({ input: child.stdout });
   const listening = await withDeadline(new Promise((resolve, reject) => {
