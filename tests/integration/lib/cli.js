@@ -21,8 +21,23 @@ export function run(args, options = {}) {
 // the daemon writing into it has exited.
 export function tempRoot(t, { removeAfter = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'nga-it-'));
-  if (removeAfter) t.after(() => removeRoot(dir));
+  if (removeAfter) t.after(async () => { await stopDaemons(dir); removeRoot(dir); });
   return dir;
+}
+
+// Daemons started on a root, stopped before the root is removed (a test's
+// after hooks run in the order they were added, often the root's first).
+const daemonsByRoot = new Map();
+export function trackDaemon(root, child, exited) {
+  if (!daemonsByRoot.has(root)) daemonsByRoot.set(root, []);
+  daemonsByRoot.get(root).push({ child, exited });
+}
+async function stopDaemons(root) {
+  for (const { child, exited } of daemonsByRoot.get(root) ?? []) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  }
+  daemonsByRoot.delete(root);
 }
 
 export function removeRoot(dir) {

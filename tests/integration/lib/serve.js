@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
-import { BIN, tempRoot, removeRoot, run } from './cli.js';
+import { BIN, tempRoot, removeRoot, trackDaemon, run } from './cli.js';
 
 const DEADLINE_MS = 5000;
 
@@ -32,6 +32,7 @@ export async function startServe(t, { root, args = [], port = 0, ms = DEADLINE_M
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  trackDaemon(root, child, exited);
   t.after(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await withDeadline(exited, 'serve to exit after SIGKILL').catch(() => {});
