@@ -20,9 +20,7 @@ async function raw(bin, root, calls) {
       times.push(ms(t0, now()));
       bytes = line.length;
       if (i === 0) {
-        const r = JSON.parse(line).result;
-        const value = r.structuredContent ?? JSON.parse(r.content[0].text);
-        count = value.annotations?.length ?? 0;
+        count = toolJson(JSON.parse(line).result).annotations?.length ?? 0;
       }
     }
     return { ...summary(times), bytes, count };

@@ -64,10 +64,7 @@ async function sdkAgent(bin, root) {
 
 async function rawAgent(bin, root) {
   const { rpc, close } = await rawMcp(bin, root);
-  const result = (line) => {
-    const r = JSON.parse(line).result;
-    return r.structuredContent ?? JSON.parse(r.content[0].text);
-  };
+  const result = (line) => toolJson(JSON.parse(line).result);
   return {
     watch: async () => result(await rpc('tools/call', WATCH, 30000)),
     acknowledge: async (id) => result(await rpc('tools/call', { name: 'acknowledge', arguments: { id } })),

@@ -5,8 +5,9 @@
 namespace nga {
 
 Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(const std::string& db_file) {
-  // A PASSIVE checkpoint never waits for a lock, so no busy timeout is needed.
-  auto db = sql::Database::Open(db_file, 0);
+  // A PASSIVE checkpoint never waits for a lock (SQLite calls no busy handler
+  // for it); the timeout is for the one read below, at start-up.
+  auto db = sql::Database::Open(db_file, 1000);
   if (!db) return db.error();
   // A connection knows the file is in WAL mode only once it has read it;
   // until then a checkpoint does nothing. The store's file is always WAL.

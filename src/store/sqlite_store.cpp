@@ -572,15 +572,7 @@ class SqliteStore final : public Store {
   // How many annotations a session holds (schema 3's trigger-kept count);
   // nullopt when there is no such session.
   Result<std::optional<std::int64_t>> AnnotationsHeld(std::string_view session_id) {
-    auto stmt = db_.Prepare("SELECT annotation_count FROM sessions WHERE id = ?");
-    if (!stmt) return stmt.error();
-    (*stmt)->Bind(1, session_id);
-    auto row = (*stmt)->Step();
-    if (!row) return row.error();
-    std::optional<std::int64_t> held;
-    if (*row) held = (*stmt)->Int(0);
-    (*stmt)->Reset();
-    return held;
+    return FirstInt("SELECT annotation_count FROM sessions WHERE id = ?", session_id);
   }
 
   Result<bool> AnnotationExists(std::string_view id) {
@@ -641,15 +633,23 @@ class SqliteStore final : public Store {
   }
 
   // The one integer a `SELECT COUNT(*) ... WHERE x = ?` query returns.
-  Result<std::int64_t> CountRows(const char* sql, std::string_view key) {
+  // The first column of the first row of `sql` bound to `key`; nullopt for no row.
+  Result<std::optional<std::int64_t>> FirstInt(const char* sql, std::string_view key) {
     auto stmt = db_.Prepare(sql);
     if (!stmt) return stmt.error();
     (*stmt)->Bind(1, key);
     auto row = (*stmt)->Step();
     if (!row) return row.error();
-    std::int64_t count = *row ? (*stmt)->Int(0) : 0;
+    std::optional<std::int64_t> value;
+    if (*row) value = (*stmt)->Int(0);
     (*stmt)->Reset();
-    return count;
+    return value;
+  }
+
+  Result<std::int64_t> CountRows(const char* sql, std::string_view key) {
+    auto first = FirstInt(sql, key);
+    if (!first) return first.error();
+    return first->value_or(0);
   }
 
   Status InsertAnnotation(const Annotation& a, bool replace_replies = true) {
