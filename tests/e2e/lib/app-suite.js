@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { launch } from './browser.js';
 import {
   startViteApp, annotate, overlayReady, badge, trayBadge, centreWithin, selectorMatches, shot,
-  editFile, buildApp, WAIT,
+  editFile, waitForEdit, buildApp, WAIT,
 } from './vite-app.js';
 
 // spec: {app, framework, stamps: [[css, stamp]], cases: [{name, click, host, truth}],
@@ -89,10 +89,10 @@ export function appSuite(spec) {
       await page.evaluate(() => { window.__notReloaded = true; });
       const restore = editFile(app.root, file, edit);
       try {
-        await page.waitForFunction(([css, want]) => {
+        await waitForEdit(restore, (timeout) => page.waitForFunction(([css, want]) => {
           const el = document.querySelector(css);
           return el && el.textContent.includes(want);
-        }, [changed, text], WAIT);
+        }, [changed, text], { timeout }));
         assert.equal(await page.evaluate(() => window.__notReloaded), true, 'an HMR update, not a full reload');
         const stamp = await page.locator(changed).first().getAttribute('data-nga-src');
         assert.match(stamp || '', new RegExp(`^${file.replace(/[.]/g, '\\.')}:\\d+:\\d+$`));
@@ -112,7 +112,7 @@ export function appSuite(spec) {
       assert.ok(a, 'its annotation was made');
       const restore = editFile(app.root, file, edit);
       try {
-        await page.waitForSelector(present, WAIT);
+        await waitForEdit(restore, (timeout) => page.waitForSelector(present, { timeout }));
         await page.reload();
         await overlayReady(page);
         await page.waitForSelector(present, WAIT);

@@ -141,7 +141,25 @@ export function editFile(root, file, edit) {
   if (changed === original) throw new Error(`edit of ${file} changed nothing`);
   writeFileSync(path, changed);
   let restored = false;
-  return () => { if (!restored) { writeFileSync(path, original); restored = true; } };
+  const restore = () => { if (!restored) { writeFileSync(path, original); restored = true; } };
+  restore.rewrite = () => { if (!restored) writeFileSync(path, changed); };
+  return restore;
+}
+
+// Waits (bounded) for an edit made by editFile to show: `shown(timeout)` is
+// one wait of the page (e.g. a waitForSelector). Vite's file watcher can miss
+// a write on a loaded machine (a clean CI run waited 20 s for one that never
+// came), so every 3 s the edit is written again.
+export async function waitForEdit(restore, shown, { timeout = 20000 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await shown(3000);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    restore.rewrite();
+  }
 }
 
 // `npm run build` of the app into a temp dir; returns every output file's text.
