@@ -1,6 +1,8 @@
 // Figure 4: spawn the stdio MCP server → its answer to `initialize` is read.
 // Raw JSON-RPC over the pipes (no SDK) so client overhead stays out.
-import { spawn } from 'node:child_process';
+import { spawn, execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { now, ms, summary, tempDir, track, stop, withDeadline, rssKiB, sleep, PEER_CLI } from './lib.mjs';
 
@@ -63,3 +65,28 @@ export function peer(n) {
 export function baseline(n) {
   return many(n, '/bin/cat', [], {}, false);
 }
+
+// The same figure as a lean client spawns: bench/spawn_probe.cpp (built next
+// to the binary) uses posix_spawn, whose cost does not grow with the parent.
+// Node's spawn above forks its whole ~50 MB process first: on this kind of VM
+// that alone is the ~8 ms floor it shows for /bin/cat.
+export const probePath = (bin) => join(dirname(bin), 'spawn_probe');
+
+function probe(bin, n, command, args, env = {}) {
+  const exe = probePath(bin);
+  if (!existsSync(exe)) throw new Error(`${exe} is not built (cmake --build --preset release)`);
+  return new Promise((resolve, reject) => {
+    execFile(exe, [String(n), INITIALIZE.trim(), command, ...args],
+      { env: { ...process.env, ...env }, timeout: 20000 * n, maxBuffer: 1 << 20 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`spawn_probe: ${stderr.trim() || err.message}`));
+        const times = JSON.parse(stdout).ms;
+        resolve({ ...summary(times), min: Math.min(...times) });
+      });
+  });
+}
+
+export const leanOurs = (bin, n) => probe(bin, n, bin, ['mcp', '--root', tempDir('nga-bench-spawn-')]);
+export const leanPeer = (bin, n) => probe(bin, n, process.execPath,
+  [PEER_CLI, 'server', '--mcp-only', '--http-url', 'http://127.0.0.1:9'], { HOME: tempDir('nga-bench-peer-spawn-') });
+export const leanBaseline = (bin, n) => probe(bin, n, '/bin/cat', []);
