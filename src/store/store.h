@@ -50,7 +50,7 @@ struct StoreOptions {
   // How long a write waits for another process's transaction to finish.
   int busy_timeout_ms = 10000;
   // WAL checkpoints on a thread of their own instead of inside the commit
-  // that crosses 1 000 WAL pages (see store/checkpointer.h). For the
+  // that crosses SQLite's 1 000 WAL pages (see store/checkpointer.h). For the
   // long-lived writer (`serve`); short-lived processes keep SQLite's default.
   bool background_checkpoint = false;
 };

@@ -51,13 +51,14 @@ TEST(Checkpointer, CheckpointsOnItsOwnThreadAfterTheThreshold) {
   auto small = std::filesystem::file_size(file);
   EXPECT_LT(small, 64u * 1024);
 
-  WritePages(writer, Checkpointer::kPagesBeforeCheckpoint);  // ~3 000 frames
+  // One commit per row, several WAL frames each: well past the threshold.
+  WritePages(writer, Checkpointer::kPagesBeforeCheckpoint);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while ((*checkpointer)->completed() == 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   ASSERT_GE((*checkpointer)->completed(), 1u) << "no checkpoint within 10 s";
-  // The pages reached the database file (the first 1 300 rows at least).
+  // The pages reached the database file (the first 1 000 rows at least).
   deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::filesystem::file_size(file) < 4u * 1024 * 1024 &&
          std::chrono::steady_clock::now() < deadline) {
