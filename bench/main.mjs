@@ -94,6 +94,8 @@ row('1. browser create → agent watch returns, p50 / p99', pct(p1o, 'pickup'),
 row('   browser create → its annotation:created', pct(p1o, 'echo'), 'n/a [b]', '', '');
 const p1r = await side('1 pickup, raw JSON-RPC agent (ours)', () => pickup.ours(bin, N.pickup, 'raw'));
 row('   same pickup, agent without the SDK (raw JSON-RPC lines)', pct(p1r, 'pickup'), 'n/a', '', '');
+const p1f = await side('1 pickup floor: three wake-ups through two cat relays', () => pickup.floor(N.pickup));
+row('   floor: the same three wake-ups after 20 ms idle, via two `cat`s [l]', pct(p1f, 'pickup'), '', '', '');
 
 // ---- 2. agent resolve → browser receives the update
 const p2o = await side('2 push (ours)', () => push.ours(bin, N.push));
@@ -205,6 +207,7 @@ const notes = [
   `[i] every socket on its own session, all annotations pending; only the 2 s sync runs; ${N.idleSeconds} s window after the first sync + one round; CPU = utime + stime of serve from /proc/PID/stat. overlay = ?sessionId=…&proto=2 as client/src/connection.js, with its session:ping every 30 s: an unchanged session's sync is annotations:unchanged. legacy = no proto, ng-annotate-mcp's client: every sync is the full list (no target; shown for comparison). Bytes = WebSocket message payloads; "on the wire" = what the TCP sockets read.`,
   '[j] every socket on its own session with one annotation; the agent (SDK, separate mcp process) resolves them one by one while all stay connected.',
   '[k] the same spawn from this Node process (as a Node-based agent does): Node forks its whole process before exec, which on this kind of VM costs what its /bin/cat floor shows whatever is spawned; what ours adds over that floor is the comparable part.',
+  '[l] this process → cat → cat → this process over pipes, with the same 20 ms idle before each round as the pickup: what waking three idle processes in turn costs on this machine, with no work done.',
   'Latencies: process.hrtime.bigint() in this Node process, real clients (ws, MCP TypeScript SDK over stdio), p99 nearest-rank.',
   `Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')} — this machine may be shared; rerun for steadier figures.`,
 ];

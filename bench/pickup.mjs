@@ -3,9 +3,10 @@
 // (nothing is waiting, so it blocks), the browser creates, we time until the
 // watch's result is in the agent's hands, then the agent acknowledges so the
 // next watch blocks again.
+import { spawn } from 'node:child_process';
 import {
   now, ms, sleep, summary, tempDir, startServe, browser, createFrame, sdkClient, toolJson,
-  startPeer, peerAgent, peerSession, peerCreate, http, stop, withDeadline, rawMcp,
+  startPeer, peerAgent, peerSession, peerCreate, http, stop, withDeadline, rawMcp, track,
 } from './lib.mjs';
 
 // Ours: `serve` for the browser socket, a separate `ng-annotate mcp` for the
@@ -114,6 +115,28 @@ export async function peer(iterations) {
   } finally {
     await agent.close();
     await stop(server.child);
+  }
+  return { pickup: summary(times) };
+}
+
+// The floor of this figure on this machine: the same three wake-ups after the
+// same 20 ms idle (this process → a relay → another relay → this process),
+// through two `cat` processes joined by pipes, doing no work at all.
+export async function floor(iterations) {
+  const relay = track(spawn('sh', ['-c', 'cat | cat'], { stdio: ['pipe', 'pipe', 'ignore'] }));
+  let arrived = null;
+  relay.stdout.on('data', () => arrived?.());
+  const times = [];
+  try {
+    for (let i = 0; i < iterations; i++) {
+      await sleep(20);
+      const t0 = now();
+      await withDeadline(new Promise((resolve) => { arrived = resolve; relay.stdin.write('x\n'); }), 'the relay');
+      times.push(ms(t0, now()));
+    }
+  } finally {
+    relay.stdin.end();
+    await stop(relay);
   }
   return { pickup: summary(times) };
 }
