@@ -230,7 +230,19 @@ void McpSession::OnRequest(const Incoming& in, Done done) {
 McpSession::Outcome McpSession::Initialize(const json::object& params) {
   std::string_view requested = StringParam(params, "protocolVersion").value_or("");
   protocol_version_ = std::string(NegotiateProtocolVersion(requested));
+  return InitializeResult(protocol_version_);
+}
 
+std::optional<json::object> McpSession::AnswerInitialize(const json::value& message,
+                                                         std::string& negotiated) {
+  Incoming in = Classify(message);
+  if (in.kind != Incoming::Kind::kRequest || in.method != "initialize") return std::nullopt;
+  std::string_view requested = StringParam(in.params, "protocolVersion").value_or("");
+  negotiated = std::string(NegotiateProtocolVersion(requested));
+  return MakeResult(in.id, InitializeResult(negotiated));
+}
+
+json::object McpSession::InitializeResult(std::string_view protocol_version) {
   json::object capabilities;
   capabilities["tools"] = Object("listChanged", false);
   capabilities["prompts"] = Object("listChanged", false);
@@ -246,7 +258,7 @@ McpSession::Outcome McpSession::Initialize(const json::object& params) {
   server_info["version"] = NGA_VERSION;
 
   json::object result;
-  result["protocolVersion"] = protocol_version_;
+  result["protocolVersion"] = protocol_version;
   result["capabilities"] = std::move(capabilities);
   result["serverInfo"] = std::move(server_info);
   result["instructions"] = kInstructions;

@@ -72,6 +72,15 @@ class McpSession : public std::enable_shared_from_this<McpSession> {
   // Handle() answers nothing and Notify is never called. Idempotent.
   void Close();
 
+  // The response to `message` when it is a lone initialize request, built
+  // without a session (nullopt for anything else): what `ng-annotate mcp`
+  // sends before its store is open. `negotiated` gets the agreed version,
+  // which the session created later takes with AdoptInitialize.
+  static std::optional<boost::json::object> AnswerInitialize(const boost::json::value& message,
+                                                             std::string& negotiated);
+  // As if this session had answered an initialize that agreed `version`.
+  void AdoptInitialize(std::string version) { protocol_version_ = std::move(version); }
+
   // The version agreed by initialize (empty before it).
   const std::string& protocol_version() const { return protocol_version_; }
   // notifications/initialized received.
@@ -91,6 +100,7 @@ class McpSession : public std::enable_shared_from_this<McpSession> {
   void CallTool(const Incoming& in, Done done);
 
   Outcome Initialize(const boost::json::object& params);
+  static boost::json::object InitializeResult(std::string_view protocol_version);
   Outcome GetPromptRequest(const boost::json::object& params);
   Outcome ReadResourceRequest(const boost::json::object& params);
   Outcome Subscribe(const boost::json::object& params);

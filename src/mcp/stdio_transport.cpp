@@ -17,21 +17,59 @@ namespace json = boost::json;
 
 std::shared_ptr<StdioTransport> StdioTransport::Start(Services& services, int in_fd, int out_fd,
                                                       std::function<void()> on_closed) {
-  std::shared_ptr<StdioTransport> transport(new StdioTransport(services, std::move(on_closed)));
-  std::weak_ptr<StdioTransport> weak = transport;
-  transport->session_ = McpSession::Create(services, [weak](json::object notification) {
-    if (auto self = weak.lock()) self->Send(notification, /*droppable=*/true);
-  });
+  auto transport = StartLazily(
+      services.executor, [&services] { return &services; }, in_fd, out_fd, std::move(on_closed));
+  transport->OpenServices();  // cannot fail: the services exist
+  return transport;
+}
+
+std::shared_ptr<StdioTransport> StdioTransport::StartLazily(asio::any_io_executor executor,
+                                                            std::function<Services*()> open,
+                                                            int in_fd, int out_fd,
+                                                            std::function<void()> on_closed) {
+  std::shared_ptr<StdioTransport> transport(
+      new StdioTransport(std::move(executor), std::move(on_closed)));
+  transport->open_ = std::move(open);
   transport->Open(in_fd, out_fd);
   return transport;
 }
 
-StdioTransport::StdioTransport(Services& services, std::function<void()> on_closed)
-    : services_(services),
+StdioTransport::StdioTransport(asio::any_io_executor executor, std::function<void()> on_closed)
+    : executor_(executor),
       on_closed_(std::move(on_closed)),
-      in_(services.executor),
-      out_(services.executor),
-      flush_deadline_(services.executor) {}
+      in_(executor),
+      out_(executor),
+      flush_deadline_(executor) {}
+
+bool StdioTransport::OpenServices() {
+  if (session_) return true;
+  if (open_failed_) return false;
+  services_ = open_ ? open_() : nullptr;
+  open_ = nullptr;
+  if (!services_) {
+    open_failed_ = true;
+    Stop();
+    return false;
+  }
+  std::weak_ptr<StdioTransport> weak = weak_from_this();
+  session_ = McpSession::Create(*services_, [weak](json::object notification) {
+    if (auto self = weak.lock()) self->Send(notification, /*droppable=*/true);
+  });
+  if (!early_version_.empty()) session_->AdoptInitialize(early_version_);
+  return true;
+}
+
+// The first message, before the session exists: answered here if it is a
+// lone initialize request (then the services open on the next handler).
+bool StdioTransport::AnsweredEarly(std::string_view line) {
+  ParsedText parsed = ParseMessageText(line);
+  if (!parsed.message) return false;
+  auto response = McpSession::AnswerInitialize(*parsed.message, early_version_);
+  if (!response) return false;
+  Send(json::value(std::move(*response)), /*droppable=*/false);
+  asio::post(executor_, [self = shared_from_this()] { self->OpenServices(); });
+  return true;
+}
 
 StdioTransport::~StdioTransport() {
   if (out_fd_ >= 0) ::close(out_fd_);
@@ -49,7 +87,7 @@ void StdioTransport::Open(int in_fd, int out_fd) {
   in_.assign(in, ec);
   if (ec) {
     if (in >= 0) ::close(in);
-    asio::post(services_.executor, [self = shared_from_this()] { self->OnInputEnd(); });
+    asio::post(executor_, [self = shared_from_this()] { self->OnInputEnd(); });
     return;
   }
   ReadSome();
@@ -98,6 +136,12 @@ void StdioTransport::HandleLine(std::string_view line) {
     line.remove_suffix(1);
   }
   if (line.find_first_not_of(" \t") == std::string_view::npos) return;
+  if (!session_) {
+    bool first = !first_line_seen_;
+    first_line_seen_ = true;
+    if (first && AnsweredEarly(line)) return;
+    if (!OpenServices()) return;
+  }
   std::weak_ptr<StdioTransport> weak = weak_from_this();
   session_->HandleText(line, [weak](std::optional<json::value> response) {
     auto self = weak.lock();
@@ -113,7 +157,7 @@ void StdioTransport::OnInputEnd() {
   line_.clear();
   boost::system::error_code ignored;
   in_.close(ignored);
-  session_->Close();
+  if (session_) session_->Close();
   MaybeFinish();
 }
 

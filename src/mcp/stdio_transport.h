@@ -33,6 +33,20 @@ class StdioTransport : public std::enable_shared_from_this<StdioTransport> {
   // output is flushed: the process may then stop its event loop.
   static std::shared_ptr<StdioTransport> Start(Services& services, int in_fd, int out_fd,
                                                std::function<void()> on_closed);
+
+  // Like Start, with the services opened only when first needed: a lone
+  // initialize request already waiting as the first message is answered
+  // before `open` runs. Opening the store is most of `ng-annotate mcp`'s
+  // start-up, and the client has its own work to do between initialize and
+  // its next request. `open` reports why it failed and returns nullptr; the
+  // transport then ends (on_closed runs). Call Open() to open without waiting
+  // for a message (errors show at once when the client is slow to write).
+  static std::shared_ptr<StdioTransport> StartLazily(boost::asio::any_io_executor executor,
+                                                     std::function<Services*()> open, int in_fd,
+                                                     int out_fd, std::function<void()> on_closed);
+  // Opens the services now, if not yet. False when opening failed.
+  bool OpenServices();
+
   ~StdioTransport();
 
   // Stops reading and ends the session; flushes what is queued (for at most
@@ -40,8 +54,9 @@ class StdioTransport : public std::enable_shared_from_this<StdioTransport> {
   void Stop();
 
  private:
-  StdioTransport(Services& services, std::function<void()> on_closed);
+  StdioTransport(boost::asio::any_io_executor executor, std::function<void()> on_closed);
   void Open(int in_fd, int out_fd);
+  bool AnsweredEarly(std::string_view line);
   void ReadSome();
   void OnData(std::string_view data);
   void OnInputEnd();
@@ -50,8 +65,13 @@ class StdioTransport : public std::enable_shared_from_this<StdioTransport> {
   void WriteNext();
   void MaybeFinish();
 
-  Services& services_;
+  boost::asio::any_io_executor executor_;
+  std::function<Services*()> open_;  // StartLazily: until the session exists
+  Services* services_ = nullptr;
   std::shared_ptr<McpSession> session_;
+  bool open_failed_ = false;
+  bool first_line_seen_ = false;
+  std::string early_version_;  // agreed by an initialize answered before the session
   std::function<void()> on_closed_;
 
   boost::asio::posix::stream_descriptor in_;
