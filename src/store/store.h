@@ -51,7 +51,8 @@ struct StoreOptions {
   int busy_timeout_ms = 10000;
   // WAL checkpoints on a thread of their own instead of inside the commit
   // that crosses SQLite's 1 000 WAL pages (see store/checkpointer.h). For the
-  // long-lived writer (`serve`); short-lived processes keep SQLite's default.
+  // processes whose writes answer someone (`serve`, `mcp`); one-shot commands
+  // keep SQLite's default.
   bool background_checkpoint = false;
 };
 
