@@ -3,8 +3,10 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "store/store.h"
 
 int main(int argc, char** argv) {
+  nga::ConfigureStorageForProcess();
   CLI::App app{
       "ng-annotate: click a component in your running app, ask for a change, and an "
       "AI coding agent picks it up over MCP."};

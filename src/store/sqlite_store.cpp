@@ -841,6 +841,11 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
+void ConfigureStorageForProcess() {
+  // SQLITE_MISUSE once SQLite is initialised: then nothing changes, harmlessly.
+  (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& db_file,
                                            StoreOptions options) {
   std::error_code ec;

@@ -72,6 +72,12 @@ struct AnnotationFilter {
   std::size_t limit = 0;
 };
 
+// Process-wide set-up of the storage library; main() calls it first, before
+// any store is opened (later it changes nothing). It turns off SQLite's
+// allocation statistics, which nothing here reads and which take a global
+// mutex on every allocation of every connection.
+void ConfigureStorageForProcess();
+
 class Store {
  public:
   // Opens (creating it and its directory if needed) the store at db_file and

@@ -37,6 +37,17 @@ class StoreTest : public ::testing::Test {
   Session session_;
 };
 
+// main() calls it first; called once stores are open it must change nothing.
+TEST_F(StoreTest, ConfiguringTheLibraryLateIsHarmless) {
+  ConfigureStorageForProcess();
+  Annotation before = Create();
+  auto other = OpenTestStore(dir_);
+  ASSERT_TRUE(other);
+  auto read = other->GetAnnotation(before.id);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(read->annotation_text(), "make this button primary");
+}
+
 TEST_F(StoreTest, CreatesSessionActiveWithUrl) {
   EXPECT_TRUE(session_.active);
   EXPECT_EQ(session_.url, "http://localhost:4200/");
