@@ -59,6 +59,24 @@ function badgeFor(key, onclick) {
   return b;
 }
 
+// Writes only what changed since this badge's last layout: a no-op write still
+// dirties the badge (textContent makes a new text node), and every layout
+// after a scroll would then recompute 300 badges' style before its first read.
+const written = new WeakMap();
+function write(b, values) {
+  let last = written.get(b);
+  if (!last) written.set(b, (last = {}));
+  for (const k in values) {
+    const v = values[k];
+    if (last[k] === v) continue;
+    last[k] = v;
+    if (k === 'text') b.textContent = v;
+    else if (k === 'className' || k === 'title') b[k] = v;
+    else if (k === 'status' || k === 'placed') b.dataset[k] = v;
+    else b.style[k] = v;
+  }
+}
+
 // Centre inside the box (near its top-right corner), so it sits on its element.
 function positionFor(r) {
   const cx = Math.max(r.left + Math.min(12, r.width / 2), r.right - 12);
@@ -96,33 +114,29 @@ function layout() {
   for (const it of items) {
     keep.add(it.key);
     const b = badgeFor(it.key, (ev) => { ev.stopPropagation(); if (it.a) openHandler(it.a.id, b); });
-    b.textContent = String(it.n);
-    if (it.queued) {
-      b.className = 'badge queued';
-      b.dataset.status = 'queued';
-      b.title = 'queued (not yet delivered): ' + it.queued.message.payload.annotationText;
-      b.style.background = QUEUED_COLOR;
-    } else {
-      b.className = 'badge';
-      b.dataset.status = it.a.status;
-      b.title = `${it.a.status}: ${it.a.annotationText}`;
-      b.style.background = COLORS[it.a.status] || '#64748b';
-    }
+    write(b, it.queued ? {
+      text: String(it.n),
+      className: 'badge queued',
+      status: 'queued',
+      title: 'queued (not yet delivered): ' + it.queued.message.payload.annotationText,
+      background: QUEUED_COLOR,
+    } : {
+      text: String(it.n),
+      className: 'badge',
+      status: it.a.status,
+      title: `${it.a.status}: ${it.a.annotationText}`,
+      background: COLORS[it.a.status] || '#64748b',
+    });
     if (!it.el || !it.box) {
-      if (it.el && !it.box) { b.style.display = 'none'; if (b.parentNode !== badgeLayer) badgeLayer.append(b); continue; }
-      b.dataset.placed = 'false';
-      b.style.display = 'flex';
-      b.style.left = b.style.top = '';
+      if (it.el && !it.box) { write(b, { display: 'none' }); if (b.parentNode !== badgeLayer) badgeLayer.append(b); continue; }
+      write(b, { placed: 'false', display: 'flex', left: '', top: '' });
       unplaced.push(b);
       continue;
     }
-    b.dataset.placed = 'true';
     if (b.parentNode !== badgeLayer) badgeLayer.append(b);
-    if (!visible(it.box)) { b.style.display = 'none'; continue; }
+    if (!visible(it.box)) { write(b, { placed: 'true', display: 'none' }); continue; }
     const p = positionFor(it.box);
-    b.style.display = 'flex';
-    b.style.left = p.left + 'px';
-    b.style.top = p.top + 'px';
+    write(b, { placed: 'true', display: 'flex', left: p.left + 'px', top: p.top + 'px' });
   }
   for (const b of unplaced) if (b.parentNode !== tray) tray.append(b);
   tray.style.display = unplaced.length ? 'flex' : 'none';

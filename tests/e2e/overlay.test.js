@@ -174,6 +174,44 @@ test('agent status changes recolour the badge live; the diff panel Apply sends d
   });
 });
 
+test('a layout writes only what changed: none on a repeat, the position after a scroll', async (t) => {
+  const { base, browser } = await setup(t);
+  const page = await openReady(browser, `${base}/plain`);
+  await page.evaluate(() => { document.body.style.minHeight = '3000px'; });
+  await page.keyboard.press('Alt+Shift+KeyA');
+  await page.waitForFunction(() => window.__ngAnnotate.state.inspecting, null, WAIT);
+  await page.locator('p.target').click();
+  const area = overlay(page).locator('.panel[data-mode="annotate"] textarea');
+  await area.fill('only what changed');
+  await area.press('Shift+Enter');
+  const { id } = await waitAnnotations(page, 1);
+  await waitBadgeColour(page, id, '#3b82f6');
+
+  // Mutations inside the overlay's badge layer during synchronous layouts.
+  const mutations = (scrollBy) => page.evaluate(async ([key, dy]) => {
+    const layer = document.querySelector('ng-annotate-overlay').shadowRoot.querySelector('.badges');
+    const badge = layer.querySelector(`.badge[data-id="${key}"]`);
+    const before = badge.style.top;
+    const observer = new MutationObserver(() => {});
+    observer.observe(layer, { subtree: true, childList: true, attributes: true, characterData: true });
+    if (dy) window.scrollBy(0, dy);
+    window.__ngAnnotate.layoutNow(false);
+    window.__ngAnnotate.layoutNow(false);
+    const records = observer.takeRecords().map((r) => `${r.type}:${r.attributeName ?? ''}`);
+    observer.disconnect();
+    return { records, before, after: badge.style.top };
+  }, [id, scrollBy]);
+
+  await page.evaluate(() => window.__ngAnnotate.layoutNow(false));  // settle what is queued
+  const still = await mutations(0);
+  assert.deepEqual(still.records, [], 'a repeated layout changed the badges');
+  assert.equal(still.after, still.before);
+
+  const moved = await mutations(30);
+  assert.deepEqual(moved.records, ['attributes:style'], JSON.stringify(moved));
+  assert.equal(parseFloat(moved.after), parseFloat(moved.before) - 30);
+});
+
 test('a submission made while the server is down is delivered when it comes back', async (t) => {
   const { root, ctx, base, browser } = await setup(t);
   const page = await openReady(browser, `${base}/plain`);
