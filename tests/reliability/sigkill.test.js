@@ -15,6 +15,14 @@ import { BIN, run, tempRoot } from '../integration/lib/cli.js';
 const KILLS = 20;
 const randomMs = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+// Polls `ready` every 2 ms; fails the test after `limit` ms.
+async function waitFor(ready, what, limit) {
+  const deadline = Date.now() + limit;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`no ${what} within ${limit} ms`);
+    await sleep(2);
+  }
+}
 
 function exported(root) {
   const r = run(['export', '--root', root], { maxBuffer: 1 << 30 });
@@ -42,13 +50,18 @@ test('serve killed with SIGKILL at random moments: every confirmed create surviv
     });
     // Pipelined creates, as fast as the socket takes them, until the kill.
     let sending = true;
+    const before = confirmed.size;
     const pump = (async () => {
       for (let i = 0; sending; i++) {
         browser.send({ type: 'annotation:create', payload: payload(`round ${round} #${i}`) });
         if (i % 20 === 19) await new Promise((resolve) => setImmediate(resolve));
       }
     })();
-    await sleep(randomMs(20, 250));
+    // The kill lands while writes are under way: after this round's first
+    // confirmed batch (a slow build, e.g. ASan, takes longer to get there
+    // than a fixed delay would allow), then at a random moment.
+    await waitFor(() => confirmed.size > before, 'a confirmed create', 30000);
+    await sleep(randomMs(0, 230));
     server.child.kill('SIGKILL');
     sending = false;
     await pump;
@@ -74,8 +87,10 @@ test('mcp killed with SIGKILL at random moments: every confirmed acknowledge sur
     const exited = new Promise((resolve) => child.once('exit', resolve));
     t.after(() => child.kill('SIGKILL'));
     const pending = new Map();
+    let initialized = false;
     createInterface({ input: child.stdout }).on('line', (line) => {
       const m = JSON.parse(line);
+      if (m.id === 0) initialized = true;
       const id = pending.get(m.id);
       if (id && m.result && !m.result.isError) confirmed.add(id);
     });
@@ -87,6 +102,10 @@ test('mcp killed with SIGKILL at random moments: every confirmed acknowledge sur
       pending.set(n, id);
       child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: n, method: 'tools/call', params: { name: 'acknowledge', arguments: { id, message: 'on it' } } })}\n`);
     }
+    // From the initialize answer (the process is up: an ASan build takes
+    // ~0.3 s to start), a random moment around the acknowledges (the 75 are
+    // answered ~35 ms later in a release build, ~70 ms under ASan).
+    await waitFor(() => initialized, 'the initialize answer', 30000);
     await sleep(randomMs(5, 120));
     child.kill('SIGKILL');
     await withDeadline(exited, 'mcp to die');
