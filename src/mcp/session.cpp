@@ -38,6 +38,12 @@ std::optional<std::string_view> StringParam(const json::object& params, std::str
   return std::string_view(v->get_string());
 }
 
+// The protocol version an initialize with these params agrees on.
+std::string AgreedVersion(const json::object& params) {
+  std::string_view requested = StringParam(params, "protocolVersion").value_or("");
+  return std::string(NegotiateProtocolVersion(requested));
+}
+
 json::object Object(std::string_view key, json::value value) {
   json::object o;
   o[key] = std::move(value);
@@ -228,8 +234,7 @@ void McpSession::OnRequest(const Incoming& in, Done done) {
 // ---- methods ----------------------------------------------------------------
 
 McpSession::Outcome McpSession::Initialize(const json::object& params) {
-  std::string_view requested = StringParam(params, "protocolVersion").value_or("");
-  protocol_version_ = std::string(NegotiateProtocolVersion(requested));
+  protocol_version_ = AgreedVersion(params);
   return InitializeResult(protocol_version_);
 }
 
@@ -237,8 +242,7 @@ std::optional<json::object> McpSession::AnswerInitialize(const json::value& mess
                                                          std::string& negotiated) {
   Incoming in = Classify(message);
   if (in.kind != Incoming::Kind::kRequest || in.method != "initialize") return std::nullopt;
-  std::string_view requested = StringParam(in.params, "protocolVersion").value_or("");
-  negotiated = std::string(NegotiateProtocolVersion(requested));
+  negotiated = AgreedVersion(in.params);
   return MakeResult(in.id, InitializeResult(negotiated));
 }
 

@@ -44,6 +44,16 @@ async function waitAnnotations(page, count, timeout = 15000) {
   return page.evaluate(() => [...window.__ngAnnotate.state.annotations.values()].pop());
 }
 
+// Inspect on, click the page's target paragraph, type `text` and submit with `keys`.
+async function annotateTarget(page, text, keys = 'Shift+Enter') {
+  await page.keyboard.press('Alt+Shift+KeyA');
+  await page.waitForFunction(() => window.__ngAnnotate.state.inspecting, null, WAIT);
+  await page.locator('p.target').click();
+  const area = overlay(page).locator('.panel[data-mode="annotate"] textarea');
+  await area.fill(text);
+  await area.press(keys);
+}
+
 // Selects the text of the element matching `selector` in the app.
 function selectText(page, selector) {
   return page.evaluate((sel) => {
@@ -133,12 +143,7 @@ test('shortcuts do not fire while typing in an app field, and other shortcuts ar
 test('agent status changes recolour the badge live; the diff panel Apply sends diff:approved', async (t) => {
   const { root, base, browser } = await setup(t);
   const page = await openReady(browser, `${base}/plain`);
-  await page.keyboard.press('Alt+Shift+KeyA');
-  await page.waitForFunction(() => window.__ngAnnotate.state.inspecting, null, WAIT);
-  await page.locator('p.target').click();
-  const area = overlay(page).locator('.panel[data-mode="annotate"] textarea');
-  await area.fill('reword this');
-  await area.press('Shift+Enter');
+  await annotateTarget(page, 'reword this');
   const { id } = await waitAnnotations(page, 1);
   await waitBadgeColour(page, id, '#3b82f6');
 
@@ -178,12 +183,7 @@ test('a layout writes only what changed: none on a repeat, the position after a 
   const { base, browser } = await setup(t);
   const page = await openReady(browser, `${base}/plain`);
   await page.evaluate(() => { document.body.style.minHeight = '3000px'; });
-  await page.keyboard.press('Alt+Shift+KeyA');
-  await page.waitForFunction(() => window.__ngAnnotate.state.inspecting, null, WAIT);
-  await page.locator('p.target').click();
-  const area = overlay(page).locator('.panel[data-mode="annotate"] textarea');
-  await area.fill('only what changed');
-  await area.press('Shift+Enter');
+  await annotateTarget(page, 'only what changed');
   const { id } = await waitAnnotations(page, 1);
   await waitBadgeColour(page, id, '#3b82f6');
 
@@ -221,12 +221,7 @@ test('a submission made while the server is down is delivered when it comes back
   await ctx.server.stop();
   await page.waitForFunction(() => !window.__ngAnnotate.connected, null, WAIT);
 
-  await page.keyboard.press('Alt+Shift+KeyA');
-  await page.waitForFunction(() => window.__ngAnnotate.state.inspecting, null, WAIT);
-  await page.locator('p.target').click();
-  const area = overlay(page).locator('.panel[data-mode="annotate"] textarea');
-  await area.fill('reword this paragraph');
-  await area.press('Control+Enter');
+  await annotateTarget(page, 'reword this paragraph', 'Control+Enter');
   await page.waitForFunction(() => window.__ngAnnotate.queued() === 1, null, WAIT);
 
   ctx.server = await serveAt(t, root, ctx.port);
@@ -245,12 +240,7 @@ test('a submission made while the server is down is delivered when it comes back
 test('badges re-attach after a reload; clear removes them', async (t) => {
   const { base, browser } = await setup(t);
   const page = await openReady(browser, `${base}/plain`);
-  await page.keyboard.press('Alt+Shift+KeyA');
-  await page.waitForFunction(() => window.__ngAnnotate.state.inspecting, null, WAIT);
-  await page.locator('p.target').click();
-  const area = overlay(page).locator('.panel[data-mode="annotate"] textarea');
-  await area.fill('this paragraph');
-  await area.press('Control+Enter');
+  await annotateTarget(page, 'this paragraph', 'Control+Enter');
   const { id } = await waitAnnotations(page, 1);
 
   await page.reload();
