@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <boost/json/serialize.hpp>
+#include <optional>
+
+#include "util/hmac_sha256.h"
 
 namespace nga::assets {
 extern const std::string_view kClientJs;
@@ -41,6 +44,16 @@ bool EtagMatches(std::string_view if_none_match, std::string_view etag) {
   return if_none_match.find(etag) != std::string_view::npos;
 }
 
+// A challenge for the health proof: a fresh random value of the reader,
+// long enough not to repeat, short enough to cost nothing.
+bool IsProofChallenge(std::string_view challenge) {
+  if (challenge.size() < 32 || challenge.size() > 256) return false;
+  for (char c : challenge) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string ClientJsEtag() {
@@ -53,7 +66,7 @@ std::string ClientJsEtag() {
 }
 
 void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const ProjectPaths& paths,
-                      std::function<boost::json::object()> manifest) {
+                      std::function<boost::json::object()> manifest, std::string daemon_token) {
   server.WebSocketRoute(
       std::string(kSocketPath),
       [&hub](const net::HttpRequest& upgrade,
@@ -73,10 +86,20 @@ void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const Pro
         return std::make_unique<BrowserSocket>(hub, *id);
       });
 
-  server.Route("/__annotate/health", [&hub, &store, paths](
+  server.Route("/__annotate/health", [&hub, &store, paths, token = std::move(daemon_token)](
                                          const net::HttpRequest& request,
                                          std::shared_ptr<net::HttpResponder> out) {
     if (!IsGetOrHead(request)) return MethodNotAllowed(*out);
+    // The proof answers a challenge instead of echoing the token: see
+    // cli/daemon_file.h for why the secret itself never goes on the wire.
+    std::optional<std::string> proof;
+    if (auto challenge = request.QueryParam("challenge")) {
+      if (!IsProofChallenge(*challenge)) {
+        return out->Respond(400, "text/plain; charset=utf-8",
+                            "challenge: 32 to 256 lowercase hex digits\n");
+      }
+      if (!token.empty()) proof = HmacSha256Hex(token, *challenge);
+    }
     json::object health;
     health["version"] = NGA_VERSION;
     health["root"] = paths.root.string();
@@ -89,6 +112,7 @@ void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const Pro
     } else {
       health["lastAgentHeartbeat"] = nullptr;
     }
+    if (proof) health["proof"] = *proof;
     out->Respond(200, "application/json", json::serialize(health), {{"Cache-Control", "no-store"}});
   });
 

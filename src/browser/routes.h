@@ -18,12 +18,17 @@ inline constexpr std::string_view kSocketPath = "/__annotate";
 //   WS  /__annotate               the browser protocol, handled by `hub`
 //   GET /__annotate/health        {version, root, store, sessionsConnected,
 //                                  socketsConnected, lastAgentHeartbeat}
+//       ?challenge=C              adds "proof": HMAC-SHA-256(daemon_token, C) in
+//                                 hex, the daemon's proof of identity
+//                                 (cli/daemon_file.h); C: 32 to 256 lowercase
+//                                 hex digits, else 400; no proof without a token
 //   GET /__annotate/client.js     the embedded overlay, with ETag / 304
 //   GET /__annotate/manifest      the component manifest, from `manifest`
 //                                 (an empty object when it is not set)
 // Everything referenced must outlive the server's connections.
 void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const ProjectPaths& paths,
-                      std::function<boost::json::object()> manifest = {});
+                      std::function<boost::json::object()> manifest = {},
+                      std::string daemon_token = {});
 
 // The ETag served with the overlay: a strong validator of its bytes.
 std::string ClientJsEtag();

@@ -141,7 +141,10 @@ int RunServe(const ServeConfig& config) {
   auto listening = net::HttpServer::Listen(io, std::move(options));
   if (!listening) return Fail(listening.error().message);
   std::unique_ptr<net::HttpServer> server = std::move(*listening);
-  browser::AddBrowserRoutes(*server, hub, *store, *paths, current_manifest);
+  // The secret of this daemon's proof of identity (cli/daemon_file.h).
+  auto token = NewDaemonToken();
+  if (!token) return Fail(token.error().message);
+  browser::AddBrowserRoutes(*server, hub, *store, *paths, current_manifest, *token);
   browser::AddOriginsRoute(*server, registered_origins);
   std::shared_ptr<manifest::ManifestWatcher> manifest_watcher;
   auto watching =
@@ -201,7 +204,7 @@ int RunServe(const ServeConfig& config) {
   const long pid = static_cast<long>(::getpid());
   const auto daemon_file = DaemonFilePath(paths->store_dir);
   if (auto written = WriteDaemonFile(daemon_file, {pid, server->port(), url, paths->root.string(),
-                                                   FormatIso8601(SystemNowMillis())});
+                                                   FormatIso8601(SystemNowMillis()), *token});
       !written) {
     fmt::print(stderr, "ng-annotate: warning: {}\n", written.error().message);
   }
@@ -220,7 +223,7 @@ int RunServe(const ServeConfig& config) {
   feed->Stop();
   // Whatever did not close in time is not connected any more either.
   (void)store->MarkAllSessionsInactive();
-  RemoveDaemonFileIfOwn(daemon_file, pid);
+  RemoveDaemonFileIfOwn(daemon_file, pid, *token);
   fmt::print(stderr, "ng-annotate: stopped\n");
   return 0;
 }
