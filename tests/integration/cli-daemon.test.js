@@ -4,12 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { createHmac, randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  INSTALL_HINT, createDaemon, ensureDaemon, findBinary, forwardHttp, forwardUpgrade, isAnnotatePath, overlayTag,
+  INSTALL_HINT, createDaemon, ensureDaemon, findBinary, forwardHttp, forwardUpgrade, health, isAnnotatePath, overlayTag,
   readDaemonFile,
 } from '../../packages/cli/lib/daemon.js';
 import { BIN, tempRoot } from './lib/cli.js';
@@ -101,6 +102,28 @@ test('ensureDaemon starts one daemon per root, a second caller reuses it and reg
   await a.stop();
   assert.equal(alive(pid), false);
   assert.equal(readDaemonFile(root), null);
+});
+
+test('serve proves it holds the token of its 0600 daemon.json; a daemon without the proof is not reused', async (t) => {
+  const root = realpathSync(tempRoot(t));
+  const a = await daemonFor(t, root);
+  const file = join(root, '.ng-annotate', 'daemon.json');
+  assert.equal(statSync(file).mode & 0o777, 0o600, 'only its user may read the token');
+  const { token } = readDaemonFile(root);
+  assert.match(token, /^[0-9a-f]{64}$/);
+  const challenge = randomBytes(32).toString('hex');
+  assert.equal((await health(a.port, { challenge })).proof, createHmac('sha256', token).update(challenge).digest('hex'));
+  assert.equal((await health(a.port)).proof, undefined, 'no proof unasked');
+  assert.equal((await rawRequest(a.port, { path: '/__annotate/health?challenge=xyz' })).status, 400);
+
+  // daemon.json names a's pid and port but another token: a cannot prove it,
+  // so a second dev server starts its own daemon instead of borrowing a.
+  writeFileSync(file, JSON.stringify({ ...readDaemonFile(root), token: 'f'.repeat(64) }));
+  const logs = [];
+  const b = await daemonFor(t, root, { log: (m) => logs.push(m) });
+  assert.equal(b.owned, true);
+  assert.notEqual(b.pid, a.pid);
+  assert.equal(logs.filter((m) => /did not prove it holds the token/.test(m)).length, 1, logs.join('\n'));
 });
 
 test('stop() is bounded when the daemon does not answer SIGTERM (SIGKILL after the grace period)', async (t) => {

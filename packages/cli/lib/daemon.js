@@ -10,13 +10,15 @@
 //   forwardUpgrade(req, socket, head, handle, {allowedHosts})
 //   forwardHttp(req, res, handle)                  -> Promise<void>
 //   overlayTag()                                   -> '<script src="/__annotate/client.js"></script>'
-//   isAnnotatePath(url), readDaemonFile(root), daemonFilePath(root)
+//   isAnnotatePath(url), readDaemonFile(root), daemonFilePath(root), health(port, {challenge})
 import { spawn } from 'node:child_process';
-import { accessSync, constants, readFileSync, rmSync } from 'node:fs';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  accessSync, closeSync, constants, fstatSync, lstatSync, openSync, readSync, rmSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { connect, isIP } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const PREFIX = '/__annotate';
@@ -24,6 +26,13 @@ export const CLIENT_PATH = `${PREFIX}/client.js`;
 
 const START_TIMEOUT_MS = 15000; // a loaded machine (both cores busy) starts slowly
 const HEALTH_TIMEOUT_MS = 5000; // generous: a live daemon mistaken for stale means two daemons
+// Everything read from daemon.json or the daemon is bounded: a FIFO, a
+// symlink to /dev/zero or a server that never stops talking must not hang
+// or grow the dev server.
+const MAX_DAEMON_FILE_BYTES = 64 * 1024; // the daemon writes ~300 bytes
+const MAX_ANSWER_BYTES = 256 * 1024; // health is ~400 bytes; /origins lists the registered origins
+const MAX_LINE_BYTES = 64 * 1024; // serve's listening line
+const MAX_STDERR_KEPT = 8 * 1024; // for the error of a daemon that failed to start
 const STOP_GRACE_MS = 2000; // SIGTERM, then SIGKILL
 const KILL_WAIT_MS = 1000; // after SIGKILL, stop() returns regardless
 const RESTART_LIMIT = 5; // deaths within RESTART_WINDOW_MS before giving up
@@ -88,14 +97,63 @@ export function daemonFilePath(root) {
   return join(root, '.ng-annotate', 'daemon.json');
 }
 
-/** The parsed daemon.json of `root`, or null when absent or malformed. */
-export function readDaemonFile(root) {
+// The bytes of a regular file of at most `limit` bytes, or {refused: why}.
+// lstat before opening, so a symlink (to /dev/zero, say) or a FIFO is never
+// opened; O_NOFOLLOW | O_NONBLOCK and a matching fstat cover a swap in between
+// (opening a FIFO non-blocking for reading returns at once).
+function readSmallRegularFile(file, limit) {
+  let before;
+  try { before = lstatSync(file); } catch (error) { return { absent: error.code === 'ENOENT', refused: error.code }; }
+  if (!before.isFile()) return { refused: 'not a regular file' };
+  if (before.size > limit) return { refused: `larger than ${limit} bytes` };
+  let fd;
   try {
-    const info = JSON.parse(readFileSync(daemonFilePath(root), 'utf8'));
-    return Number.isInteger(info?.port) && info.port > 0 && Number.isInteger(info.pid) ? info : null;
-  } catch {
-    return null;
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    return { absent: error.code === 'ENOENT', refused: error.code };
   }
+  try {
+    const opened = fstatSync(fd);
+    if (!opened.isFile() || opened.ino !== before.ino || opened.dev !== before.dev) return { refused: 'not a regular file' };
+    const buffer = Buffer.alloc(limit + 1); // one more byte tells a file that grew
+    let length = 0;
+    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0;) length += n;
+    if (length > limit) return { refused: `larger than ${limit} bytes` };
+    return { bytes: buffer.subarray(0, length) };
+  } catch (error) {
+    return { refused: error.code ?? error.message };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// daemon.json as {info}, {absent: true}, or {refused: why} (unsafe to read,
+// or not what the daemon writes).
+function inspectDaemonFile(root) {
+  const read = readSmallRegularFile(daemonFilePath(root), MAX_DAEMON_FILE_BYTES);
+  if (read.absent) return { absent: true };
+  if (!read.bytes) return { refused: read.refused };
+  let info = null;
+  try { info = JSON.parse(read.bytes.toString('utf8')); } catch { /* below */ }
+  const valid = Number.isInteger(info?.port) && info.port > 0 && info.port <= 65535 && Number.isInteger(info.pid);
+  return valid ? { info } : { refused: 'no valid pid and port' };
+}
+
+/**
+ * The parsed daemon.json of `root`, or null when absent, malformed, or not
+ * a regular file of at most 64 KiB (never opened then: a FIFO or a symlink
+ * to a device cannot hang or grow the caller).
+ */
+export function readDaemonFile(root) {
+  return inspectDaemonFile(root).info ?? null;
+}
+
+// Removes daemon.json when it still names the daemon `info` described (a
+// new daemon may have replaced it meanwhile).
+function removeDaemonFileIf(root, info) {
+  const now = readDaemonFile(root);
+  if (now?.pid !== info.pid || now.token !== info.token) return;
+  try { rmSync(daemonFilePath(root), { force: true }); } catch { /* replaced meanwhile */ }
 }
 
 function pidAlive(pid) {
@@ -107,30 +165,80 @@ function pidAlive(pid) {
   }
 }
 
-// A small JSON request to the daemon: {status, body} or null (unreachable).
+// A small JSON request to the daemon: {status, body} or null (unreachable,
+// or an answer over MAX_ANSWER_BYTES or not complete within `timeout` ms in
+// all: a server that trickles bytes must not hold the dev server either).
 function daemonRequest(port, { method = 'GET', path, body, timeout = HEALTH_TIMEOUT_MS }) {
   return new Promise((done) => {
+    let settled = false;
+    const finish = (value) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      done(value);
+    };
     const headers = body === undefined ? {} : { 'Content-Type': 'application/json' };
     const req = request({ host: '127.0.0.1', port, method, path, headers, timeout }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk) => { text += chunk; });
+      const declared = Number(res.headers['content-length']);
+      if (declared > MAX_ANSWER_BYTES) return abort();
+      const chunks = [];
+      let size = 0;
+      res.on('data', (chunk) => {
+        size += chunk.length;
+        if (size > MAX_ANSWER_BYTES) return abort();
+        return chunks.push(chunk);
+      });
       res.on('end', () => {
         let parsed = null;
-        try { parsed = JSON.parse(text); } catch { /* not JSON */ }
-        done({ status: res.statusCode, body: parsed });
+        try { parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { /* not JSON */ }
+        finish({ status: res.statusCode, body: parsed });
       });
-      res.on('error', () => done(null));
+      res.on('error', () => finish(null));
+      return undefined;
     });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => done(null));
+    const abort = () => { req.destroy(); finish(null); };
+    const deadline = setTimeout(abort, timeout);
+    req.on('timeout', abort);
+    req.on('error', () => finish(null));
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
 
-/** GET /__annotate/health on 127.0.0.1:port -> the health object, or null. */
-export async function health(port) {
-  const answer = await daemonRequest(port, { path: `${PREFIX}/health` });
+/**
+ * GET /__annotate/health on 127.0.0.1:port -> the health object, or null.
+ * With `challenge` (hex), a daemon adds "proof": HMAC-SHA-256 of it keyed
+ * with its daemon.json token (see proofMatches).
+ */
+export async function health(port, { challenge } = {}) {
+  const query = challenge ? `?challenge=${challenge}` : '';
+  const answer = await daemonRequest(port, { path: `${PREFIX}/health${query}` });
   return answer?.status === 200 ? answer.body : null;
+}
+
+// Why a challenge and not the token itself (see also src/cli/daemon_file.h):
+// until the proof is checked we do not know who answers on that port, so the
+// secret must not be sent to it; and a daemon that printed its token to any
+// asker would let another local user learn it and answer for the daemon once
+// it is gone (a stale daemon.json, a reused pid, that user's server on the
+// freed port, and its client.js in our pages). HMAC over a fresh random
+// challenge proves the answerer can read daemon.json, which is 0600.
+function proofMatches(token, challenge, proof) {
+  if (typeof token !== 'string' || !token || typeof proof !== 'string') return false;
+  const expected = Buffer.from(createHmac('sha256', token).update(challenge).digest('hex'));
+  const given = Buffer.from(proof);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+// Why the server on info.port is not our daemon for `root`, or null when it
+// proved it is.
+async function disproveDaemon(root, info) {
+  if (typeof info.token !== 'string' || !info.token) return 'daemon.json has no token (a daemon older than this module?)';
+  const challenge = randomBytes(32).toString('hex');
+  const live = await health(info.port, { challenge });
+  if (!live) return 'no health answer within the bounds';
+  if (live.root !== root) return `it serves ${JSON.stringify(String(live.root))}`;
+  if (!proofMatches(info.token, challenge, live.proof)) return 'it did not prove it holds the token of daemon.json';
+  return null;
 }
 
 function toLogger(log) {
@@ -154,6 +262,8 @@ function spawnDaemon(binary, args, log, track) {
     track(child, exited);
     let stderr = '';
     let settled = false;
+    let line = ''; // the first line of stdout, bounded
+    let firstLineRead = false;
     const finish = (error, value) => {
       if (settled) return;
       settled = true;
@@ -171,21 +281,25 @@ function spawnDaemon(binary, args, log, track) {
     exited.then(({ code, signal }) => finish(new Error(
       `ng-annotate serve exited (${signal ?? code}) before listening${stderr ? `: ${stderr.trim()}` : ''}`)));
     child.stderr.setEncoding('utf8').on('data', (chunk) => {
-      if (!settled) stderr += chunk;
+      if (!settled) stderr = (stderr + chunk).slice(-MAX_STDERR_KEPT);
       for (const line of chunk.split('\n')) {
         const text = line.trim().replace(/^ng-annotate:\s*/, '');
         if (text) log.info(text);
       }
     });
-    const lines = createInterface({ input: child.stdout });
-    lines.once('line', (line) => {
+    // Only the first line matters; the rest is drained unread.
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      if (firstLineRead) return;
+      const end = chunk.indexOf('\n');
+      line += end < 0 ? chunk : chunk.slice(0, end);
+      if (end < 0 && line.length <= MAX_LINE_BYTES) return;
+      firstLineRead = true;
       let event = null;
       try { event = JSON.parse(line); } catch { /* reported below */ }
       if (event?.event !== 'listening' || !Number.isInteger(event.port)) {
-        finish(new Error(`unexpected first line from ng-annotate serve: ${line}`));
+        finish(new Error(`unexpected first line from ng-annotate serve: ${line.slice(0, 200)}`));
         return;
       }
-      lines.on('line', () => {}); // keep stdout drained
       finish(null, { port: event.port, url: event.url, pid: child.pid, child, exited });
     });
   });
@@ -272,19 +386,33 @@ class DaemonHandle {
     return this.pending;
   }
 
+  // The daemon named by daemon.json if it proves it is ours for this root
+  // (a live pid and a health answer are not enough: any server may answer
+  // on that port); else null, having said in one log line why.
   async reuse() {
-    const info = readDaemonFile(this.root);
-    if (!info) return null;
-    const live = pidAlive(info.pid) ? await health(info.port) : null;
-    if (live && live.root === this.root) {
-      await this.register(info.port);
-      this.log.info(`using the daemon already serving ${this.root} (pid ${info.pid}, port ${info.port})`);
-      return { port: info.port, url: info.url ?? `http://127.0.0.1:${info.port}`, pid: info.pid, owned: false };
+    const file = daemonFilePath(this.root);
+    const found = inspectDaemonFile(this.root);
+    if (found.absent) return null;
+    if (!found.info) {
+      // Left in place: it is not ours to delete, and our daemon replaces it.
+      this.log.warn(`ignoring ${file} (${found.refused}); starting our own daemon`);
+      return null;
     }
-    // Stale: the process is gone, or the port now belongs to something else.
-    if (readDaemonFile(this.root)?.pid === info.pid) rmSync(daemonFilePath(this.root), { force: true });
-    this.log.info(`removed a stale ${daemonFilePath(this.root)} (pid ${info.pid} is not serving this root)`);
-    return null;
+    const { info } = found;
+    if (!pidAlive(info.pid)) {
+      removeDaemonFileIf(this.root, info);
+      this.log.info(`removed a stale ${file} (pid ${info.pid} is gone)`);
+      return null;
+    }
+    const why = await disproveDaemon(this.root, info);
+    if (why) {
+      removeDaemonFileIf(this.root, info);
+      this.log.warn(`not reusing the server on port ${info.port} named by ${file}: ${why}; starting our own daemon`);
+      return null;
+    }
+    await this.register(info.port);
+    this.log.info(`using the daemon already serving ${this.root} (pid ${info.pid}, port ${info.port})`);
+    return { port: info.port, url: `http://127.0.0.1:${info.port}`, pid: info.pid, owned: false };
   }
 
   async start() {
@@ -335,7 +463,7 @@ class DaemonHandle {
       }
       const pids = new Set(entries.map((e) => e.child.pid));
       const info = readDaemonFile(this.root);
-      if (info && pids.has(info.pid)) rmSync(daemonFilePath(this.root), { force: true });
+      if (info && pids.has(info.pid)) removeDaemonFileIf(this.root, info);
     })();
     return this.stopping;
   }
