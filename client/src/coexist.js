@@ -38,12 +38,13 @@ export function stepAsideMessage() {
     "To use ng-annotate's, install ng-annotate's @ng-annotate/angular in its place (its provideNgAnnotate() does nothing).";
 }
 
-// Tells the dev server, for its log: only when the overlay came from the
-// page's own origin (a dev-server integration); a daemon on another port has
-// no dev log to write it to.
+// Tells the server the overlay came from, for its log: a dev-server
+// integration writes it to the dev server's log, `serve` (the proxy, or the
+// plain script tag) to its stderr. A simple no-cors POST: no preflight, and
+// nothing in the console whatever the answer.
 export function reportToServer(origin) {
-  if (origin !== location.origin) return;
   try {
-    fetch(origin + NOTICE_PATH, { method: 'POST', keepalive: true, body: location.href }).catch(() => {});
+    fetch(origin + NOTICE_PATH, { method: 'POST', mode: 'no-cors', keepalive: true, body: location.href })
+      .catch(() => {});
   } catch { /* no fetch: the console line is enough */ }
 }

@@ -1,7 +1,8 @@
 // ng-annotate-mcp's overlay on the same page as ours (issue 21, item 9): its
 // provideNgAnnotate() appends <nga-overlay> to the body while the app starts
 // and opens its own session. Ours must then stay off: no second overlay, no
-// second session, Alt+Shift+A left to the other one, one line in the console.
+// second session, Alt+Shift+A left to the other one, one line in the console
+// and one in the log of the server it came from.
 //
 // ng-annotate-mcp is not installable here, so the pages below do what its
 // Angular package does to the DOM (append <nga-overlay> to document.body from
@@ -48,7 +49,7 @@ async function setup(t) {
   ctx.port = ctx.server.port;
   const base = await pageServer(t, { '/start': appPage('start'), '/late': appPage('late'), '/never': appPage('never') }, ctx);
   const browser = await launch(t);
-  return { root, base, browser };
+  return { root, base, browser, server: ctx.server };
 }
 
 function consoleLines(page) {
@@ -58,7 +59,7 @@ function consoleLines(page) {
 }
 
 test('ng-annotate-mcp overlay added at app start: ours never mounts nor connects, Alt+Shift+A is left to it', async (t) => {
-  const { root, base, browser } = await setup(t);
+  const { root, base, browser, server } = await setup(t);
   const page = await newPage(browser);
   const lines = consoleLines(page);
   await page.goto(`${base}/start`);
@@ -75,6 +76,11 @@ test('ng-annotate-mcp overlay added at app start: ours never mounts nor connects
   assert.deepEqual(sessions(root), [], 'our overlay opened a session');
   const said = lines.filter((l) => l.includes("ng-annotate-mcp's overlay"));
   assert.equal(said.length, 1, lines.join('\n'));
+  // The daemon the overlay came from (here on another origin) logs the page.
+  const deadline = Date.now() + 10000;
+  const told = () => server.stderr().includes(`${base}/start runs ng-annotate-mcp's overlay`);
+  while (!told() && Date.now() < deadline) await page.waitForTimeout(100);
+  assert.ok(told(), server.stderr());
 });
 
 test('ng-annotate-mcp overlay added later: ours steps aside, its session goes inactive', async (t) => {
