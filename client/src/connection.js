@@ -12,6 +12,7 @@ let ws = null;
 let ready = false; // handshake done (first annotations:sync seen) on the current socket
 let backoff = 500;
 let nextLocal = 1;
+let stopped = false; // disconnect() was called: no socket, no reconnect
 const outbox = []; // non-create messages made while disconnected
 export const inflight = []; // {localId, message, element, anchor, sentOn}
 export const elementOf = new Map(); // annotation id -> the element it was made on (this page load)
@@ -28,6 +29,7 @@ function storeSessionId(id) {
 }
 
 export function connect(url) {
+  if (stopped) return;
   if (url) wsUrl = url;
   const sid = sessionIdStored();
   const query = [sid ? 'sessionId=' + encodeURIComponent(sid) : '', state.proto >= 2 ? 'proto=2' : ''].filter(Boolean).join('&');
@@ -50,7 +52,17 @@ export function connect(url) {
   };
   sock.onerror = () => {};
 }
+// Closes the socket for good (the overlay stepped aside for another one).
+export function disconnect() {
+  stopped = true;
+  const sock = ws;
+  ws = null;
+  ready = false;
+  if (sock) try { sock.close(1000); } catch { /* closing already */ }
+}
+
 function scheduleReconnect() {
+  if (stopped) return;
   const delay = backoff;
   backoff = Math.min(backoff * 2, 5000);
   setTimeout(connect, delay);

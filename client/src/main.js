@@ -3,13 +3,16 @@
 import { serverFromScript } from './config.js';
 import { state } from './state.js';
 import { host, fab, mount } from './ui.js';
-import { connect, send, connected, queuedCount, inflight, startPing } from './connection.js';
+import { connect, disconnect, send, connected, queuedCount, inflight, startPing } from './connection.js';
 import { fetchRoot } from './context/paths.js';
 import { describe, buildPayload, settle } from './context/index.js';
 import { setInspecting, startInspect, placeHighlight } from './inspect.js';
 import { startShortcuts } from './shortcuts.js';
 import { startBadges, scheduleLayout, onBadgeClick, onLayout, layoutNow } from './badges.js';
 import { startPanels, openFor, toggleHelp, closePanel, panelState } from './panels/index.js';
+import {
+  afterAppStart, foreignOverlayPresent, watchForForeignOverlay, stepAsideMessage, reportToServer,
+} from './coexist.js';
 
 function start() {
   if (window.__ngAnnotate) return;
@@ -53,9 +56,27 @@ function start() {
       return buildPayload(ctx, text, '');
     },
   };
+  // ng-annotate-mcp's overlay on the page: leave the page to it.
+  function stepAside() {
+    if (state.aside) return;
+    state.aside = true;
+    setInspecting(false);
+    closePanel();
+    disconnect();
+    host.remove();
+    console.info(stepAsideMessage());
+    reportToServer(server.origin);
+  }
+
   fetchRoot(server.origin);
-  connect(server.ws);
-  startPing();
+  // Connect once the app has started, so that a page whose app brings the
+  // other overlay never gets a session of ours.
+  afterAppStart(() => {
+    if (foreignOverlayPresent()) return stepAside();
+    watchForForeignOverlay(stepAside);
+    connect(server.ws);
+    startPing();
+  });
 }
 
 start();

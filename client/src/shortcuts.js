@@ -18,7 +18,7 @@ function inAppField(e) {
 // actions: {toggleInspect, toggleHidden, clear, back, hasBack}
 export function startShortcuts(actions) {
   window.addEventListener('keydown', (e) => {
-    if (inAppField(e) || e.isComposing) return;
+    if (state.aside || inAppField(e) || e.isComposing) return;
     const ours = isOurs(e);
     const altShift = e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey;
     let done = true;

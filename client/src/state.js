@@ -15,6 +15,7 @@ export const state = {
   frames: {}, // server frames seen, by type
   inspecting: false,
   hidden: false,
+  aside: false, // stepped aside for ng-annotate-mcp's overlay (coexist.js)
 };
 
 const listeners = new Map();

@@ -4,10 +4,19 @@
 #include <boost/json/serialize.hpp>
 #include <utility>
 
+#include "manifest/legacy_aliases.h"
+
 namespace nga::browser {
 namespace {
 
 Frame MakeFrame(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+
+// manifest:update as a socket of revision `proto` reads it: revision 1 is
+// ng-annotate-mcp's client, which needs the `_Name` aliases (see
+// manifest/legacy_aliases.h).
+std::string ManifestFrameFor(int proto, const boost::json::object& manifest) {
+  return ManifestFrame(proto >= 2 ? manifest : manifest::WithUnderscoreAliases(manifest));
+}
 
 std::string Serialize(const Annotation& annotation) {
   return boost::json::serialize(ToJson(annotation));
@@ -73,8 +82,8 @@ Result<ConnectionId> Hub::Open(const ConnectRequest& request, Sink sink) {
       connections_.emplace(id, Connection{session->id, std::move(sink), request.proto, 0})
           .first->second;
   connection.sink(MakeFrame(SessionFrame("session:created", *session)));
-  connection.sink(
-      MakeFrame(ManifestFrame(options_.manifest ? options_.manifest() : boost::json::object{})));
+  connection.sink(MakeFrame(ManifestFrameFor(
+      connection.proto, options_.manifest ? options_.manifest() : boost::json::object{})));
   SendSync(connection, state, Heartbeat(), false);
   AfterWrite();
   return id;
@@ -279,8 +288,13 @@ void Hub::SyncAll() {
 }
 
 void Hub::BroadcastManifest(const boost::json::object& manifest) {
-  Frame frame = MakeFrame(ManifestFrame(manifest));
-  for (auto& [id, connection] : connections_) connection.sink(frame);
+  // One frame per revision, made only if a socket of that revision is there.
+  Frame frames[2];
+  for (auto& [id, connection] : connections_) {
+    Frame& frame = frames[connection.proto >= 2 ? 1 : 0];
+    if (!frame) frame = MakeFrame(ManifestFrameFor(connection.proto, manifest));
+    connection.sink(frame);
+  }
 }
 
 std::optional<std::string> Hub::SessionOf(ConnectionId id) const {

@@ -86,7 +86,8 @@ class Hub {
   // A socket connected: restores the session named by request.session_id
   // (active again) or creates one (url = Referer, else Origin), then sends
   // session:created, manifest:update and annotations:sync to `sink`, in that
-  // order. Fails only when the store does; the caller then closes the socket.
+  // order. Revision-1 sockets get the manifest with its `_Name` aliases
+  // (manifest/legacy_aliases.h). Fails only when the store does; the caller then closes the socket.
   Result<ConnectionId> Open(const ConnectRequest& request, Sink sink);
 
   // One text frame from the socket. Replies go to this socket's sink, pushes
@@ -104,7 +105,7 @@ class Hub {
   // The periodic annotations:sync, to every socket.
   void SyncAll();
 
-  // manifest:update to every socket.
+  // manifest:update to every socket (with the aliases for revision 1).
   void BroadcastManifest(const boost::json::object& manifest);
 
   std::size_t connection_count() const { return connections_.size(); }

@@ -12,6 +12,7 @@
 #include <cstdio>
 
 #include "browser/hub.h"
+#include "browser/notice_route.h"
 #include "browser/origins_route.h"
 #include "browser/routes.h"
 #include "cli/commands.h"
@@ -146,6 +147,8 @@ int RunServe(const ServeConfig& config) {
   if (!token) return Fail(token.error().message);
   browser::AddBrowserRoutes(*server, hub, *store, *paths, current_manifest, *token);
   browser::AddOriginsRoute(*server, registered_origins);
+  browser::AddNoticeRoute(*server,
+                          [](const std::string& line) { fmt::print(stderr, "{}\n", line); });
   std::shared_ptr<manifest::ManifestWatcher> manifest_watcher;
   auto watching =
       manifest::ManifestWatcher::Start(io.get_executor(), manifest_index,

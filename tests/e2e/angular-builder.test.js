@@ -52,6 +52,40 @@ test('the served index carries the overlay tag; /__annotate/* HTTP is answered b
   assert.match((await get(`${server.url}/main.js`)).body, /bootstrapApplication|ɵɵdefineComponent/);
 });
 
+// Regression (issue 21, item 9): ng-annotate-mcp's overlay, unmodified, names a
+// component by `instance.constructor.name` and looks its files up in the
+// manifest its socket (no proto: revision 1) was sent; Angular's dev build
+// spells that name `_PromoCard`, which used to show `(unresolved: _PromoCard)`.
+test("in Chromium: ng-annotate-mcp's lookup (constructor.name in manifest:update) resolves every component's file", async (t) => {
+  const browser = await launch(t);
+  const page = await newPage(browser);
+  await page.goto(`${server.url}/`);
+  await page.locator('app-promo-card .promo-title').waitFor(WAIT);
+  const found = await page.evaluate(() => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no manifest:update within 20 s')), 20000);
+    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/__annotate`);
+    ws.onmessage = (e) => {
+      const m = JSON.parse(e.data);
+      if (m.type !== 'manifest:update') return;
+      clearTimeout(timer);
+      ws.close();
+      // As its InspectorService does, for every component host on the page.
+      const names = new Set();
+      for (const el of document.querySelectorAll('*')) {
+        const comp = window.ng.getComponent(el);
+        if (comp) names.add(comp.constructor.name);
+      }
+      resolve([...names].map((name) => [name, m.manifest[name] ? m.manifest[name].component : `(unresolved: ${name})`]));
+    };
+    ws.onerror = () => reject(new Error('socket error'));
+  }));
+  const files = Object.fromEntries(found);
+  assert.ok(Object.keys(files).some((name) => name.startsWith('_')), `dev build class names: ${Object.keys(files).join(', ')}`);
+  const promo = Object.keys(files).find((name) => name.replace(/^_+/, '') === 'PromoCard');
+  assert.equal(files[promo], 'src/app/promo-card/promo-card.ts');
+  for (const [name, file] of found) assert.doesNotMatch(file, /unresolved/, `${name} -> ${file}`);
+});
+
 test('in Chromium: the app renders, the overlay connects through ng serve, an annotation reaches the store, an edit hot-updates the page', async (t) => {
   const browser = await launch(t);
   const page = await newPage(browser);

@@ -1,6 +1,8 @@
 // The component manifest (SPEC §7) end to end: `ng-annotate manifest`, the
 // GET /__annotate/manifest route, manifest:update on connect, and the
-// broadcast when a component file appears while a browser is connected.
+// broadcast when a component file appears while a browser is connected, and
+// the `_Name` aliases that ng-annotate-mcp's overlay (protocol revision 1)
+// needs while ours (revision 2) and the other readers get the plain map.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -51,6 +53,15 @@ const EXPECTED = {
   ButtonComponent: { component: 'src/shared/button.component.ts', selector: 'app-button' },
 };
 
+// What a revision-1 socket (ng-annotate-mcp's client) is sent: every class
+// also under `_Name`, the spelling of `constructor.name` in Angular 21/22
+// dev builds, after the real names.
+function withAliases(manifest) {
+  const out = { ...manifest };
+  for (const [name, entry] of Object.entries(manifest)) out[`_${name}`] ??= entry;
+  return out;
+}
+
 test('`ng-annotate manifest --root` prints the manifest as JSON', (t) => {
   const root = twoComponentProject(t);
   const result = run(['manifest', '--root', root]);
@@ -72,17 +83,38 @@ test('serve answers GET /__annotate/manifest and sends it on connect', async (t)
   assert.match(res.headers['content-type'], /application\/json/);
   assert.deepEqual(JSON.parse(res.body), EXPECTED);
 
-  const client = await Client.connect(server.wsUrl);
+  const client = await Client.connect(`${server.wsUrl}?proto=2`);
   const { second } = await client.handshake();
   assert.deepEqual(second, { type: 'manifest:update', manifest: EXPECTED });
   await client.close();
 });
 
+// Regression (issue 21, item 9): ng-annotate-mcp's overlay resolves a
+// component as `manifest[instance.constructor.name]`, which Angular 21/22 dev
+// builds spell `_AppComponent`; without the alias it shows
+// `(unresolved: _AppComponent)`.
+test('an ng-annotate-mcp client (no proto) resolves `_Name` through manifest:update', async (t) => {
+  const root = twoComponentProject(t);
+  const server = await startServe(t, { root });
+  const legacy = await Client.connect(server.wsUrl);
+  const { second } = await legacy.handshake();
+  assert.equal(second.type, 'manifest:update');
+  assert.deepEqual(second.manifest._AppComponent, EXPECTED.AppComponent);
+  assert.deepEqual(second.manifest._ButtonComponent, EXPECTED.ButtonComponent);
+  assert.deepEqual(second.manifest, withAliases(EXPECTED));
+  assert.deepEqual(Object.keys(second.manifest).slice(0, 2), Object.keys(EXPECTED), 'real names first');
+  // The other readers keep SPEC §7's plain map.
+  const res = await rawRequest(server.port, { path: '/__annotate/manifest' });
+  assert.deepEqual(JSON.parse(res.body), EXPECTED);
+  assert.deepEqual(JSON.parse(run(['manifest', '--root', root]).stdout), EXPECTED);
+  await legacy.close();
+});
+
 test('a component added while connected is broadcast in manifest:update', async (t) => {
   const root = twoComponentProject(t);
   const server = await startServe(t, { root });
-  const client = await Client.connect(server.wsUrl);
-  const other = await Client.connect(server.wsUrl);
+  const client = await Client.connect(`${server.wsUrl}?proto=2`);
+  const other = await Client.connect(server.wsUrl); // revision 1: with the aliases
   await client.handshake();
   await other.handshake();
 
@@ -105,10 +137,10 @@ export class CardComponent {}
       selector: 'app-card',
     },
   };
-  for (const socket of [client, other]) {
-    const update = await socket.nextMatching(hasCard, 'manifest:update with CardComponent', WATCH_DEADLINE_MS);
-    assert.deepEqual(update.manifest, expected);
-  }
+  const update1 = await client.nextMatching(hasCard, 'manifest:update with CardComponent', WATCH_DEADLINE_MS);
+  assert.deepEqual(update1.manifest, expected);
+  const legacyUpdate = await other.nextMatching(hasCard, 'manifest:update with CardComponent', WATCH_DEADLINE_MS);
+  assert.deepEqual(legacyUpdate.manifest, withAliases(expected));
   const res = await rawRequest(server.port, { path: '/__annotate/manifest' });
   assert.deepEqual(JSON.parse(res.body), expected);
 

@@ -144,6 +144,30 @@ TEST_F(HubTest, ConnectSendsTheManifest) {
   EXPECT_TRUE(frames[1].at("manifest").as_object().contains("AppComponent"));
 }
 
+// Regression (issue 21, item 9): ng-annotate-mcp's overlay (revision 1) looks
+// components up by `constructor.name`, `_PromoCard` in Angular 21/22 dev
+// builds; our overlay (revision 2) must not see the aliases.
+TEST_F(HubTest, ManifestCarriesUnderscoreAliasesForRevisionOneOnly) {
+  const json::object entry{{"component", "src/app/promo-card.ts"}};
+  HubOptions options;
+  options.manifest = [&] { return json::object{{"PromoCard", entry}}; };
+  Hub hub(*store_, std::move(options));
+
+  Socket legacy, ours;
+  ASSERT_TRUE(hub.Open({}, legacy.sink()));
+  ConnectRequest revision2;
+  revision2.proto = 2;
+  ASSERT_TRUE(hub.Open(revision2, ours.sink()));
+  auto legacy_manifest = legacy.Take().at(1).at("manifest").as_object();
+  EXPECT_EQ(legacy_manifest, (json::object{{"PromoCard", entry}, {"_PromoCard", entry}}));
+  EXPECT_EQ(ours.Take().at(1).at("manifest").as_object(), (json::object{{"PromoCard", entry}}));
+
+  hub.BroadcastManifest(json::object{{"CartView", entry}});
+  EXPECT_EQ(legacy.One().at("manifest").as_object(),
+            (json::object{{"CartView", entry}, {"_CartView", entry}}));
+  EXPECT_EQ(ours.One().at("manifest").as_object(), (json::object{{"CartView", entry}}));
+}
+
 TEST_F(HubTest, RestoresAKnownSessionWithItsAnnotationsOldestFirst) {
   Socket first;
   ConnectionId id = Open(first);

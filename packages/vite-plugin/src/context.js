@@ -7,5 +7,6 @@ export function createContext(options = {}) {
     root: null, // realpath of config.root
     disabled: false, // no binary / no daemon: the dev server runs without the overlay
     handle: null, // @ng-annotate/cli DaemonHandle
+    pagesTold: new Set(), // page URLs whose foreign-overlay notice was logged
   };
 }

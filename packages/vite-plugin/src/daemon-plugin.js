@@ -8,6 +8,7 @@ import {
   createDaemon, findBinary, forwardHttp, forwardUpgrade, isAnnotatePath,
 } from '@ng-annotate/cli/lib/daemon.js';
 import { devServerOrigins } from './origins.js';
+import { foreignPluginIn, isNoticeRequest, noticeLine, readSmallBody } from './foreign-overlay.js';
 
 function isMcpPath(url) {
   const path = String(url ?? '').split('?')[0];
@@ -47,6 +48,15 @@ export function daemonPlugin(context) {
       context.config = config;
       context.root = realpathSync(config.root);
       logger = config.logger;
+      // ng-annotate-mcp's own plugin serves /__annotate on this server: two
+      // handlers on one socket path cannot work, so ours leaves the page alone.
+      const foreign = foreignPluginIn(config.plugins);
+      if (foreign) {
+        context.disabled = true;
+        context.reason = `ng-annotate-mcp's Vite plugin (${foreign}) serves /__annotate here`;
+        log.warn(`[ng-annotate] ${context.reason}: ng-annotate leaves this dev server alone ` +
+          '(no overlay, no daemon). Remove ngAnnotateMcp() from the Vite config to use ng-annotate.');
+      }
     },
     configureServer(server) {
       // The Host names Vite itself accepts: allowedHosts, plus server.host.
@@ -58,6 +68,17 @@ export function daemonPlugin(context) {
       const wanted = (url) => isAnnotatePath(url) || (context.options.mcp && isMcpPath(url));
       server.middlewares.use((req, res, next) => {
         if (!wanted(req.originalUrl ?? req.url)) return next();
+        if (isNoticeRequest(req)) {
+          // Our overlay found ng-annotate-mcp's on a page and stepped aside.
+          readSmallBody(req).then((page) => {
+            if (!context.pagesTold.has(page)) {
+              context.pagesTold.add(page);
+              log.warn(noticeLine(page));
+            }
+            res.writeHead(204).end();
+          });
+          return undefined;
+        }
         if (!context.handle || context.disabled) {
           res.writeHead(503, { 'Content-Type': 'text/plain' });
           res.end(`ng-annotate is not running${context.reason ? `: ${context.reason}` : ''}\n`);
@@ -66,6 +87,7 @@ export function daemonPlugin(context) {
         return forwardHttp(req, res, context.handle, { allowedHosts: allowedHosts() }).catch(next);
       });
 
+      if (context.disabled) return; // told in configResolved
       const found = findBinary({ binary: context.options.binary });
       if (found.error) {
         context.disabled = true;

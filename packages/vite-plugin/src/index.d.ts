@@ -11,7 +11,11 @@ export interface NgAnnotateOptions {
   mcp?: boolean;
   /** false: no data-nga-src source stamps (and no Svelte props) in dev. */
   stamp?: boolean;
+  /** false: pages get no overlay script tag (the page is left alone); /__annotate still reaches the daemon. */
+  overlay?: boolean;
 }
 
 export default function ngAnnotate(options?: NgAnnotateOptions): Plugin[];
 export { ngAnnotate };
+/** ng-annotate-mcp's name for its Vite plugin (same package name): the same as ngAnnotate(). */
+export { ngAnnotate as ngAnnotateMcp };

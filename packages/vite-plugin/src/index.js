@@ -16,6 +16,8 @@ import { sourcePlugins } from './stamp-plugin.js';
  * @param {string[]} [options.origins] more page origins to allow (besides the dev server's own)
  * @param {boolean} [options.mcp]     also forward /mcp (MCP over HTTP) through the dev server
  * @param {boolean} [options.stamp]   false: no data-nga-src source stamps on elements in dev
+ * @param {boolean} [options.overlay] false: no overlay script tag in pages (the page is left
+ *                                    alone, e.g. for ng-annotate-mcp's overlay); /__annotate still works
  */
 export default function ngAnnotate(options = {}) {
   const context = createContext(options);
@@ -27,3 +29,6 @@ export default function ngAnnotate(options = {}) {
 }
 
 export { ngAnnotate };
+// ng-annotate-mcp's Vite plugin, whose package had this name too, was
+// `plugins: [...ngAnnotateMcp()]`: the same call keeps a switched config working.
+export { ngAnnotate as ngAnnotateMcp };

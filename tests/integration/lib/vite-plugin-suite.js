@@ -219,6 +219,26 @@ export function pluginSuite(fixture) {
     await vite.close();
   });
 
+  // Issue 21, item 9: a page that runs ng-annotate-mcp's overlay is left to it.
+  test(`${fixture}: ngAnnotate({ overlay: false }) leaves pages alone, says so, and still forwards /__annotate`, async (t) => {
+    const root = realpathSync(project(t, fixture));
+    writeFileSync(join(root, 'vite.config.js'),
+      "import ngAnnotate from '@ng-annotate/vite-plugin';\nexport default { plugins: [ngAnnotate({ overlay: false })] };\n");
+    const note = killDaemonsAfter(t, root);
+    const vite = await startVite(t, fixture, root);
+    await until(() => healthVia(vite.port), 'the daemon');
+    note();
+    const page = await rawRequest(vite.port, { path: '/' });
+    assert.equal(page.status, 200);
+    assert.ok(page.body.includes('/@vite/client'), page.body);
+    assert.doesNotMatch(page.body, /__annotate/);
+    assert.match(vite.output(), /\[ng-annotate\] overlay: false: pages get no ng-annotate overlay/);
+    const socket = await Client.connect(`ws://127.0.0.1:${vite.port}/__annotate`);
+    assert.equal((await socket.handshake()).first.type, 'session:created');
+    await socket.close();
+    await vite.close();
+  });
+
   test(`${fixture}: an https dev server (HTTP/2): overlay over h2, the WebSocket with its https origin`, async (t) => {
     const root = realpathSync(project(t, fixture));
     const certs = join(root, 'certs');

@@ -4,6 +4,10 @@
 // WebSocket (Angular's own HMR/live-reload socket is left to Vite), the overlay
 // tag for the served index, and the dev server's origins told to the daemon.
 const PREFIX = '/__annotate';
+// Our overlay POSTs here (the page URL as the body) when it finds
+// ng-annotate-mcp's overlay on the page and steps aside
+// (client/src/coexist.js): the dev log says so, once per page.
+const NOTICE_PATH = `${PREFIX}/notice/foreign-overlay`;
 
 function pathOf(url) {
   return (url ?? '').split('?')[0];
@@ -38,6 +42,30 @@ function injectOverlay(html, tag) {
   const body = html.search(/<\/body>/i);
   if (body >= 0) return `${html.slice(0, body)}${tag}\n${html.slice(body)}`;
   return `${html}\n${tag}\n`;
+}
+
+function noticeLine(pageUrl) {
+  const page = pageUrl ? `${pageUrl} runs` : 'a page runs';
+  return `[ng-annotate] ${page} ng-annotate-mcp's overlay (NgAnnotateModule or provideNgAnnotate() of ` +
+    "ng-annotate-mcp's @ng-annotate/angular): ng-annotate's overlay stays off on that page. " +
+    "If this app should use ng-annotate's, make sure node_modules/@ng-annotate/angular is ng-annotate's.";
+}
+
+/** Reads a small request body (a page URL), bounded; resolves '' on any error. */
+function readSmallBody(req, limit = 2048) {
+  return new Promise((resolve) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => {
+      body += chunk;
+      if (body.length > limit) {
+        req.destroy();
+        resolve(body.slice(0, limit));
+      }
+    });
+    req.on('end', () => resolve(body));
+    req.on('error', () => resolve(''));
+  });
 }
 
 function plainError(res, status, message) {
@@ -97,10 +125,22 @@ function createBridge({ daemon, lib, log, allowedHosts }) {
     server.on('upgrade', onUpgrade);
   }
 
+  const pagesTold = new Set();
   function middleware(req, res, next) {
     watchServer(req.socket?.server);
     if (!isOurPath(req.url)) {
       next();
+      return;
+    }
+    if (req.method === 'POST' && pathOf(req.url) === NOTICE_PATH) {
+      readSmallBody(req).then((page) => {
+        if (!pagesTold.has(page)) {
+          pagesTold.add(page);
+          log.warn(noticeLine(page));
+        }
+        res.statusCode = 204;
+        res.end();
+      });
       return;
     }
     daemon().then(
@@ -118,4 +158,4 @@ function createBridge({ daemon, lib, log, allowedHosts }) {
   return { middleware, indexHtmlTransformer, watchServer };
 }
 
-module.exports = { createBridge, originsFor, injectOverlay, isOurPath };
+module.exports = { createBridge, originsFor, injectOverlay, isOurPath, NOTICE_PATH };
