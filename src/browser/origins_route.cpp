@@ -1,5 +1,8 @@
 #include "browser/origins_route.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <string>
@@ -58,11 +61,32 @@ void AddOriginsRoute(net::HttpServer& server, std::shared_ptr<net::OriginRegistr
     }
     auto origins = ParseOrigins(request.body);
     if (!origins) return Answer(*out, 400, origins.error().message);
-    for (auto& origin : *origins) registry->Add(std::move(origin));
-    json::array all;
-    for (const auto& origin : registry->origins()) all.emplace_back(origin);
-    out->Respond(200, "application/json", json::serialize(json::object{{"origins", all}}),
-                 {{"Cache-Control", "no-store"}});
+    if (origins->size() > registry->max_size()) {
+      return Answer(*out, 400,
+                    fmt::format("at most {} origins can be registered; this request names {}",
+                                registry->max_size(), origins->size()));
+    }
+    json::array named;
+    std::vector<std::string> dropped;
+    for (auto& origin : *origins) {
+      if (std::find(named.begin(), named.end(), json::value(origin)) == named.end()) {
+        named.emplace_back(origin);
+      }
+      for (auto& gone : registry->Add(std::move(origin))) dropped.push_back(std::move(gone));
+    }
+    if (!dropped.empty()) {
+      fmt::print(stderr,
+                 "ng-annotate: registered origins are limited to {}: dropped {}, the least "
+                 "recently registered ({}{}); their pages are refused until registered again\n",
+                 registry->max_size(), dropped.size(), dropped.front(),
+                 dropped.size() > 1 ? " through " + dropped.back() : "");
+    }
+    // Only what this request named: the whole list is not the caller's business,
+    // and echoing it made every answer as large as the registry.
+    json::object body{{"origins", std::move(named)},
+                      {"registered", registry->size()},
+                      {"limit", registry->max_size()}};
+    out->Respond(200, "application/json", json::serialize(body), {{"Cache-Control", "no-store"}});
   });
 }
 

@@ -2,7 +2,11 @@
 // running daemon registers the origins its pages are served from.
 //
 //   request  {"origins":["http://localhost:5173", ...]}
-//   answer   {"origins":[...every registered origin...]}
+//   answer   {"origins":[...the request's, normalised...],"registered":N,"limit":256}
+//
+// The registry keeps at most its limit (OriginRegistry::kMaxOrigins): the
+// least recently registered make room, and a line on stderr says which. A
+// request naming more than the limit gets 400.
 //
 // Only for tools, never for pages: a request carrying an Origin header (every
 // browser POST does) gets 403; the Host was already checked by the server's

@@ -1,17 +1,24 @@
 // `ng-annotate mcp [--root DIR]`: MCP over stdio, what .mcp.json runs.
 //
-// One thread, one io_context owning the Store and its ChangeFeed; stdout
+// One event-loop thread owns the Store and its ChangeFeed (the store is
+// opened on a short-lived thread of its own, see RunMcp); stdout
 // carries only MCP messages, diagnostics go to stderr. EOF on stdin (the
-// client went away), SIGINT or SIGTERM end it cleanly with exit code 0; a
-// store that cannot be opened ends it with exit code 1 and a line on stderr.
+// client went away), SIGINT or SIGTERM end it cleanly with exit code 0, at
+// any point: before the first byte, while the store opens, during a blocked
+// call. A store that cannot be opened ends it with exit code 1 and a line on
+// stderr.
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "cli/commands.h"
 #include "mcp/services.h"
@@ -29,17 +36,20 @@ int RunMcp(const std::optional<std::string>& root) {
   if (!paths) return Fail(paths.error().message);
 
   boost::asio::io_context io(1);
-  // Opened by the transport when first needed (see StdioTransport::StartLazily),
-  // on this thread; destroyed after the transport, in reverse order.
+  // Opened when the transport first needs them (see StdioTransport::
+  // StartLazily): the store on a thread of its own, so that EOF and signals
+  // are still handled while it opens (a store another process holds locked
+  // waits up to its 10 s busy timeout); the feed and services then on this
+  // thread, which owns them. Destroyed after the transport, in reverse order.
   std::unique_ptr<Store> store;
   std::shared_ptr<ChangeFeed> feed;
   std::optional<mcp::Services> services;
   bool open_failed = false;
-  auto open = [&]() -> mcp::Services* {
-    // Checkpoints off this thread, as in serve: SQLite's default runs them
-    // inside the commit that crosses the threshold, and that commit's tool
-    // call then took 6-11 ms instead of ~0.6 (the resolve figure's p99).
-    auto opened = Store::Open(paths->db_file, StoreOptions{.background_checkpoint = true});
+  bool closed = false;
+  std::thread opener;
+  std::atomic<bool> opener_done = false;
+
+  auto open_on_this_thread = [&](Result<std::unique_ptr<Store>> opened) -> mcp::Services* {
     if (!opened) {
       open_failed = true;
       Fail(opened.error().message);
@@ -55,10 +65,28 @@ int RunMcp(const std::optional<std::string>& root) {
     feed = std::move(*started);
     return &services.emplace(mcp::Services{*store, *feed, io.get_executor()});
   };
+  auto open = [&](mcp::StdioTransport::OpenDone done) {
+    opener = std::thread([&, done = std::move(done)] {
+      // Checkpoints off this thread, as in serve: SQLite's default runs them
+      // inside the commit that crosses the threshold, and that commit's tool
+      // call then took 6-11 ms instead of ~0.6 (the resolve figure's p99).
+      auto opened = Store::Open(paths->db_file, StoreOptions{.background_checkpoint = true});
+      boost::asio::post(
+          io, [&, done, opened = std::make_shared<decltype(opened)>(std::move(opened))]() mutable {
+            // The client left while the store opened: close it unused, start no feed.
+            if (closed) return;
+            done(open_on_this_thread(std::move(*opened)));
+          });
+      opener_done = true;
+    });
+  };
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   auto transport =
       mcp::StdioTransport::StartLazily(io.get_executor(), open, STDIN_FILENO, STDOUT_FILENO, [&] {
+        // The output is flushed and nobody reads any more: stop all that
+        // keeps the loop running, and open nothing more (see `open`).
+        closed = true;
         signals.cancel();
         if (feed) feed->Stop();
       });
@@ -69,8 +97,18 @@ int RunMcp(const std::optional<std::string>& root) {
     if (!ec) transport->Stop();
   });
   io.run();
+  int code = open_failed ? 1 : 0;
+  if (opener.joinable() && !opener_done) {
+    // Still inside Store::Open, which cannot be interrupted (a locked store
+    // waits out its busy timeout): leave without it, as a kill would, which
+    // the store is built to survive. Our output is written straight to the
+    // descriptors, so nothing is lost.
+    std::fflush(nullptr);
+    std::_Exit(code);
+  }
+  if (opener.joinable()) opener.join();
   transport.reset();  // before the feed and the store it uses
-  return open_failed ? 1 : 0;
+  return code;
 }
 
 }  // namespace

@@ -128,6 +128,9 @@ struct HttpSession {
   std::uint64_t delivered_through = 0;  // newest event id written to a stream
   std::size_t open_posts = 0;           // POSTs not yet answered
   Clock::time_point last_used;
+  // A request (or a GET stream) after the initialize: an agent at work, not
+  // an initialize that led nowhere.
+  bool used = false;
 
   bool Busy() const {
     return (stream && !stream->closed()) || open_posts > 0 || mcp->in_flight() > 0;
@@ -165,6 +168,7 @@ struct HttpTransport::Impl : std::enable_shared_from_this<HttpTransport::Impl> {
   void ClientGone(const std::shared_ptr<PendingPost>& post);
 
   std::shared_ptr<HttpSession> Open();
+  std::shared_ptr<HttpSession> Evictable() const;
   std::shared_ptr<HttpSession> Find(const HttpRequest& request, HttpResponder& responder);
   void Notify(const std::string& session_id, const json::object& notification);
   void End(const std::string& session_id);
@@ -247,6 +251,7 @@ void HttpTransport::Impl::Post(const HttpRequest& request,
   } else {
     session = Find(request, *responder);
     if (!session) return;
+    if (!post->request_ids.empty()) session->used = true;
   }
   post->session_id = session->id;
   ++session->open_posts;
@@ -323,6 +328,7 @@ void HttpTransport::Impl::Get(const HttpRequest& request,
   if (session->stream && !session->stream->closed()) {
     return Refuse(*responder, 409, "Conflict: Only one SSE stream is allowed per session");
   }
+  session->used = true;
   responder->StartStream(
       200, kEventStream,
       {{"Cache-Control", "no-cache"}, {std::string(kSessionHeader), session->id}});
@@ -364,18 +370,31 @@ void HttpTransport::Impl::Notify(const std::string& session_id, const json::obje
 
 // ---- sessions -------------------------------------------------------------------
 
+// The session a new one may push out when the table is full (see
+// HttpTransportOptions::max_sessions), or null.
+std::shared_ptr<HttpSession> HttpTransport::Impl::Evictable() const {
+  std::shared_ptr<HttpSession> never_used;
+  std::shared_ptr<HttpSession> long_idle;
+  auto now = Clock::now();
+  auto older = [](const std::shared_ptr<HttpSession>& a, const std::shared_ptr<HttpSession>& b) {
+    return !b || a->last_used < b->last_used;
+  };
+  for (const auto& [id, session] : sessions) {
+    if (session->Busy()) continue;
+    if (!session->used) {
+      if (older(session, never_used)) never_used = session;
+    } else if (now - session->last_used >= options.evict_idle_after) {
+      if (older(session, long_idle)) long_idle = session;
+    }
+  }
+  return never_used ? never_used : long_idle;
+}
+
 std::shared_ptr<HttpSession> HttpTransport::Impl::Open() {
   if (sessions.size() >= options.max_sessions) {
-    auto oldest = sessions.end();
-    auto now = Clock::now();
-    for (auto it = sessions.begin(); it != sessions.end(); ++it) {
-      if (it->second->Busy() || now - it->second->last_used < options.evict_idle_after) continue;
-      if (oldest == sessions.end() || it->second->last_used < oldest->second->last_used) {
-        oldest = it;
-      }
-    }
-    if (oldest == sessions.end()) return nullptr;
-    End(std::string(oldest->first));
+    auto evicted = Evictable();
+    if (!evicted) return nullptr;
+    End(evicted->id);
   }
   auto session = std::make_shared<HttpSession>();
   session->id = NewUuidV4();

@@ -38,10 +38,13 @@
 namespace nga::mcp {
 
 struct HttpTransportOptions {
-  // Past this many sessions, initialize evicts the least recently used one
-  // that has been idle (no open stream, nothing in flight, no request) for
-  // at least evict_idle_after; with none, it gets 503. An agent at work is
-  // never pushed out by new sessions.
+  // Past this many sessions, initialize evicts one that is not busy (no open
+  // stream, nothing in flight): first the least recently used that never
+  // made a request after its initialize (notifications alone do not count),
+  // else the least recently used idle for at least evict_idle_after; with
+  // none, it gets 503. So initialize calls that lead nowhere cannot lock new
+  // agents out, and an agent that keeps using its session is never pushed
+  // out by new ones.
   std::size_t max_sessions = 1000;
   std::chrono::milliseconds evict_idle_after = std::chrono::minutes(10);
   // When set, a request whose Origin is not the daemon's own or an allowed

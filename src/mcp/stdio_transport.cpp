@@ -18,14 +18,14 @@ namespace json = boost::json;
 std::shared_ptr<StdioTransport> StdioTransport::Start(Services& services, int in_fd, int out_fd,
                                                       std::function<void()> on_closed) {
   auto transport = StartLazily(
-      services.executor, [&services] { return &services; }, in_fd, out_fd, std::move(on_closed));
-  transport->OpenServices();  // cannot fail: the services exist
+      services.executor, [&services](OpenDone done) { done(&services); }, in_fd, out_fd,
+      std::move(on_closed));
+  transport->OpenServices();  // opens at once: the services exist
   return transport;
 }
 
 std::shared_ptr<StdioTransport> StdioTransport::StartLazily(asio::any_io_executor executor,
-                                                            std::function<Services*()> open,
-                                                            int in_fd, int out_fd,
+                                                            Opener open, int in_fd, int out_fd,
                                                             std::function<void()> on_closed) {
   std::shared_ptr<StdioTransport> transport(
       new StdioTransport(std::move(executor), std::move(on_closed)));
@@ -41,22 +41,42 @@ StdioTransport::StdioTransport(asio::any_io_executor executor, std::function<voi
       out_(executor),
       flush_deadline_(executor) {}
 
-bool StdioTransport::OpenServices() {
-  if (session_) return true;
-  if (open_failed_) return false;
-  services_ = open_ ? open_() : nullptr;
+void StdioTransport::OpenServices() {
+  // After the input ended nothing needs them: `true | ng-annotate mcp` once
+  // opened the store after its EOF, and its change feed then kept the
+  // process alive for good.
+  if (session_ || opening_ || open_failed_ || input_done_ || !open_) return;
+  opening_ = true;
+  Opener open = std::move(open_);
   open_ = nullptr;
-  if (!services_) {
+  std::weak_ptr<StdioTransport> weak = weak_from_this();
+  open([weak](Services* services) {
+    if (auto self = weak.lock()) self->OnOpened(services);
+  });
+}
+
+void StdioTransport::OnOpened(Services* services) {
+  if (!opening_) return;
+  opening_ = false;
+  if (finished_ || stopping_) return;  // nobody is left to serve
+  if (!services) {
     open_failed_ = true;
+    waiting_lines_.clear();
     Stop();
-    return false;
+    return;
   }
   std::weak_ptr<StdioTransport> weak = weak_from_this();
-  session_ = McpSession::Create(*services_, [weak](json::object notification) {
+  session_ = McpSession::Create(*services, [weak](json::object notification) {
     if (auto self = weak.lock()) self->Send(notification, /*droppable=*/true);
   });
   if (!early_version_.empty()) session_->AdoptInitialize(early_version_);
-  return true;
+  std::deque<std::string> waiting = std::move(waiting_lines_);
+  waiting_lines_.clear();
+  for (const std::string& line : waiting) Dispatch(line);
+  if (input_done_) {  // the EOF came while opening: it ends the session now
+    session_->Close();
+    MaybeFinish();
+  }
 }
 
 // The first message, before the session exists: answered here if it is a
@@ -140,8 +160,15 @@ void StdioTransport::HandleLine(std::string_view line) {
     bool first = !first_line_seen_;
     first_line_seen_ = true;
     if (first && AnsweredEarly(line)) return;
-    if (!OpenServices()) return;
+    if (open_failed_) return;
+    waiting_lines_.emplace_back(line);
+    OpenServices();  // answers it at once when the opener does
+    return;
   }
+  Dispatch(line);
+}
+
+void StdioTransport::Dispatch(std::string_view line) {
   std::weak_ptr<StdioTransport> weak = weak_from_this();
   session_->HandleText(line, [weak](std::optional<json::value> response) {
     auto self = weak.lock();
@@ -162,8 +189,14 @@ void StdioTransport::OnInputEnd() {
 }
 
 void StdioTransport::Stop() {
-  if (input_done_) return;
-  OnInputEnd();
+  if (stopping_) return;
+  stopping_ = true;
+  waiting_lines_.clear();  // nobody waits for their answers any more
+  if (input_done_) {
+    MaybeFinish();
+  } else {
+    OnInputEnd();
+  }
   if (finished_) return;
   flush_deadline_.expires_after(std::chrono::seconds(1));
   flush_deadline_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
@@ -223,6 +256,7 @@ void StdioTransport::WriteNext() {
 
 void StdioTransport::MaybeFinish() {
   if (finished_ || !input_done_ || writing_ || !queue_.empty()) return;
+  if (opening_ && !waiting_lines_.empty()) return;  // they are answered once it is open
   finished_ = true;
   flush_deadline_.cancel();
   boost::system::error_code ignored;

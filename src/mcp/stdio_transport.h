@@ -34,29 +34,46 @@ class StdioTransport : public std::enable_shared_from_this<StdioTransport> {
   static std::shared_ptr<StdioTransport> Start(Services& services, int in_fd, int out_fd,
                                                std::function<void()> on_closed);
 
+  // Reports the outcome of an open: the services, or nullptr when opening
+  // failed (the opener has said why). Call it on the transport's thread.
+  using OpenDone = std::function<void(Services*)>;
+  // Opens the services and calls `done` with them, at once or later (from a
+  // thread of its own, posted back). Called at most once.
+  using Opener = std::function<void(OpenDone done)>;
+
   // Like Start, with the services opened only when first needed: a lone
   // initialize request already waiting as the first message is answered
   // before `open` runs. Opening the store is most of `ng-annotate mcp`'s
   // start-up, and the client has its own work to do between initialize and
-  // its next request. `open` reports why it failed and returns nullptr; the
-  // transport then ends (on_closed runs). Call Open() to open without waiting
-  // for a message (errors show at once when the client is slow to write).
+  // its next request. Later messages wait, in order, until the open is done;
+  // a failed open ends the transport (on_closed runs). Call OpenServices() to
+  // open without waiting for a message (errors show at once when the client
+  // is slow to write).
+  //
+  // The input ending never waits for an open nobody needs: at EOF or Stop()
+  // the open is not started, and one in progress is not waited for unless
+  // messages that came before the EOF wait for it (Stop() drops those). Its
+  // `done` then finds the transport finished and does nothing: the opener
+  // keeps what it opened.
   static std::shared_ptr<StdioTransport> StartLazily(boost::asio::any_io_executor executor,
-                                                     std::function<Services*()> open, int in_fd,
-                                                     int out_fd, std::function<void()> on_closed);
-  // Opens the services now, if not yet. False when opening failed.
-  bool OpenServices();
+                                                     Opener open, int in_fd, int out_fd,
+                                                     std::function<void()> on_closed);
+  // Starts opening the services now, if not yet and the input has not ended.
+  void OpenServices();
 
   ~StdioTransport();
 
-  // Stops reading and ends the session; flushes what is queued (for at most
-  // a second), then on_closed. Idempotent.
+  // Stops reading and ends the session; messages waiting for the open are
+  // dropped. Flushes what is queued (for at most a second), then on_closed.
+  // Idempotent.
   void Stop();
 
  private:
   StdioTransport(boost::asio::any_io_executor executor, std::function<void()> on_closed);
   void Open(int in_fd, int out_fd);
   bool AnsweredEarly(std::string_view line);
+  void OnOpened(Services* services);
+  void Dispatch(std::string_view line);
   void ReadSome();
   void OnData(std::string_view data);
   void OnInputEnd();
@@ -66,10 +83,12 @@ class StdioTransport : public std::enable_shared_from_this<StdioTransport> {
   void MaybeFinish();
 
   boost::asio::any_io_executor executor_;
-  std::function<Services*()> open_;  // StartLazily: until the session exists
-  Services* services_ = nullptr;
+  Opener open_;  // StartLazily: until the open starts
   std::shared_ptr<McpSession> session_;
+  bool opening_ = false;
   bool open_failed_ = false;
+  // Messages that came while the services were opening, in order.
+  std::deque<std::string> waiting_lines_;
   bool first_line_seen_ = false;
   std::string early_version_;  // agreed by an initialize answered before the session
   std::function<void()> on_closed_;
@@ -81,6 +100,7 @@ class StdioTransport : public std::enable_shared_from_this<StdioTransport> {
   std::string line_;
   bool discarding_ = false;  // inside an over-long line
   bool input_done_ = false;
+  bool stopping_ = false;
 
   std::deque<std::string> queue_;
   std::size_t queued_bytes_ = 0;

@@ -61,14 +61,15 @@ test('--strict-origins: loopback pages need registering; own and --allow-origin 
 
   const added = await postOrigins(serve.port, { origins: ['http://LOCALHOST:3000/', 'https://192.168.1.7:5173'] });
   assert.equal(added.status, 200, added.body);
-  assert.deepEqual(JSON.parse(added.body), { origins: ['http://localhost:3000', 'https://192.168.1.7:5173'] });
+  assert.deepEqual(JSON.parse(added.body),
+    { origins: ['http://localhost:3000', 'https://192.168.1.7:5173'], registered: 2, limit: 256 });
   const client = await Client.connect(ws, { headers: { Origin: 'http://localhost:3000' } });
   assert.equal((await client.handshake()).first.type, 'session:created');
   await client.close();
   await refused('http://localhost:3001');
-  // Registering again answers every origin once.
+  // Registering again answers what it named, not the whole registry.
   const again = await postOrigins(serve.port, { origins: ['http://localhost:3000'] });
-  assert.deepEqual(JSON.parse(again.body).origins, ['http://localhost:3000', 'https://192.168.1.7:5173']);
+  assert.deepEqual(JSON.parse(again.body), { origins: ['http://localhost:3000'], registered: 2, limit: 256 });
 });
 
 test('without --strict-origins every loopback page still passes', async (t) => {
@@ -93,7 +94,8 @@ test('POST /__annotate/origins refuses pages, foreign hosts, bad JSON and non-or
   // A bad list registers nothing, not even its good entries.
   const mixed = await postOrigins(serve.port, { origins: ['http://localhost:3000', 'nope'] });
   assert.equal(mixed.status, 400);
-  assert.deepEqual(JSON.parse((await postOrigins(serve.port, { origins: [] })).body), { origins: [] });
+  assert.deepEqual(JSON.parse((await postOrigins(serve.port, { origins: [] })).body),
+    { origins: [], registered: 0, limit: 256 });
   assert.equal((await rawRequest(serve.port, { path: '/__annotate/origins' })).status, 405);
   // The server keeps working.
   assert.equal((await rawRequest(serve.port, { path: '/__annotate/health' })).status, 200);

@@ -42,14 +42,6 @@ TEST(RegisteredOrigins, PassOnceAddedAndAreSharedByCopies) {
   EXPECT_NE(copy.Check("evil.example", "http://192.168.1.5:5173"), std::nullopt);  // Host first
 }
 
-TEST(OriginRegistry, IgnoresDuplicatesAndKeepsOrder) {
-  OriginRegistry registry;
-  registry.Add("http://b:1");
-  registry.Add("http://a:1");
-  registry.Add("http://b:1");
-  EXPECT_EQ(registry.origins(), (std::vector<std::string>{"http://b:1", "http://a:1"}));
-}
-
 TEST(NormalizeOrigin, AcceptsWebOriginsOnly) {
   EXPECT_EQ(NormalizeOrigin("HTTP://Dev.Example:8443/"), "http://dev.example:8443");
   EXPECT_EQ(NormalizeOrigin("https://[::1]:5173"), "https://[::1]:5173");

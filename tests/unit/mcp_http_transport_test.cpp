@@ -106,6 +106,23 @@ class HttpTransportTest : public McpTest {
     return id.value_or("");
   }
 
+  // A session that made a request after its initialize: an agent at work.
+  std::string UsedSession() {
+    std::string id = Initialize();
+    EXPECT_EQ(Post(Request(2, "ping"), {{"mcp-session-id", id}})->status, 200u);
+    return id;
+  }
+  unsigned Ping(const std::string& id) {
+    return Post(Request(3, "ping"), {{"mcp-session-id", id}})->status;
+  }
+  std::shared_ptr<FakeResponder> InitializeOnly() {
+    return Post(
+        Request(1, "initialize",
+                json::object{{"protocolVersion", "2025-06-18"},
+                             {"capabilities", json::object{}},
+                             {"clientInfo", json::object{{"name", "t"}, {"version", "1"}}}}));
+  }
+
   std::unique_ptr<mcp::HttpTransport> transport;
 };
 
@@ -202,17 +219,54 @@ TEST_F(HttpTransportTest, NotificationsGoToTheGetStreamWithIdsAndReplay) {
 
 // Issue 11 item 5: 1 100 initialize POSTs pushed out an agent's session.
 TEST_F(HttpTransportTest, AFullTableRefusesNewSessionsRatherThanEvictARecentOne) {
-  std::string first = Initialize();
-  Initialize();
-  Initialize();
-  auto refused =
-      Post(Request(1, "initialize",
-                   json::object{{"protocolVersion", "2025-06-18"},
-                                {"capabilities", json::object{}},
-                                {"clientInfo", json::object{{"name", "t"}, {"version", "1"}}}}));
-  EXPECT_EQ(refused->status, 503u);
+  std::string first = UsedSession();
+  UsedSession();
+  UsedSession();
+  EXPECT_EQ(InitializeOnly()->status, 503u);
   EXPECT_EQ(transport->session_count(), 3u);
-  EXPECT_EQ(Post(Request(2, "ping"), {{"mcp-session-id", first}})->status, 200u);
+  EXPECT_EQ(Ping(first), 200u);
+}
+
+// Issue 21 item 6: ~1 000 initialize calls that made no request afterwards
+// filled the table, and new agents got 503 for ten minutes.
+TEST_F(HttpTransportTest, AFullTableEvictsFirstTheLeastRecentlyUsedSessionThatNeverMadeARequest) {
+  std::string agent = UsedSession();
+  std::string unused_old = Initialize();  // initialize + notifications/initialized only
+  std::string unused_new = Initialize();
+  EXPECT_EQ(Ping(agent), 200u);  // the agent is now the most recently used
+  std::string newcomer = Initialize();
+  EXPECT_EQ(transport->session_count(), 3u);
+  EXPECT_EQ(Ping(unused_old), 404u);
+  EXPECT_EQ(Ping(agent), 200u);  // and the newcomer has now made a request too
+  EXPECT_EQ(Ping(newcomer), 200u);
+  // unused_new is the only one left that never made a request.
+  EXPECT_EQ(InitializeOnly()->status, 200u);
+  EXPECT_EQ(Ping(unused_new), 404u);
+}
+
+TEST_F(HttpTransportTest, AnAgentThatKeepsUsingItsSessionIsNeverEvicted) {
+  std::string agent = UsedSession();
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_EQ(InitializeOnly()->status, 200u) << i;  // a flood of initialize calls
+    if (i % 10 == 0) EXPECT_EQ(Ping(agent), 200u) << i;
+  }
+  EXPECT_EQ(transport->session_count(), 3u);
+  EXPECT_EQ(Ping(agent), 200u);
+}
+
+TEST_F(HttpTransportTest, AGetStreamCountsAsUseAndABusySessionIsNeverEvicted) {
+  std::string streaming = Initialize();
+  auto stream = Send("GET", "", {{"mcp-session-id", streaming}, {"accept", "text/event-stream"}});
+  std::string watching = Initialize();
+  auto watch = Post(ToolRequest(5, "watch_annotations", json::object{{"timeoutMs", 60000}}),
+                    {{"mcp-session-id", watching}});
+  std::string unused = Initialize();
+  EXPECT_EQ(InitializeOnly()->status, 200u);
+  EXPECT_EQ(Ping(unused), 404u);
+  EXPECT_FALSE(watch->done);
+  stream->HangUp();  // no longer busy, but it made a request: only long idleness evicts it
+  EXPECT_EQ(InitializeOnly()->status, 200u);  // evicts the newest unused one instead
+  EXPECT_EQ(Ping(streaming), 200u);
 }
 
 TEST_F(HttpTransportTest, APostWithoutJsonContentTypeIs415) {
@@ -246,13 +300,15 @@ TEST_F(HttpTransportTest, AnOriginOtherThanTheDaemonsOwnIs403) {
 
 TEST_F(HttpTransportTest, AFullTableEvictsTheLeastRecentlyUsedLongIdleSession) {
   Reopen([](mcp::HttpTransportOptions& o) { o.evict_idle_after = std::chrono::milliseconds(0); });
-  std::string first = Initialize();
-  Initialize();
-  Initialize();
+  std::string first = UsedSession();
+  std::string second = UsedSession();
+  UsedSession();
+  EXPECT_EQ(Ping(first), 200u);  // second is now the least recently used
   EXPECT_EQ(transport->session_count(), 3u);
   Initialize();
   EXPECT_EQ(transport->session_count(), 3u);
-  EXPECT_EQ(Post(Request(2, "ping"), {{"mcp-session-id", first}})->status, 404u);
+  EXPECT_EQ(Ping(second), 404u);
+  EXPECT_EQ(Ping(first), 200u);
 }
 
 TEST_F(HttpTransportTest, CloseEndsStreamsAndRefusesLaterRequests) {

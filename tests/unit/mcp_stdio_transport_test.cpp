@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <string>
 
 #include "mcp/stdio_transport.h"
@@ -55,15 +56,32 @@ class StdioTransportTest : public McpTest {
     return static_cast<std::size_t>(std::count(out.begin(), out.end(), '\n'));
   }
 
+  // With `slow_open`, the open finishes only when the test calls FinishOpen()
+  // (a store that takes its time, opened on another thread).
   void StartLazily() {
     transport = mcp::StdioTransport::StartLazily(
         io.get_executor(),
-        [&]() -> mcp::Services* {
+        [&](mcp::StdioTransport::OpenDone done) {
           ++opens;
           output_at_open = Drain();
-          return fail_open ? nullptr : services.get();
+          if (slow_open) {
+            open_done = std::move(done);
+          } else {
+            done(fail_open ? nullptr : services.get());
+          }
         },
         to_server[0], from_server[1], [&] { closed = true; });
+  }
+  void FinishOpen() {
+    ASSERT_TRUE(open_done) << "the open never started";
+    auto done = std::move(open_done);
+    open_done = nullptr;
+    done(fail_open ? nullptr : services.get());
+  }
+  // The client closes its end of our stdin.
+  void EndInput() {
+    ::close(to_server[1]);
+    to_server[1] = -1;
   }
 
   int to_server[2] = {-1, -1};
@@ -73,6 +91,8 @@ class StdioTransportTest : public McpTest {
   std::string output_at_open;
   int opens = 0;
   bool fail_open = false;
+  bool slow_open = false;
+  mcp::StdioTransport::OpenDone open_done;
   bool closed = false;
 };
 
@@ -114,8 +134,8 @@ TEST_F(StdioTransportTest, AnyOtherFirstMessageOpensTheServicesFirst) {
 
 TEST_F(StdioTransportTest, OpenServicesWithoutAMessageOpensThemOnce) {
   StartLazily();
-  EXPECT_TRUE(transport->OpenServices());
-  EXPECT_TRUE(transport->OpenServices());
+  transport->OpenServices();
+  transport->OpenServices();
   EXPECT_EQ(opens, 1);
   Write(Line(Initialize(1)));
   ASSERT_TRUE(RunUntil([&] { return Lines() >= 1; }));
@@ -130,7 +150,7 @@ TEST_F(StdioTransportTest, AFailedOpenEndsTheTransport) {
   EXPECT_EQ(opens, 1);
   // initialize was answered before the open; nothing after it.
   EXPECT_EQ(Lines(), 1u) << output;
-  EXPECT_FALSE(transport->OpenServices());
+  transport->OpenServices();
   EXPECT_EQ(opens, 1);
 }
 
@@ -142,6 +162,93 @@ TEST_F(StdioTransportTest, ABatchedInitializeIsNotAnsweredEarly) {
   json::value reply = json::parse(output);
   ASSERT_TRUE(reply.is_array()) << output;
   EXPECT_EQ(reply.at(0).at("error").at("code").to_number<int>(), mcp::rpc::kInvalidRequest);
+}
+
+// Issue 21 item 1: `true | ng-annotate mcp` opened the store after its EOF,
+// and the change feed it started then kept the process alive for good.
+TEST_F(StdioTransportTest, AnInputThatEndsBeforeAnyByteNeverOpensTheServices) {
+  EndInput();
+  StartLazily();
+  boost::asio::post(io, [&] { transport->OpenServices(); });  // as `ng-annotate mcp` does
+  ASSERT_TRUE(RunUntil([&] { return closed; })) << "the transport did not end";
+  transport->OpenServices();
+  EXPECT_EQ(opens, 0);
+}
+
+TEST_F(StdioTransportTest, AnInputThatEndsAfterAnEarlyInitializeDoesNotWaitForTheOpen) {
+  slow_open = true;
+  Write(Line(Initialize(1)));
+  EndInput();
+  StartLazily();
+  ASSERT_TRUE(RunUntil([&] { return closed; })) << "the transport waited for the open";
+  EXPECT_EQ(Lines(), 1u) << output;  // initialize was still answered
+  if (open_done) FinishOpen();       // if it started: nothing is left to serve
+  io.poll();
+  EXPECT_EQ(Lines(), 1u) << output;
+}
+
+TEST_F(StdioTransportTest, AnInputThatEndsWhileOpeningEndsWithoutWaitingForTheOpen) {
+  slow_open = true;
+  StartLazily();
+  transport->OpenServices();
+  ASSERT_EQ(opens, 1);
+  EndInput();
+  ASSERT_TRUE(RunUntil([&] { return closed; })) << "the transport waited for the open";
+  FinishOpen();  // comes later: nothing is left to serve
+  io.poll();
+  EXPECT_EQ(Lines(), 0u) << output;
+}
+
+TEST_F(StdioTransportTest, RequestsBeforeTheEndOfInputAreAnsweredOnceOpen) {
+  slow_open = true;
+  Write(Line(Initialize(1)) + Line(Request(2, "ping")) + Line(Request(3, "tools/list")));
+  EndInput();
+  StartLazily();
+  ASSERT_TRUE(RunUntil([&] { return Lines() >= 1 && opens == 1; })) << output;
+  // The requests wait for the open; the transport does not end without them.
+  RunUntil([&] { return closed; }, std::chrono::milliseconds(100));
+  EXPECT_FALSE(closed);
+  FinishOpen();
+  ASSERT_TRUE(RunUntil([&] { return closed; })) << output;
+  ASSERT_EQ(Lines(), 3u) << output;
+  std::string rest = output.substr(output.find('\n') + 1);
+  EXPECT_EQ(json::parse(rest.substr(0, rest.find('\n'))).at("id").to_number<int>(), 2);
+  EXPECT_EQ(json::parse(rest.substr(rest.find('\n') + 1)).at("id").to_number<int>(), 3);
+}
+
+TEST_F(StdioTransportTest, StopWhileOpeningDropsTheWaitingRequestsAndEnds) {
+  slow_open = true;
+  Write(Line(Request(1, "ping")));
+  StartLazily();
+  ASSERT_TRUE(RunUntil([&] { return opens == 1; }));
+  transport->Stop();
+  ASSERT_TRUE(RunUntil([&] { return closed; })) << "Stop waited for the open";
+  FinishOpen();
+  io.poll();
+  EXPECT_EQ(Lines(), 0u) << output;
+}
+
+TEST_F(StdioTransportTest, StopAfterTheInputEndedStillEndsWhileRequestsWaitForTheOpen) {
+  slow_open = true;
+  Write(Line(Request(1, "ping")));
+  EndInput();
+  StartLazily();
+  ASSERT_TRUE(RunUntil([&] { return opens == 1; }));
+  RunUntil([&] { return closed; }, std::chrono::milliseconds(50));
+  ASSERT_FALSE(closed);  // waits for the open, for the ping
+  transport->Stop();     // SIGTERM meanwhile
+  ASSERT_TRUE(RunUntil([&] { return closed; })) << "Stop waited for the open";
+}
+
+TEST_F(StdioTransportTest, AFailedSlowOpenEndsTheTransport) {
+  slow_open = true;
+  fail_open = true;
+  Write(Line(Request(1, "ping")));
+  StartLazily();
+  ASSERT_TRUE(RunUntil([&] { return opens == 1; }));
+  FinishOpen();
+  ASSERT_TRUE(RunUntil([&] { return closed; }));
+  EXPECT_EQ(Lines(), 0u) << output;
 }
 
 }  // namespace
