@@ -167,8 +167,10 @@ class WsConnection : public Connection,
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
-  bool reading_ = false;  // an async_read_some is outstanding
-  bool paused_ = false;   // reading stopped: the queue is over the pause mark
+  bool reading_ = false;                    // an async_read_some is outstanding
+  bool paused_ = false;                     // reading stopped: the queue is over the pause mark
+  std::size_t read_unanswered_ = 0;         // bytes of messages read since a write last completed
+  boost::asio::steady_timer resume_timer_;  // see kUnansweredPause
   // The stall watch: armed while frames are being written; last_progress_
   // is when a write last started from an idle queue or last completed.
   boost::asio::steady_timer stall_timer_;

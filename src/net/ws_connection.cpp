@@ -33,10 +33,18 @@ std::string FrameType(std::string_view text) {
 // How much one read may add to a message being received.
 constexpr std::size_t kReadChunkBytes = 64 * 1024;
 
+// A socket paused for input that has had no answer yet, with nothing being
+// written, is read again after this: its answers may be held by the group
+// commit (which commits once the loop goes quiet), or there may be none.
+constexpr auto kUnansweredPause = std::chrono::milliseconds(5);
+
 }  // namespace
 
 WsConnection::WsConnection(tcp::socket socket, std::shared_ptr<ServerState> state)
-    : ws_(std::move(socket)), state_(std::move(state)), stall_timer_(ws_.get_executor()) {}
+    : ws_(std::move(socket)),
+      state_(std::move(state)),
+      resume_timer_(ws_.get_executor()),
+      stall_timer_(ws_.get_executor()) {}
 
 WsConnection::~WsConnection() { state_->Unregister(id_); }
 
@@ -97,16 +105,29 @@ void WsConnection::OnRead(beast::error_code ec) {
     const auto data = buffer_.cdata();
     handler_->OnMessage(std::string_view(static_cast<const char*>(data.data()), data.size()));
   }
+  read_unanswered_ += buffer_.size();
   buffer_.consume(buffer_.size());
   // Backpressure: a client whose answers pile up is not read until they
   // drain (OnWritten resumes), rather than being closed for reading slowly.
-  if (queued_bytes_ > state_->options.ws_pause_reading_bytes && !closing_) return PauseReading();
+  // Input not yet answered counts too: the group commit holds replies until
+  // its batch commits, and would otherwise queue them all at once.
+  const std::size_t mark = state_->options.ws_pause_reading_bytes;
+  if (!closing_ && (queued_bytes_ > mark || read_unanswered_ > mark)) return PauseReading();
   Read();
 }
 
 void WsConnection::PauseReading() {
   paused_ = true;
   ws_.set_option(Timeouts(/*reading=*/false));
+  if (writing_) return;  // OnWritten resumes
+  resume_timer_.expires_after(kUnansweredPause);
+  // A strong pointer: with no read or write outstanding, this timer is what
+  // keeps the socket alive.
+  resume_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || !self->paused_ || self->writing_ || self->closing_ || self->finished_) return;
+    self->read_unanswered_ = 0;
+    self->ResumeReading();
+  });
 }
 
 void WsConnection::ResumeReading() {
@@ -151,6 +172,7 @@ void WsConnection::OnWritten(beast::error_code ec) {
     return;
   }
   if (closing_) return SendClose();
+  read_unanswered_ = 0;  // the client is being answered
   if (paused_ && queued_bytes_ <= state_->options.ws_resume_reading_bytes) ResumeReading();
   if (!queue_.empty()) WriteNext();
 }
@@ -162,9 +184,9 @@ void WsConnection::WatchForStall(std::chrono::steady_clock::duration after) {
   stall_timer_.expires_after(after);
   stall_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
     auto self = weak.lock();
-    if (!self) return;
+    if (!self || ec) return;  // cancelled: the socket finished
     self->stall_watched_ = false;
-    if (!ec) self->OnStallCheck();
+    self->OnStallCheck();
   });
 }
 
@@ -218,6 +240,7 @@ void WsConnection::SendClose() {
 void WsConnection::Finish() {
   if (finished_) return;
   finished_ = true;
+  resume_timer_.cancel();
   stall_timer_.cancel();
   if (auto handler = std::move(handler_)) handler->OnClose();
 }

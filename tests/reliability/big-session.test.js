@@ -168,6 +168,36 @@ test('a client that pipelines creates and reads slowly is slowed down, not close
   await browser.close();
 });
 
+// The same with ~56 KB creates: each is read whole in one go, so the group
+// commit keeps its batch open while they keep coming and holds every reply
+// until it commits; unanswered input must pause the socket too, or the
+// replies land at once past the 32 MiB cap.
+test('pipelined mid-size creates are answered in order, none closed for the group commit', async (t) => {
+  const server = await startServe(t);
+  const browser = await open(server);
+  const socket = browser.ws._socket;
+  socket.pause();
+  const N = 1000;
+  const mid = (text) => payload(text, { componentTreePath: Array.from({ length: 14 }, () => 'z'.repeat(4000)) });
+  for (let i = 0; i < N; i++) browser.send({ type: 'annotation:create', payload: mid(`m${i}`) });
+  await withDeadline((async () => {
+    let last = -1;
+    let still = 0;
+    while (browser.ws.bufferedAmount > 0 && still < 8) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      still = browser.ws.bufferedAmount === last ? still + 1 : 0;
+      last = browser.ws.bufferedAmount;
+    }
+  })(), 'the server to stop taking creates', 120000);
+  socket.resume();
+  for (let i = 0; i < N; i++) {
+    const created = await browser.next('annotation:created', 60000);
+    assert.equal(created.annotation.annotationText, `m${i}`);
+  }
+  assert.equal(browser.closed, null);
+  await browser.close();
+});
+
 test('a socket that does not read is closed with a reason naming what was dropped', async (t) => {
   const server = await startServe(t);
   const writer = await open(server);
