@@ -6,7 +6,7 @@
 // [10000], BENCH_PEER_IN_FLIGHT [16], BENCH_WARMUP [2000], BENCH_SPAWNS [20],
 // BENCH_BIG [100000 stored, 0 skips], BENCH_BIG_PENDING [1000], BENCH_PENDING_CALLS [20],
 // BENCH_IDLE_TABS [50, 0 skips], BENCH_IDLE_PER_TAB [1000], BENCH_IDLE_SECONDS [10, per form],
-// BENCH_FANOUT [500 sockets, 0 skips];
+// BENCH_FANOUT [500 sockets, 0 skips], BENCH_BURST [2000 sockets, 0 skips];
 // BENCH_PEER_UNAVAILABLE=<reason> skips the peer.
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -19,6 +19,7 @@ import * as rss from './rss.mjs';
 import * as pending from './pending.mjs';
 import * as idle from './idle.mjs';
 import * as fanout from './fanout.mjs';
+import * as burst from './burst.mjs';
 import { tempDir } from './lib.mjs';
 
 const bin = process.argv[2];
@@ -43,6 +44,7 @@ const N = {
   idlePerTab: env('BENCH_IDLE_PER_TAB', 1000),
   idleSeconds: env('BENCH_IDLE_SECONDS', 10),
   fanout: env('BENCH_FANOUT', 500),
+  burst: env('BENCH_BURST', 2000),
 };
 
 let peerDown = process.env.BENCH_PEER_UNAVAILABLE || (peerInstalled() ? '' : 'agentation-mcp is not installed in bench/peer');
@@ -178,6 +180,15 @@ if (N.fanout > 0) {
     'p99 ≤ 10 ms', meets(p8, (r) => r.push.p99 <= 10));
 }
 
+// ---- 9. a connect burst beside a good browser
+if (N.burst > 0) {
+  const p9 = await side(`9 connect burst, ${N.burst} sockets (ours)`, () => burst.ours(bin, N.burst));
+  const trip = (r) => `max ${f(r.max)} ms (p50 ${f(r.p50)}, p99 ${f(r.p99)}, n=${r.n})`;
+  row(`9. good browser's create → created during a ${N.burst.toLocaleString('en-US')}-socket connect burst [m]`,
+    latency(p9) ?? `${trip(p9.during)}; burst ${f(p9.burstSeconds, 1)} s`, 'not run [g]', '(none)', '');
+  row('   same browser, no burst (baseline)', latency(p9) ?? trip(p9.baseline), 'not run [g]', '', '');
+}
+
 // ---- the table
 const version = spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim();
 const peerVersion = peerDown ? '' : ` ${peerPackageVersion()}`;
@@ -208,6 +219,7 @@ const notes = [
   '[j] every socket on its own session with one annotation; the agent (SDK, separate mcp process) resolves them one by one while all stay connected.',
   '[k] the same spawn from this Node process (as a Node-based agent does): Node forks its whole process before exec, which on this kind of VM costs what its /bin/cat floor shows whatever is spawned; what ours adds over that floor is the comparable part.',
   '[l] this process → cat → cat → this process over pipes, with the same 20 ms idle before each round as the pickup: what waking three idle processes in turn costs on this machine, with no work done.',
+  `[m] one browser, already connected, creates one annotation every 10 ms and waits for its annotation:created; meanwhile a worker thread opens ${N.burst} WebSockets at once, each a new session, until each has its session:created. Baseline: 200 such round trips just before.`,
   'Latencies: process.hrtime.bigint() in this Node process, real clients (ws, MCP TypeScript SDK over stdio), p99 nearest-rank.',
   `Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')} — this machine may be shared; rerun for steadier figures.`,
 ];

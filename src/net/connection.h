@@ -4,6 +4,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -11,6 +12,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -149,6 +151,10 @@ class WsConnection : public Connection,
   void OnHeader(beast::error_code ec);
   void WriteNext();
   void OnWritten(beast::error_code ec);
+  void PauseReading();
+  void ResumeReading();
+  void WatchForStall(std::chrono::steady_clock::duration after);
+  void OnStallCheck();
   void SendClose();
   void Finish();
 
@@ -161,7 +167,16 @@ class WsConnection : public Connection,
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
-  bool reading_ = false;  // an async_read_some is outstanding
+  bool reading_ = false;                    // an async_read_some is outstanding
+  bool paused_ = false;                     // reading stopped: the queue is over the pause mark
+  std::size_t read_unanswered_ = 0;         // bytes of messages read since a write last completed
+  boost::asio::steady_timer resume_timer_;  // see kUnansweredPause
+  // The stall watch: armed while frames are being written; last_progress_
+  // is when a write last started from an idle queue or last completed.
+  boost::asio::steady_timer stall_timer_;
+  bool stall_watched_ = false;
+  std::chrono::steady_clock::time_point last_progress_;
+  bool stalled_ = false;  // closed for a stall; the next check drops the TCP connection
   bool closing_ = false;  // Close() was called
   bool close_sent_ = false;
   bool finished_ = false;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -34,9 +35,21 @@ struct ServerOptions {
   AccessPolicy access;
   std::size_t max_body_bytes = 8 * 1024 * 1024;
   std::size_t max_ws_message_bytes = 1024 * 1024;  // larger frames close with 1009
+  // Per WebSocket: while more than ws_pause_reading_bytes is queued but
+  // unwritten, the socket's own messages are not read, so a client that
+  // pipelines requests and reads slowly is slowed down, not cut off; reading
+  // resumes once the queue is at or under ws_resume_reading_bytes.
+  std::size_t ws_pause_reading_bytes = 4 * 1024 * 1024;
+  std::size_t ws_resume_reading_bytes = 1024 * 1024;
   // Per WebSocket / per streamed response: queued but unwritten bytes beyond
-  // which the peer is considered stuck and is closed.
+  // which the peer is closed (a WebSocket with 1008). Memory's hard bound,
+  // far above ws_pause_reading_bytes: a WebSocket reaches it only when pushes
+  // from other sessions outrun a reader that is too slow.
   std::size_t max_queue_bytes = 32 * 1024 * 1024;
+  // A WebSocket whose writes make no progress for this long (its client
+  // stopped reading) is closed with 1008; if even that close cannot be
+  // written within another such period, its TCP connection is dropped.
+  std::chrono::milliseconds ws_stall_timeout = std::chrono::seconds(30);
 };
 
 class HttpServer {

@@ -8,11 +8,15 @@
 namespace nga::net::detail {
 namespace {
 
-// Beast's own pings keep a quiet socket alive and drop a dead one.
-websocket::stream_base::timeout Timeouts() {
+// Beast's own pings keep a quiet socket alive and drop a dead one. Its idle
+// clock runs only while a read is outstanding (each read restarts it), so
+// while reading is paused it is off (`reading` false): the stall watch is
+// what drops a dead client then, and a slow one is not dropped for being
+// paused longer than the idle timeout.
+websocket::stream_base::timeout Timeouts(bool reading) {
   websocket::stream_base::timeout timeout{};
   timeout.handshake_timeout = std::chrono::seconds(30);
-  timeout.idle_timeout = std::chrono::seconds(60);
+  timeout.idle_timeout = reading ? std::chrono::seconds(60) : websocket::stream_base::none();
   timeout.keep_alive_pings = true;
   return timeout;
 }
@@ -29,17 +33,25 @@ std::string FrameType(std::string_view text) {
 // How much one read may add to a message being received.
 constexpr std::size_t kReadChunkBytes = 64 * 1024;
 
+// A socket paused for input that has had no answer yet, with nothing being
+// written, is read again after this: its answers may be held by the group
+// commit (which commits once the loop goes quiet), or there may be none.
+constexpr auto kUnansweredPause = std::chrono::milliseconds(5);
+
 }  // namespace
 
 WsConnection::WsConnection(tcp::socket socket, std::shared_ptr<ServerState> state)
-    : ws_(std::move(socket)), state_(std::move(state)) {}
+    : ws_(std::move(socket)),
+      state_(std::move(state)),
+      resume_timer_(ws_.get_executor()),
+      stall_timer_(ws_.get_executor()) {}
 
 WsConnection::~WsConnection() { state_->Unregister(id_); }
 
 void WsConnection::Run(Request upgrade, WsAcceptor acceptor) {
   id_ = state_->Register(weak_from_this());
   upgrade_ = std::move(upgrade);
-  ws_.set_option(Timeouts());
+  ws_.set_option(Timeouts(/*reading=*/true));
   ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
     response.set(http::field::server, "ng-annotate");
   }));
@@ -93,8 +105,35 @@ void WsConnection::OnRead(beast::error_code ec) {
     const auto data = buffer_.cdata();
     handler_->OnMessage(std::string_view(static_cast<const char*>(data.data()), data.size()));
   }
+  read_unanswered_ += buffer_.size();
   buffer_.consume(buffer_.size());
+  // Backpressure: a client whose answers pile up is not read until they
+  // drain (OnWritten resumes), rather than being closed for reading slowly.
+  // Input not yet answered counts too: the group commit holds replies until
+  // its batch commits, and would otherwise queue them all at once.
+  const std::size_t mark = state_->options.ws_pause_reading_bytes;
+  if (!closing_ && (queued_bytes_ > mark || read_unanswered_ > mark)) return PauseReading();
   Read();
+}
+
+void WsConnection::PauseReading() {
+  paused_ = true;
+  ws_.set_option(Timeouts(/*reading=*/false));
+  if (writing_) return;  // OnWritten resumes
+  resume_timer_.expires_after(kUnansweredPause);
+  // A strong pointer: with no read or write outstanding, this timer is what
+  // keeps the socket alive.
+  resume_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || !self->paused_ || self->writing_ || self->closing_ || self->finished_) return;
+    self->read_unanswered_ = 0;
+    self->ResumeReading();
+  });
+}
+
+void WsConnection::ResumeReading() {
+  paused_ = false;
+  ws_.set_option(Timeouts(/*reading=*/true));
+  Read();  // restarts Beast's idle clock
 }
 
 void WsConnection::Send(std::shared_ptr<const std::string> text) {
@@ -114,6 +153,8 @@ void WsConnection::Send(std::shared_ptr<const std::string> text) {
 
 void WsConnection::WriteNext() {
   writing_ = true;
+  last_progress_ = std::chrono::steady_clock::now();
+  if (!stall_watched_) WatchForStall(state_->options.ws_stall_timeout);
   ws_.text(true);
   ws_.async_write(
       boost::asio::buffer(*queue_.front()),
@@ -126,11 +167,48 @@ void WsConnection::OnWritten(beast::error_code ec) {
   queue_.pop_front();
   if (ec) {
     beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().close(ignored);  // the read then ends too
+    beast::get_lowest_layer(ws_).socket().close(ignored);  // a pending read then ends too
+    if (!reading_) Finish();                               // reading was paused: this is the end
     return;
   }
   if (closing_) return SendClose();
+  read_unanswered_ = 0;  // the client is being answered
+  if (paused_ && queued_bytes_ <= state_->options.ws_resume_reading_bytes) ResumeReading();
   if (!queue_.empty()) WriteNext();
+}
+
+// One timer per socket, re-armed from last_progress_ rather than per frame.
+// A weak pointer: a pending check does not keep a finished socket alive.
+void WsConnection::WatchForStall(std::chrono::steady_clock::duration after) {
+  stall_watched_ = true;
+  stall_timer_.expires_after(after);
+  stall_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    auto self = weak.lock();
+    if (!self || ec) return;  // cancelled: the socket finished
+    self->stall_watched_ = false;
+    self->OnStallCheck();
+  });
+}
+
+void WsConnection::OnStallCheck() {
+  if (finished_) return;
+  const auto timeout = state_->options.ws_stall_timeout;
+  if (stalled_) {
+    // Not even the close got through: the client is gone or never reads.
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);  // pending operations end, then Finish
+    return;
+  }
+  if (!writing_) return;  // drained; the next write re-arms
+  const auto idle = std::chrono::steady_clock::now() - last_progress_;
+  if (idle < timeout) return WatchForStall(timeout - idle);
+  stalled_ = true;
+  std::size_t dropped = queue_.size() - 1;  // the frame in flight stays
+  Close(static_cast<std::uint16_t>(websocket::close_code::policy_error),
+        fmt::format("outbound queue stalled: no write progress for {:g} s; dropped {} queued "
+                    "frame(s); reconnect to resync",
+                    std::chrono::duration<double>(timeout).count(), dropped));
+  WatchForStall(timeout);
 }
 
 void WsConnection::Close(std::uint16_t code, std::string reason) {
@@ -162,6 +240,8 @@ void WsConnection::SendClose() {
 void WsConnection::Finish() {
   if (finished_) return;
   finished_ = true;
+  resume_timer_.cancel();
+  stall_timer_.cancel();
   if (auto handler = std::move(handler_)) handler->OnClose();
 }
 

@@ -131,6 +131,73 @@ test('reply flood: pipelined replies each get an answer, the cap is a clear erro
   await old.close();
 });
 
+// Issue 21 item 8: the red team's "big answer" failure, made certain. The
+// client pipelines 400 creates (~80 MB of annotation:created answers, well
+// past the 32 MiB queue cap) without reading, then reads, slowly. The server
+// must stop reading its requests while their answers pile up (backpressure)
+// instead of closing it with 1008 for being slow.
+test('a client that pipelines creates and reads slowly is slowed down, not closed', async (t) => {
+  const server = await startServe(t);
+  const browser = await open(server);
+  const socket = browser.ws._socket;
+  socket.pause();
+  const N = 400;
+  for (let i = 0; i < N; i++) browser.send({ type: 'annotation:create', payload: weighty(`s${i}`) });
+  // Until the server has read all it is going to read: everything sent, or
+  // nothing more taken for 2 s (it stopped reading).
+  await withDeadline((async () => {
+    let last = -1;
+    let still = 0;
+    while (browser.ws.bufferedAmount > 0 && still < 8) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      still = browser.ws.bufferedAmount === last ? still + 1 : 0;
+      last = browser.ws.bufferedAmount;
+    }
+  })(), 'the server to stop taking creates', 120000);
+  t.diagnostic(`${(browser.ws.bufferedAmount / 1e6).toFixed(1)} MB still unsent when the client starts reading`);
+  // 80 MB is far more than the loopback buffers hold: the server stopped reading.
+  assert.ok(browser.ws.bufferedAmount > 0, 'the server took every create while the client read nothing');
+  // Reads slowly: after each chunk the socket rests 2 ms.
+  socket.on('data', () => { socket.pause(); setTimeout(() => socket.resume(), 2); });
+  socket.resume();
+  for (let i = 0; i < N; i++) {
+    const created = await browser.next('annotation:created', 60000);
+    assert.equal(created.annotation.annotationText, `s${i}`);
+  }
+  assert.equal(browser.closed, null);
+  await browser.close();
+});
+
+// The same with ~56 KB creates: each is read whole in one go, so the group
+// commit keeps its batch open while they keep coming and holds every reply
+// until it commits; unanswered input must pause the socket too, or the
+// replies land at once past the 32 MiB cap.
+test('pipelined mid-size creates are answered in order, none closed for the group commit', async (t) => {
+  const server = await startServe(t);
+  const browser = await open(server);
+  const socket = browser.ws._socket;
+  socket.pause();
+  const N = 1000;
+  const mid = (text) => payload(text, { componentTreePath: Array.from({ length: 14 }, () => 'z'.repeat(4000)) });
+  for (let i = 0; i < N; i++) browser.send({ type: 'annotation:create', payload: mid(`m${i}`) });
+  await withDeadline((async () => {
+    let last = -1;
+    let still = 0;
+    while (browser.ws.bufferedAmount > 0 && still < 8) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      still = browser.ws.bufferedAmount === last ? still + 1 : 0;
+      last = browser.ws.bufferedAmount;
+    }
+  })(), 'the server to stop taking creates', 120000);
+  socket.resume();
+  for (let i = 0; i < N; i++) {
+    const created = await browser.next('annotation:created', 60000);
+    assert.equal(created.annotation.annotationText, `m${i}`);
+  }
+  assert.equal(browser.closed, null);
+  await browser.close();
+});
+
 test('a socket that does not read is closed with a reason naming what was dropped', async (t) => {
   const server = await startServe(t);
   const writer = await open(server);
