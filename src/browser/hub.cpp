@@ -9,8 +9,10 @@ namespace {
 
 Frame MakeFrame(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
 
+// The browser never needs the page context it sent (kDetailOnlyFields), and
+// syncs repeat every annotation every 2 s: it is left out.
 std::string Serialize(const Annotation& annotation) {
-  return boost::json::serialize(ToJson(annotation));
+  return boost::json::serialize(ToListJson(annotation));
 }
 
 // Is `now` the annotation that was shown, with one reply appended and
