@@ -10,9 +10,11 @@ import { setInspecting, startInspect, placeHighlight } from './inspect.js';
 import { startShortcuts } from './shortcuts.js';
 import { startBadges, scheduleLayout, onBadgeClick, onLayout, layoutNow } from './badges.js';
 import { startPanels, openFor, toggleHelp, closePanel, panelState } from './panels/index.js';
+import { installPageLog } from './page-log.js';
 
 function start() {
   if (window.__ngAnnotate) return;
+  installPageLog(); // first: what the page says from now on
   const server = serverFromScript(document.currentScript);
   state.proto = server.proto;
 
