@@ -164,8 +164,9 @@ async function sourceOf(stack) {
 }
 
 // A copy of the log for a payload, its errors source-mapped where a map allows
-// (bounded: at most `ms` in total), or null when the page said nothing.
-export async function pageLogSnapshot(ms = 1000) {
+// (bounded: at most `ms` in total, as settle() bounds the location), or null
+// when the page said nothing.
+export async function pageLogSnapshot(ms = 1500) {
   const counts = pageLogCounts();
   if (!counts.console && !counts.errors && !counts.requests) return null;
   const log = {
