@@ -13,9 +13,11 @@ import { startPanels, openFor, toggleHelp, closePanel, panelState } from './pane
 import {
   afterAppStart, foreignOverlayPresent, watchForForeignOverlay, stepAsideMessage, reportToServer,
 } from './coexist.js';
+import { installPageLog } from './page-log.js';
 
 function start() {
   if (window.__ngAnnotate) return;
+  installPageLog(); // first: what the page says from now on
   const server = serverFromScript(document.currentScript);
   state.proto = server.proto;
 

@@ -18,8 +18,10 @@ std::string ManifestFrameFor(int proto, const boost::json::object& manifest) {
   return ManifestFrame(proto >= 2 ? manifest : manifest::WithUnderscoreAliases(manifest));
 }
 
+// The browser never needs the page context it sent (kDetailOnlyFields), and
+// syncs repeat every annotation every 2 s: it is left out.
 std::string Serialize(const Annotation& annotation) {
-  return boost::json::serialize(ToJson(annotation));
+  return boost::json::serialize(ToListJson(annotation));
 }
 
 // Is `now` the annotation that was shown, with one reply appended and

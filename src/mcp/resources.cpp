@@ -88,7 +88,9 @@ std::variant<json::object, RpcError> ReadResource(Store& store, std::string_view
     filter.limit = kMaxPendingInResource;
     auto pending = store.ListAnnotations(filter);
     if (!pending) return StoreFailure(pending.error());
-    return Contents(uri, ToJson(*pending));
+    json::array list;  // a list: without the page context (kDetailOnlyFields)
+    for (const Annotation& annotation : *pending) list.push_back(ToListJson(annotation));
+    return Contents(uri, list);
   }
   std::string_view id = AnnotationIdOf(uri);
   if (!id.empty()) {

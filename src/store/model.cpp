@@ -113,6 +113,12 @@ json::object ToJson(const Annotation& annotation) {
   return out;
 }
 
+json::object ToListJson(const Annotation& annotation) {
+  json::object out = ToJson(annotation);
+  for (std::string_view field : kDetailOnlyFields) out.erase(field);
+  return out;
+}
+
 json::array ToJson(const std::vector<Annotation>& annotations) {
   json::array out;
   out.reserve(annotations.size());

@@ -59,7 +59,8 @@ struct Annotation {
   // componentFilePath, templateFilePath?, selector, inputs, domSnapshot,
   // componentTreePath, annotationText, selectionText?, and the optional
   // overlay context (pageUrl, framework, sourceLocation, boundingBox,
-  // viewport, elementPath, anchor). Always holds the required keys.
+  // viewport, elementPath, anchor) and page context (pageLog, computedStyles,
+  // accessibility: see page_context.h). Always holds the required keys.
   boost::json::object request;
 
   std::string_view annotation_text() const;
@@ -69,11 +70,19 @@ struct Annotation {
   std::optional<Author> last_reply_author() const;
 };
 
+// Page context that only a request for one annotation returns (MCP
+// get_annotation, the annotation resource, export): list answers and the
+// browser's frames leave it out, so lists stay small (issue 18).
+inline constexpr std::string_view kDetailOnlyFields[] = {"pageLog", "computedStyles",
+                                                         "accessibility"};
+
 // Wire form of each type.
 boost::json::object ToJson(const Session& session);
 boost::json::object ToJson(const Reply& reply);
 boost::json::object ToJson(const Annotation& annotation);
 boost::json::array ToJson(const std::vector<Annotation>& annotations);
+// The wire form without kDetailOnlyFields, for lists and the browser.
+boost::json::object ToListJson(const Annotation& annotation);
 
 // Parses the wire form back (export/import). Errors name the bad field.
 Result<Session> SessionFromJson(const boost::json::value& json);

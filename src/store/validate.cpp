@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <string>
 
+#include "store/page_context.h"
 #include "util/utf8.h"
 
 namespace nga {
@@ -150,6 +151,24 @@ Result<json::object> ValidateAnnotationPayload(const json::object& payload) {
       if (auto ok = CheckStructured(field, *v, limits::kContextBytes); !ok) return ok.error();
       out[field] = *v;
     }
+  }
+
+  // What the page said and how the element looks (page_context.h): page
+  // text, bounded and cut rather than refused when long.
+  if (const json::value* v = Find(payload, "pageLog")) {
+    auto log = ValidatePageLog(*v);
+    if (!log) return log.error();
+    out["pageLog"] = std::move(*log);
+  }
+  if (const json::value* v = Find(payload, "computedStyles")) {
+    auto styles = ValidateComputedStyles(*v);
+    if (!styles) return styles.error();
+    out["computedStyles"] = std::move(*styles);
+  }
+  if (const json::value* v = Find(payload, "accessibility")) {
+    auto accessibility = ValidateAccessibility(*v);
+    if (!accessibility) return accessibility.error();
+    out["accessibility"] = std::move(*accessibility);
   }
 
   // Every field within its limit can still add up to a lot.

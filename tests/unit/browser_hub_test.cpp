@@ -211,6 +211,28 @@ TEST_F(HubTest, CreateStoresAPendingAnnotationInThisSession) {
   EXPECT_TRUE(store_->GetAnnotation(Str(annotation.at("id"))));
 }
 
+// Issue 18: the browser gets its annotations back without the page context
+// it sent (syncs repeat every annotation every 2 s); the store keeps it.
+TEST_F(HubTest, FramesToTheBrowserLeaveThePageContextOut) {
+  Socket socket;
+  ConnectionId id = Open(socket);
+  hub_->OnMessage(id, Msg({{"type", "annotation:create"},
+                           {"payload", nga::testing::PayloadWithPageContext()}}));
+  auto annotation = socket.One().at("annotation").as_object();
+  auto stored = store_->GetAnnotation(Str(annotation.at("id")));
+  ASSERT_TRUE(stored);
+  EXPECT_TRUE(stored->request.contains("pageLog"));
+  EXPECT_TRUE(stored->request.contains("computedStyles"));
+  Socket again;
+  Open(again, {Str(last_session_.at("id")), "", ""});
+  for (const json::object& shown : {annotation, last_sync_.at("annotations").at(0).as_object()}) {
+    EXPECT_EQ(shown.at("annotationText"), "make this button primary");
+    for (std::string_view field : {"pageLog", "computedStyles", "accessibility"}) {
+      EXPECT_FALSE(shown.contains(field)) << field;
+    }
+  }
+}
+
 TEST_F(HubTest, ReplyAppendsAUserReply) {
   Socket socket;
   ConnectionId id = Open(socket);

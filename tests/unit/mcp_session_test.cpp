@@ -201,6 +201,24 @@ TEST_F(McpTest, ResourcesListReadAndTemplates) {
   EXPECT_EQ(ErrorCode(foreign), mcp::rpc::kResourceNotFound);
 }
 
+// Issue 18: the pending list leaves the page context out; one annotation has it.
+TEST_F(McpTest, PendingResourceLeavesThePageContextOut) {
+  Session s = NewSession(*store);
+  auto a = store->CreateAnnotation(s.id, PayloadWithPageContext());
+  ASSERT_TRUE(a) << a.error().message;
+  auto read = [&](int id, std::string uri) {
+    json::value response = Send(Request(id, "resources/read", json::object{{"uri", uri}}));
+    return json::parse(response.at("result").at("contents").at(0).at("text").as_string());
+  };
+  json::value listed = read(1, "ng-annotate://annotations/pending");
+  ASSERT_EQ(listed.as_array().size(), 1u);
+  json::value one = read(2, "ng-annotate://annotations/" + a->id);
+  for (std::string_view field : {"pageLog", "computedStyles", "accessibility"}) {
+    EXPECT_FALSE(listed.at(0).as_object().contains(field)) << field;
+    EXPECT_TRUE(one.as_object().contains(field)) << field;
+  }
+}
+
 TEST_F(McpTest, SubscriptionSendsResourcesUpdatedOnAnotherProcesssChange) {
   Session s = NewSession(*other);
   Annotation a = NewAnnotation(*other, s.id);

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -54,6 +55,24 @@ inline boost::json::object Payload(std::string text = "make this button primary"
                              {"componentName", "ButtonComponent"},
                              {"componentFilePath", "src/app/button.component.ts"},
                              {"selector", "app-button"}};
+}
+
+// A payload with the page context the overlay adds (issue 18): a page log
+// with one entry of each kind, computed styles and the ARIA role and name.
+inline boost::json::object PayloadWithPageContext(std::string text = "make this button primary") {
+  boost::json::object payload = Payload(std::move(text));
+  payload["pageLog"] = boost::json::object{
+      {"console", boost::json::array{{{"level", "error"}, {"message", "boom from page"}}}},
+      {"errors", boost::json::array{{{"kind", "error"},
+                                     {"message", "Error: uncaught boom"},
+                                     {"stack", "Error: uncaught boom\n    at http://x/a.js:1:2"}}}},
+      {"requests",
+       boost::json::array{
+           {{"kind", "fetch"}, {"method", "GET"}, {"url", "http://x/missing"}, {"status", 404}}}}};
+  payload["computedStyles"] =
+      boost::json::object{{"display", "flex"}, {"color", "rgb(255, 0, 0)"}, {"z-index", "3"}};
+  payload["accessibility"] = boost::json::object{{"role", "button"}, {"name", "Buy now"}};
+  return payload;
 }
 
 }  // namespace nga::testing

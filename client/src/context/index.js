@@ -13,6 +13,7 @@ import * as generic from './generic.js';
 import { cssPath, usefulSelector } from './selector.js';
 import { nearestStamp, formatLocation } from './stamp.js';
 import { learnRootFrom } from './paths.js';
+import { computedStylesOf, accessibilityOf } from './computed.js';
 
 const adapters = { angular, react, vue, svelte, html: generic };
 
@@ -47,6 +48,7 @@ export function describe(target) {
     inputs: {},
     componentTreePath: [],
     element: el,
+    target, // what was clicked: its styles and role, which the host's may not be
     extraHosts: loc.extraHosts || [],
     snapshotElements: [el],
   };
@@ -110,5 +112,11 @@ export function buildPayload(ctx, text, selectionText) {
   if (ctx.templateFilePath) payload.templateFilePath = ctx.templateFilePath;
   if (selectionText) payload.selectionText = selectionText;
   if (ctx.sourceLocation) payload.sourceLocation = ctx.sourceLocation;
+  // Read at submit, when the pointer has left the element (no :hover styles).
+  const styled = ctx.target && ctx.target.isConnected ? ctx.target : ctx.element;
+  if (styled && styled.isConnected) {
+    payload.computedStyles = computedStylesOf(styled);
+    payload.accessibility = accessibilityOf(styled);
+  }
   return payload;
 }

@@ -4,6 +4,8 @@
 // another dev server) served, not into what the user wrote. Fetches only
 // same-origin modules, once each; any failure means "no better answer".
 
+import { rawFetch } from '../raw-fetch.js';
+
 const cache = new Map(); // module URL -> Promise<map|null>
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -42,7 +44,7 @@ export function lookup(map, line, column) {
 }
 
 async function loadMap(url) {
-  const res = await fetch(url, { credentials: 'same-origin' });
+  const res = await rawFetch(url, { credentials: 'same-origin' });
   if (!res.ok) return null;
   const code = await res.text();
   const m = /\/\/[#@] sourceMappingURL=(\S+)\s*$/.exec(code);
@@ -56,7 +58,7 @@ async function loadMap(url) {
   }
   const mapUrl = new URL(ref, url);
   if (mapUrl.origin !== location.origin) return null;
-  const mr = await fetch(mapUrl, { credentials: 'same-origin' });
+  const mr = await rawFetch(mapUrl, { credentials: 'same-origin' });
   return mr.ok ? mr.json() : null;
 }
 

@@ -1,5 +1,6 @@
 // The annotate panel: what was clicked (name, file:line, ancestry, first
-// inputs, the selected text) and the request's textarea.
+// inputs, the selected text), the page log's counts with a box to leave the
+// log out, and the request's textarea.
 import { PANEL_INPUTS } from '../config.js';
 import { h } from '../dom.js';
 import { preview } from '../context/serialize.js';
@@ -10,6 +11,7 @@ import { scheduleLayout } from '../badges.js';
 import { boxOf } from '../geometry.js';
 import { showPanel, closePanel, isSubmitKey } from './shell.js';
 import { whereLine } from './common.js';
+import { pageLogCounts, pageLogSnapshot } from '../page-log.js';
 
 const rectFrom = (b) => (b ? { left: b.x, top: b.y, right: b.x + b.width, bottom: b.y + b.height, width: b.width, height: b.height } : null);
 
@@ -22,12 +24,19 @@ export function openAnnotate(ctx, selectionText) {
     if (sending) return;
     sending = true;
     await settle(ctx);
-    const entry = sendCreate(buildPayload(ctx, text, selectionText), ctx.element);
+    const payload = buildPayload(ctx, text, selectionText);
+    if (logBox && logBox.checked) {
+      const log = await pageLogSnapshot();
+      if (log) payload.pageLog = log;
+    }
+    const entry = sendCreate(payload, ctx.element);
     entry.extraHosts = ctx.extraHosts;
     closePanel();
     scheduleLayout(true);
   };
   area.addEventListener('keydown', (e) => { if (isSubmitKey(e)) { e.preventDefault(); submit(); } });
+  const logRow = pageLogRow();
+  const logBox = logRow && logRow.querySelector('input');
   const entries = Object.entries(ctx.inputs || {});
   const shown = entries.slice(0, PANEL_INPUTS);
   const more = entries.length - shown.length;
@@ -40,6 +49,7 @@ export function openAnnotate(ctx, selectionText) {
       shown.map(([k, v]) => h('li', null, h('b', null, k), ': ', preview(v))),
       more > 0 ? h('li', { class: 'muted', 'data-field': 'more-inputs' }, `${more} more`) : null) : null,
     selectionText ? h('div', { class: 'row muted', 'data-field': 'selection' }, '“' + selectionText.slice(0, 300) + '”') : null,
+    logRow,
     area,
     h('div', null,
       h('button', { class: 'primary', 'data-action': 'submit', onclick: submit }, 'Send'),
@@ -54,4 +64,20 @@ export function openAnnotate(ctx, selectionText) {
       if (line && next && panel.contains(area)) line.replaceWith(next);
     });
   }
+}
+
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+// "Send page log: 2 console messages, 1 error, 1 failed request", ticked; null when
+// the page said nothing.
+function pageLogRow() {
+  const c = pageLogCounts();
+  if (!c.console && !c.errors && !c.requests) return null;
+  const box = h('input', { type: 'checkbox', checked: true, 'data-action': 'include-page-log' });
+  const parts = [];
+  if (c.console) parts.push(plural(c.console, 'console message', 'console messages'));
+  if (c.errors) parts.push(plural(c.errors, 'error', 'errors'));
+  if (c.requests) parts.push(plural(c.requests, 'failed request', 'failed requests'));
+  return h('label', { class: 'row muted', 'data-field': 'page-log', title: 'What the page logged since it loaded, sent with the annotation' },
+    box, ' Send page log: ', parts.join(', '));
 }
