@@ -116,12 +116,33 @@ asio::awaitable<void> ProxyExchange::Exchange(std::shared_ptr<ProxyExchange> sel
   }
   upgrade_ = request_.upgrade();
   const auto& limits = proxy_->options.limits;
-  // Both before the first co_await, so that no other exchange runs between
-  // checking the count and taking a slot.
   if (auto refusal = UnforwardableRequest(Lowercased(header))) {
     co_await Fail(refusal->status, std::move(refusal->reason));
     co_return;
   }
+  // An absolute-form target names a host as well, which the upstream would
+  // believe over Host: it passes the same check, and goes on in origin-form.
+  // Routing saw "http://..." as its path, so it must not name one of ours.
+  std::string_view target = header.target();
+  if (auto absolute = ParseAbsoluteTarget(target)) {
+    if (auto reason = server_->options.access.Check(absolute->authority, std::nullopt)) {
+      co_await Fail(403, "forbidden: request target: " + *reason);
+      co_return;
+    }
+    if (IsOwnPath(
+            std::string_view(absolute->origin_form).substr(0, absolute->origin_form.find('?')))) {
+      co_await Fail(400, "ng-annotate's own paths take an origin-form target (\"/__annotate...\")");
+      co_return;
+    }
+    target_ = std::move(absolute->origin_form);
+  } else if (target.starts_with('/') || target == "*") {
+    target_ = std::string(target);
+  } else {
+    co_await Fail(400, "malformed request target");
+    co_return;
+  }
+  // Checked and taken with no co_await between, so that no other exchange
+  // runs in between: the cap is exact.
   if (!slot_.TryTake(proxy_)) {
     co_await Fail(503, fmt::format("too many proxied connections open at once (limit {})",
                                    limits.max_upstream_connections));
@@ -170,8 +191,8 @@ asio::awaitable<bool> ProxyExchange::SendRequest() {
   ForwardedFrom from{client_host_, client_.socket().remote_endpoint(ignored).address().to_string(),
                      upgrade_};
   HeaderList headers = UpstreamRequestHeaders(Lowercased(req), proxy_->options.upstream, from);
-  std::string head = fmt::format("{} {} HTTP/1.1\r\n", std::string_view(req.method_string()),
-                                 std::string_view(req.target()));
+  std::string head =
+      fmt::format("{} {} HTTP/1.1\r\n", std::string_view(req.method_string()), target_);
   AppendHeaders(head, headers);
   const bool chunked = request_.chunked();
   if (chunked) {

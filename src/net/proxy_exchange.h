@@ -79,6 +79,7 @@ class ProxyExchange : public Connection, public std::enable_shared_from_this<Pro
   std::shared_ptr<ProxyState> proxy_;
   std::uint64_t id_ = 0;
   std::string client_host_;  // the Host the browser used
+  std::string target_;       // what the upstream is asked for, in origin-form
   bool upgrade_ = false;
 
   // Declared before the upstream socket: destroyed (given back) after it closes.

@@ -165,6 +165,27 @@ HeaderList DownstreamResponseHeaders(const HeaderList& upstream_headers, const U
   return out;
 }
 
+bool IsOwnPath(std::string_view path) {
+  if (path.starts_with("/__annotate")) return true;
+  return path.starts_with("/mcp") && (path.size() == 4 || path[4] == '/');
+}
+
+std::optional<AbsoluteTarget> ParseAbsoluteTarget(std::string_view target) {
+  auto scheme_end = target.find("://");
+  if (scheme_end == std::string_view::npos || scheme_end == 0) return std::nullopt;
+  std::string scheme = Lower(target.substr(0, scheme_end));
+  if (scheme != "http" && scheme != "https") return std::nullopt;
+  std::string_view rest = target.substr(scheme_end + 3);
+  auto path_start = rest.find_first_of("/?");
+  AbsoluteTarget out{std::string(rest.substr(0, path_start)), "/"};
+  if (out.authority.empty()) return std::nullopt;
+  if (path_start != std::string_view::npos) {
+    std::string_view path = rest.substr(path_start);
+    out.origin_form = path.front() == '?' ? "/" + std::string(path) : std::string(path);
+  }
+  return out;
+}
+
 std::optional<Refusal> UnforwardableRequest(const HeaderList& client) {
   auto hosts = std::count_if(client.begin(), client.end(),
                              [](const auto& header) { return header.first == "host"; });

@@ -59,6 +59,20 @@ struct Refusal {
 };
 std::optional<Refusal> UnforwardableRequest(const HeaderList& client);
 
+// ng-annotate's own paths, never forwarded: /__annotate* and /mcp (and below it).
+bool IsOwnPath(std::string_view path);
+
+// An absolute-form request target (RFC 9112 §3.2.2), "http://host:port/p?q",
+// split into its authority and the origin-form the upstream gets ("/p?q");
+// nullopt when it is not one (or is malformed). The authority names a host
+// like Host does, and an upstream would believe it over Host: it must pass
+// the same check.
+struct AbsoluteTarget {
+  std::string authority;
+  std::string origin_form;
+};
+std::optional<AbsoluteTarget> ParseAbsoluteTarget(std::string_view target);
+
 // Why an upstream response head cannot be relayed, if it cannot (a 502): a
 // status outside 100-599 ("000" must not go out as "HTTP/1.1 0", nor 099
 // count as final), or a transfer coding other than chunked (a "gzip,

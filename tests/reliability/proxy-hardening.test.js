@@ -204,7 +204,15 @@ test('item 5: two Host headers are refused with 400, a client\'s forwarding head
   const gzipOnly = await rawRequest(proxy.port,
     `POST /headers HTTP/1.1\r\nHost: ${host}\r\nTransfer-Encoding: gzip\r\n\r\nGET /headers HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
   assert.equal(gzipOnly.status, 400);
+
+  // An absolute-form target names a host too, which the app would believe
+  // over Host: it is checked like Host, and goes on in origin-form.
+  const foreign = await rawRequest(proxy.port, `GET http://evil.example/headers HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+  assert.equal(foreign.status, 403);
   assert.equal(upstream.heads.length, 0, 'none of these reached the upstream');
+  const own = await rawRequest(proxy.port, `GET http://${host}/headers HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+  assert.equal(own.status, 200);
+  assert.match(upstream.heads.at(-1), /^GET \/headers HTTP\/1\.1\r\n/);
 
   const spoofed = await rawRequest(proxy.port, get(proxy.port, '/headers',
     'X-Forwarded-Host: evil.example\r\nX-Forwarded-For: 10.0.0.1\r\nX-Forwarded-Proto: https\r\n'

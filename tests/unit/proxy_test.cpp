@@ -156,6 +156,31 @@ TEST(UnforwardableRequest, RefusesTwoHostsAndTransferCodingsItCannotFrame) {
   EXPECT_NE(gzip->reason.find("gzip, chunked"), std::string::npos) << gzip->reason;
 }
 
+// Found with item 5: an absolute-form target's host went to the upstream,
+// which would believe it over Host, unchecked.
+TEST(ParseAbsoluteTarget, SplitsAuthorityAndOriginForm) {
+  auto full = ParseAbsoluteTarget("HTTP://evil.example:80/a/b?c=1");
+  ASSERT_TRUE(full);
+  EXPECT_EQ(full->authority, "evil.example:80");
+  EXPECT_EQ(full->origin_form, "/a/b?c=1");
+  auto bare = ParseAbsoluteTarget("http://127.0.0.1:4750");
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->origin_form, "/");
+  EXPECT_EQ(ParseAbsoluteTarget("http://h?x=1")->origin_form, "/?x=1");
+  for (const char* not_absolute : {"/a", "*", "http:///a", "ftp://h/", "://h/", "h:80"}) {
+    EXPECT_FALSE(ParseAbsoluteTarget(not_absolute)) << not_absolute;
+  }
+}
+
+TEST(ProxyHeaders, OwnPathsAreAnnotateAndMcp) {
+  for (const char* own : {"/__annotate", "/__annotate/client.js", "/mcp", "/mcp/x"}) {
+    EXPECT_TRUE(IsOwnPath(own)) << own;
+  }
+  for (const char* app : {"/", "/mcpx", "/app/__annotate", "/_annotate"}) {
+    EXPECT_FALSE(IsOwnPath(app)) << app;
+  }
+}
+
 // Issue 21, item 4: "000" went out as "HTTP/1.1 0", statuses under 100
 // counted as final, and "gzip, chunked" was de-chunked into undeclared gzip.
 TEST(UnrelayableResponse, RefusesStatusesOutside100To599AndCodingsOtherThanChunked) {
