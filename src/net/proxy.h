@@ -41,7 +41,7 @@ struct ProxyLimits {
   // timeout never fires while bytes move). Time the upstream takes to read
   // what it was sent does not count against the browser.
   std::chrono::milliseconds request_body_timeout{10000};
-  std::uint64_t min_request_body_rate = 1024;  // bytes per second
+  std::uint64_t min_request_body_rate = 1024;  // bytes per second, > 0
   // Longest time an upgraded socket (HMR, live reload) may carry nothing
   // either way. Long: an idle HMR socket closing makes dev servers reload.
   std::chrono::milliseconds tunnel_idle_timeout{6 * 3600 * 1000};
