@@ -31,7 +31,7 @@ test: build
 
 # libFuzzer targets (tests/fuzz/, clang 14, ASan+UBSan), their own build dir.
 FUZZ_DIR := build/fuzz
-FUZZ_TARGETS := browser_message jsonrpc manifest_parser access_policy
+FUZZ_TARGETS := browser_message jsonrpc manifest_parser access_policy proxy_rewrite
 FUZZ_SMOKE_SECONDS ?= 30
 FUZZ_SECONDS ?= 600
 $(FUZZ_DIR)/build.ninja:

@@ -31,6 +31,16 @@ void AddServeCommand(CLI::App& app, Action& run) {
                   "seconds a proxied body may stall (either way) before it is cut")
       ->default_val(300.0)
       ->check(CLI::PositiveNumber);
+  sub->add_option("--proxy-body-timeout", config->proxy_tuning.body_timeout,
+                  "seconds a proxied request body gets to arrive, plus one per "
+                  "--proxy-body-min-rate bytes that did; a slower body is cut with a 408")
+      ->default_val(10.0)
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--proxy-body-min-rate", config->proxy_tuning.body_min_rate,
+                  "bytes per second a proxied request body must keep up after "
+                  "--proxy-body-timeout")
+      ->default_val(1024)
+      ->check(CLI::PositiveNumber);
   sub->add_option("--proxy-max-connections", config->proxy_tuning.max_connections,
                   "upstream connections open at once (requests + WebSockets); more get a 503")
       ->default_val(256)

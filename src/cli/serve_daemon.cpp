@@ -81,6 +81,8 @@ net::ProxyOptions ProxyOptionsFor(net::Upstream upstream, const ServeConfig& con
   options.limits.connect_timeout = Millis(tuning.connect_timeout);
   options.limits.response_timeout = Millis(tuning.response_timeout);
   options.limits.idle_timeout = Millis(tuning.idle_timeout);
+  options.limits.request_body_timeout = Millis(tuning.body_timeout);
+  options.limits.min_request_body_rate = tuning.body_min_rate;
   options.limits.max_upstream_connections = tuning.max_connections;
   return options;
 }

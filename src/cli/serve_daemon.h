@@ -19,6 +19,8 @@ struct ProxyTuning {
   double connect_timeout = 3;
   double response_timeout = 120;
   double idle_timeout = 300;
+  double body_timeout = 10;
+  std::uint64_t body_min_rate = 1024;
   std::size_t max_connections = 256;
 };
 

@@ -10,6 +10,7 @@
 #include <boost/json/value.hpp>
 
 #include "net/proxy_exchange.h"
+#include "net/proxy_headers.h"
 
 namespace nga::net {
 namespace {
@@ -24,12 +25,7 @@ class ProxyForwarder : public detail::Forwarder {
  public:
   explicit ProxyForwarder(std::shared_ptr<detail::ProxyState> proxy) : proxy_(std::move(proxy)) {}
 
-  // ng-annotate's own paths: /__annotate* and /mcp (and below it).
-  bool Claims(std::string_view path) const override {
-    if (path.starts_with("/__annotate")) return false;
-    if (path.starts_with("/mcp") && (path.size() == 4 || path[4] == '/')) return false;
-    return true;
-  }
+  bool Claims(std::string_view path) const override { return !IsOwnPath(path); }
 
   void Forward(tcp::socket client, detail::beast::flat_buffer buffer,
                detail::http::request_parser<detail::http::string_body>&& header,

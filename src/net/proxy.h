@@ -16,6 +16,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "net/proxy_upstream.h"
@@ -34,6 +35,13 @@ struct ProxyLimits {
   // Longest quiet time inside a request or response body, and for a write
   // to the browser (a long-lived SSE stream is fine as long as it moves).
   std::chrono::milliseconds idle_timeout{300000};
+  // A request body must arrive within request_body_timeout plus one second
+  // for every min_request_body_rate bytes that arrived: a body trickled in
+  // at 1 B/s would otherwise hold its upstream connection for ever (the idle
+  // timeout never fires while bytes move). Time the upstream takes to read
+  // what it was sent does not count against the browser.
+  std::chrono::milliseconds request_body_timeout{10000};
+  std::uint64_t min_request_body_rate = 1024;  // bytes per second, > 0
   // Longest time an upgraded socket (HMR, live reload) may carry nothing
   // either way. Long: an idle HMR socket closing makes dev servers reload.
   std::chrono::milliseconds tunnel_idle_timeout{6 * 3600 * 1000};
@@ -41,6 +49,9 @@ struct ProxyLimits {
   // Request bodies beyond this are refused with 413.
   std::uint64_t max_request_body_bytes = 1024ull * 1024 * 1024;
   // Upstream connections open at once (exchanges + tunnels); more get 503.
+  // A forwarded request holds one from when the proxy takes it on until its
+  // upstream connection is closed, so the limit holds however many arrive
+  // at once.
   std::size_t max_upstream_connections = 256;
 };
 

@@ -46,7 +46,33 @@ std::string ReasonOf(unsigned status, std::string_view given) {
   return std::string(http::obsolete_reason(static_cast<http::status>(status)));
 }
 
+std::string Tenths(std::chrono::steady_clock::duration elapsed) {
+  return fmt::format("{:.1f} s", std::chrono::duration<double>(elapsed).count());
+}
+
 }  // namespace
+
+UpstreamSlot& UpstreamSlot::operator=(UpstreamSlot&& other) noexcept {
+  if (this != &other) {
+    Release();
+    proxy_ = std::move(other.proxy_);
+  }
+  return *this;
+}
+
+bool UpstreamSlot::TryTake(std::shared_ptr<ProxyState> proxy) {
+  Release();
+  if (proxy->upstream_connections >= proxy->options.limits.max_upstream_connections) return false;
+  ++proxy->upstream_connections;
+  proxy_ = std::move(proxy);
+  return true;
+}
+
+void UpstreamSlot::Release() {
+  if (!proxy_) return;
+  --proxy_->upstream_connections;
+  proxy_.reset();
+}
 
 ProxyExchange::ProxyExchange(tcp::socket client, beast::flat_buffer buffer,
                              http::request_parser<http::string_body>&& header,
@@ -56,14 +82,12 @@ ProxyExchange::ProxyExchange(tcp::socket client, beast::flat_buffer buffer,
       request_(std::move(header)),
       server_(std::move(server)),
       proxy_(std::move(proxy)),
-      upstream_(server_->executor) {
+      upstream_(server_->executor),
+      body_deadline_(server_->executor) {
   request_.body_limit(proxy_->options.limits.max_request_body_bytes);
 }
 
-ProxyExchange::~ProxyExchange() {
-  if (counted_) --proxy_->upstream_connections;
-  server_->Unregister(id_);
-}
+ProxyExchange::~ProxyExchange() { server_->Unregister(id_); }
 
 void ProxyExchange::Run() {
   id_ = server_->Register(weak_from_this());
@@ -81,10 +105,8 @@ void ProxyExchange::CloseAll() {
     client_.socket().close(ignored);
     upstream_.socket().close(ignored);
   }
-  if (counted_) {
-    counted_ = false;
-    --proxy_->upstream_connections;
-  }
+  body_deadline_.cancel();
+  slot_.Release();
 }
 
 asio::awaitable<void> ProxyExchange::Exchange(std::shared_ptr<ProxyExchange> self) {
@@ -94,7 +116,34 @@ asio::awaitable<void> ProxyExchange::Exchange(std::shared_ptr<ProxyExchange> sel
   }
   upgrade_ = request_.upgrade();
   const auto& limits = proxy_->options.limits;
-  if (proxy_->upstream_connections >= limits.max_upstream_connections) {
+  if (auto refusal = UnforwardableRequest(Lowercased(header))) {
+    co_await Fail(refusal->status, std::move(refusal->reason));
+    co_return;
+  }
+  // An absolute-form target names a host as well, which the upstream would
+  // believe over Host: it passes the same check, and goes on in origin-form.
+  // Routing saw "http://..." as its path, so it must not name one of ours.
+  std::string_view target = header.target();
+  if (auto absolute = ParseAbsoluteTarget(target)) {
+    if (auto reason = server_->options.access.Check(absolute->authority, std::nullopt)) {
+      co_await Fail(403, "forbidden: request target: " + *reason);
+      co_return;
+    }
+    if (IsOwnPath(
+            std::string_view(absolute->origin_form).substr(0, absolute->origin_form.find('?')))) {
+      co_await Fail(400, "ng-annotate's own paths take an origin-form target (\"/__annotate...\")");
+      co_return;
+    }
+    target_ = std::move(absolute->origin_form);
+  } else if (target.starts_with('/') || target == "*") {
+    target_ = std::string(target);
+  } else {
+    co_await Fail(400, "malformed request target");
+    co_return;
+  }
+  // Checked and taken with no co_await between, so that no other exchange
+  // runs in between: the cap is exact.
+  if (!slot_.TryTake(proxy_)) {
     co_await Fail(503, fmt::format("too many proxied connections open at once (limit {})",
                                    limits.max_upstream_connections));
     co_return;
@@ -117,8 +166,6 @@ asio::awaitable<bool> ProxyExchange::ConnectUpstream() {
     co_await Fail(502, fmt::format("cannot resolve {}: {}", up.host, resolve_ec.message()));
     co_return false;
   }
-  ++proxy_->upstream_connections;
-  counted_ = true;
   upstream_.expires_after(limits.connect_timeout);
   auto [connect_ec, endpoint] = co_await upstream_.async_connect(endpoints, kAwait);
   if (stopped_) co_return false;
@@ -144,8 +191,8 @@ asio::awaitable<bool> ProxyExchange::SendRequest() {
   ForwardedFrom from{client_host_, client_.socket().remote_endpoint(ignored).address().to_string(),
                      upgrade_};
   HeaderList headers = UpstreamRequestHeaders(Lowercased(req), proxy_->options.upstream, from);
-  std::string head = fmt::format("{} {} HTTP/1.1\r\n", std::string_view(req.method_string()),
-                                 std::string_view(req.target()));
+  std::string head =
+      fmt::format("{} {} HTTP/1.1\r\n", std::string_view(req.method_string()), target_);
   AppendHeaders(head, headers);
   const bool chunked = request_.chunked();
   if (chunked) {
@@ -169,17 +216,55 @@ asio::awaitable<bool> ProxyExchange::SendRequest() {
   if (expect != req.end() && beast::iequals(expect->value(), "100-continue")) {
     if (!co_await WriteClient("HTTP/1.1 100 Continue\r\n\r\n")) co_return false;
   }
+  co_return co_await SendRequestBody(chunked);
+}
+
+// Streams the body, each read bounded twice: by the idle timeout, and by the
+// body's deadline (ProxyLimits::request_body_timeout), which moves on with
+// every byte that arrives and with every wait for the upstream to take them.
+asio::awaitable<bool> ProxyExchange::SendRequestBody(bool chunked) {
+  using Clock = std::chrono::steady_clock;
+  const auto& limits = proxy_->options.limits;
+  auto& req = request_.get();
+  const Clock::time_point start = Clock::now();
+  Clock::duration upstream_wait{};
+  std::uint64_t received = 0;
   scratch_.resize(kPieceBytes);
   while (!request_.is_done()) {
     req.body().data = scratch_.data();
     req.body().size = scratch_.size();
-    client_.expires_after(limits.idle_timeout);
+    const auto earned = std::chrono::milliseconds(received * 1000 / limits.min_request_body_rate);
+    const Clock::time_point body_deadline =
+        start + limits.request_body_timeout + earned + upstream_wait;
+    const Clock::time_point idle_deadline = Clock::now() + limits.idle_timeout;
+    const bool too_slow_first = body_deadline < idle_deadline;
+    const std::uint64_t read = ++body_reads_;
+    body_deadline_.expires_at(std::min(body_deadline, idle_deadline));
+    body_deadline_.async_wait([self = shared_from_this(), read](beast::error_code ec) {
+      if (ec || self->body_reads_ != read) return;
+      self->body_deadline_passed_ = true;
+      beast::error_code ignored;
+      self->client_.socket().cancel(ignored);
+    });
+    client_.expires_never();
     auto [ec, n] = co_await http::async_read_some(client_, client_buffer_, request_, kAwait);
+    ++body_reads_;  // whatever the deadline does now is about a read that is over
+    body_deadline_.cancel();
     if (stopped_) co_return false;
+    if (body_deadline_passed_) ec = beast::error::timeout;
     if (ec == http::error::need_buffer) ec = {};
     if (ec == http::error::body_limit) {
       co_await Fail(413, fmt::format("request body over the proxy's limit of {} bytes",
                                      limits.max_request_body_bytes));
+      co_return false;
+    }
+    if (ec == beast::error::timeout && too_slow_first) {
+      co_await Fail(
+          408, fmt::format("request body too slow: {} bytes in {}; the proxy wants {} "
+                           "bytes/s after the first {} (--proxy-body-min-rate, "
+                           "--proxy-body-timeout)",
+                           received, Tenths(Clock::now() - start - upstream_wait),
+                           limits.min_request_body_rate, Seconds(limits.request_body_timeout)));
       co_return false;
     }
     if (ec == beast::error::timeout) {
@@ -193,7 +278,9 @@ asio::awaitable<bool> ProxyExchange::SendRequest() {
     }
     std::size_t got = scratch_.size() - req.body().size;
     if (got == 0) continue;
+    received += got;
     std::string_view piece(scratch_.data(), got);
+    const Clock::time_point writing = Clock::now();
     if (chunked) {
       if (!co_await WriteUpstream(fmt::format("{:x}\r\n", got))) co_return false;
       if (!co_await WriteUpstream(piece)) co_return false;
@@ -201,6 +288,7 @@ asio::awaitable<bool> ProxyExchange::SendRequest() {
     } else if (!co_await WriteUpstream(piece)) {
       co_return false;
     }
+    upstream_wait += Clock::now() - writing;
   }
   client_.expires_never();
   if (chunked && !co_await WriteUpstream("0\r\n\r\n")) co_return false;
@@ -210,12 +298,13 @@ asio::awaitable<bool> ProxyExchange::SendRequest() {
 asio::awaitable<bool> ProxyExchange::ReadResponseHead() {
   const auto& limits = proxy_->options.limits;
   const Upstream& up = proxy_->options.upstream;
+  // Set once: interim answers (103 Early Hints) do not put the deadline off.
+  upstream_.expires_after(limits.response_timeout);
   for (;;) {
     response_.emplace();
     response_->header_limit(static_cast<std::uint32_t>(limits.max_response_header_bytes));
     response_->body_limit(boost::none);
     if (request_.get().method() == http::verb::head) response_->skip(true);
-    upstream_.expires_after(limits.response_timeout);
     auto [ec, n] =
         co_await http::async_read_header(upstream_, upstream_buffer_, *response_, kAwait);
     if (stopped_) co_return false;
@@ -234,9 +323,12 @@ asio::awaitable<bool> ProxyExchange::ReadResponseHead() {
                                      ec.message()));
       co_return false;
     }
-    upstream_.expires_never();
     unsigned status = response_->get().result_int();
-    if (status < 100 || status >= 200 || status == 101) break;
+    if (auto problem = UnrelayableResponse(status, Lowercased(response_->get()))) {
+      co_await Fail(502, fmt::format("{} {}", up.url, *problem));
+      co_return false;
+    }
+    if (status >= 200 || status == 101) break;
     // An interim answer (103 Early Hints, ...): passed on, then the real one.
     if (request_.get().version() >= 11) {
       std::string head =
@@ -247,6 +339,7 @@ asio::awaitable<bool> ProxyExchange::ReadResponseHead() {
       if (!co_await WriteClient(head)) co_return false;
     }
   }
+  upstream_.expires_never();
 
   if (response_->get().result_int() != 101) co_return true;
   if (!upgrade_) {
@@ -259,14 +352,10 @@ asio::awaitable<bool> ProxyExchange::ReadResponseHead() {
                 DownstreamResponseHeaders(Lowercased(response_->get()), up, client_host_, true));
   head += "\r\n";
   if (!co_await WriteClient(head)) co_return false;
-  // The sockets move to a tunnel, which holds its own upstream connection.
+  // The sockets move to a tunnel, and the upstream connection's slot with them.
   handed_back_ = true;
-  if (counted_) {
-    counted_ = false;
-    --proxy_->upstream_connections;
-  }
   std::make_shared<ProxyTunnel>(std::move(client_), std::move(client_buffer_), std::move(upstream_),
-                                std::move(upstream_buffer_), server_, proxy_)
+                                std::move(upstream_buffer_), std::move(slot_), server_, proxy_)
       ->Run();
   stopped_ = true;
   co_return false;
@@ -406,12 +495,17 @@ asio::awaitable<void> ProxyExchange::Fail(unsigned status, std::string error) {
              std::string_view(req.target()), error);
   if (!head_sent_ && !stopped_) {
     head_sent_ = true;
-    std::string body = UpstreamErrorPage(status, proxy_->options.upstream.url, error);
+    for (char& c : error) {
+      if (c == '\r' || c == '\n') c = ' ';  // it goes into a header
+    }
+    const bool page = status >= 500;
+    std::string body =
+        page ? UpstreamErrorPage(status, proxy_->options.upstream.url, error) : error + "\n";
     std::string head = fmt::format(
-        "HTTP/1.1 {} {}\r\nServer: ng-annotate\r\ncontent-type: text/html; charset=utf-8\r\n"
+        "HTTP/1.1 {} {}\r\nServer: ng-annotate\r\ncontent-type: {}; charset=utf-8\r\n"
         "cache-control: no-store\r\nx-ng-annotate-proxy-error: {}\r\ncontent-length: {}\r\n"
         "connection: close\r\n\r\n",
-        status, ReasonOf(status, {}), error, body.size());
+        status, ReasonOf(status, {}), page ? "text/html" : "text/plain", error, body.size());
     if (req.method() != http::verb::head) head += body;
     client_.expires_after(proxy_->options.limits.idle_timeout);
     co_await asio::async_write(client_, asio::buffer(head), kAwait);
@@ -424,10 +518,7 @@ asio::awaitable<void> ProxyExchange::Fail(unsigned status, std::string error) {
 void ProxyExchange::HandBack() {
   beast::error_code ignored;
   upstream_.socket().close(ignored);
-  if (counted_) {
-    counted_ = false;
-    --proxy_->upstream_connections;
-  }
+  slot_.Release();
   if (server_->shutting_down) return CloseAll();
   client_.socket().cancel(ignored);  // ends WatchClient
   handed_back_ = true;

@@ -1,5 +1,7 @@
 #include "net/proxy_headers.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -50,6 +52,53 @@ bool EqualsNoCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && Lower(a) == Lower(b);
 }
 
+// Set by the client, trusted by apps behind proxies: replaced, never relayed.
+bool IsForwardingHeader(std::string_view name) {
+  return name.starts_with("x-forwarded-") || name == "forwarded" || name == "x-real-ip";
+}
+
+// Every Transfer-Encoding field's codings, in order, lowercased ("gzip",
+// "chunked"); an empty element of the list is skipped. Parameters stay on
+// their coding, so "chunked;x=1" is not chunked.
+std::vector<std::string> TransferCodings(const HeaderList& headers, bool& present) {
+  std::vector<std::string> codings;
+  present = false;
+  for (const auto& [name, value] : headers) {
+    if (name != "transfer-encoding") continue;
+    present = true;
+    std::string_view rest = value;
+    for (;;) {
+      auto comma = rest.find(',');
+      std::string coding = Lower(Trim(rest.substr(0, comma)));
+      if (!coding.empty()) codings.push_back(std::move(coding));
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  return codings;
+}
+
+std::string Joined(const std::vector<std::string>& codings) {
+  std::string out;
+  for (const auto& coding : codings) out += (out.empty() ? "" : ", ") + coding;
+  return out;
+}
+
+// A Forwarded (RFC 7239) value: a token as is, anything else quoted.
+std::string ForwardedValue(std::string_view value) {
+  bool token = !value.empty() && std::all_of(value.begin(), value.end(), [](unsigned char c) {
+    return std::isalnum(c) ||
+           std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+  });
+  if (token) return std::string(value);
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '"';
+}
+
 }  // namespace
 
 std::optional<std::string_view> FindHeader(const HeaderList& headers, std::string_view name) {
@@ -62,18 +111,11 @@ std::optional<std::string_view> FindHeader(const HeaderList& headers, std::strin
 HeaderList UpstreamRequestHeaders(const HeaderList& client, const Upstream& upstream,
                                   const ForwardedFrom& from) {
   std::vector<std::string> drop = HopByHop(client);
-  for (std::string_view name : {"host", "accept-encoding", "expect", "x-forwarded-host",
-                                "x-forwarded-proto", "x-forwarded-for"}) {
-    drop.emplace_back(name);
-  }
+  for (std::string_view name : {"host", "accept-encoding", "expect"}) drop.emplace_back(name);
   HeaderList out;
   out.emplace_back("host", upstream.host_header);
-  std::string forwarded_for;
   for (const auto& [name, value] : client) {
-    if (name == "x-forwarded-for") {
-      forwarded_for += (forwarded_for.empty() ? "" : ", ") + value;
-    }
-    if (Contains(drop, name)) continue;
+    if (Contains(drop, name) || IsForwardingHeader(name)) continue;
     if (name == "origin" && from.upgrade && EqualsNoCase(value, "http://" + from.host)) {
       out.emplace_back("origin", upstream.origin);
       continue;
@@ -81,13 +123,16 @@ HeaderList UpstreamRequestHeaders(const HeaderList& client, const Upstream& upst
     out.emplace_back(name, value);
   }
   out.emplace_back("accept-encoding", "identity");
-  auto original_host = FindHeader(client, "x-forwarded-host");
-  out.emplace_back("x-forwarded-host", original_host ? std::string(*original_host) : from.host);
-  out.emplace_back("x-forwarded-proto", "http");
+  std::string forwarded;
   if (!from.client_ip.empty()) {
-    forwarded_for += (forwarded_for.empty() ? "" : ", ") + from.client_ip;
+    bool v6 = from.client_ip.find(':') != std::string::npos;
+    forwarded = "for=" + ForwardedValue(v6 ? "[" + from.client_ip + "]" : from.client_ip) + ";";
   }
-  if (!forwarded_for.empty()) out.emplace_back("x-forwarded-for", forwarded_for);
+  forwarded += "host=" + ForwardedValue(from.host) + ";proto=http";
+  out.emplace_back("forwarded", forwarded);
+  out.emplace_back("x-forwarded-host", from.host);
+  out.emplace_back("x-forwarded-proto", "http");
+  if (!from.client_ip.empty()) out.emplace_back("x-forwarded-for", from.client_ip);
   if (from.upgrade) {
     if (auto protocol = FindHeader(client, "upgrade")) {
       out.emplace_back("connection", "Upgrade");
@@ -118,6 +163,54 @@ HeaderList DownstreamResponseHeaders(const HeaderList& upstream_headers, const U
     out.emplace_back(name, value);
   }
   return out;
+}
+
+bool IsOwnPath(std::string_view path) {
+  if (path.starts_with("/__annotate")) return true;
+  return path.starts_with("/mcp") && (path.size() == 4 || path[4] == '/');
+}
+
+std::optional<AbsoluteTarget> ParseAbsoluteTarget(std::string_view target) {
+  auto scheme_end = target.find("://");
+  if (scheme_end == std::string_view::npos || scheme_end == 0) return std::nullopt;
+  std::string scheme = Lower(target.substr(0, scheme_end));
+  if (scheme != "http" && scheme != "https") return std::nullopt;
+  std::string_view rest = target.substr(scheme_end + 3);
+  auto path_start = rest.find_first_of("/?");
+  AbsoluteTarget out{std::string(rest.substr(0, path_start)), "/"};
+  if (out.authority.empty()) return std::nullopt;
+  if (path_start != std::string_view::npos) {
+    std::string_view path = rest.substr(path_start);
+    out.origin_form = path.front() == '?' ? "/" + std::string(path) : std::string(path);
+  }
+  return out;
+}
+
+std::optional<Refusal> UnforwardableRequest(const HeaderList& client) {
+  auto hosts = std::count_if(client.begin(), client.end(),
+                             [](const auto& header) { return header.first == "host"; });
+  if (hosts > 1) return Refusal{400, "more than one Host header"};
+  bool present = false;
+  std::vector<std::string> codings = TransferCodings(client, present);
+  if (!present || (codings.size() == 1 && codings[0] == "chunked")) return std::nullopt;
+  if (codings.empty() || codings.back() != "chunked") {
+    return Refusal{400, "Transfer-Encoding '" + Joined(codings) +
+                            "' does not end in chunked: the body's length cannot be told"};
+  }
+  return Refusal{501, "Transfer-Encoding '" + Joined(codings) +
+                          "': the proxy forwards only plain chunked request bodies"};
+}
+
+std::optional<std::string> UnrelayableResponse(unsigned status,
+                                               const HeaderList& upstream_headers) {
+  if (status < 100 || status > 599) {
+    return fmt::format("sent the invalid status {:03} (a status is 100-599)", status);
+  }
+  bool present = false;
+  std::vector<std::string> codings = TransferCodings(upstream_headers, present);
+  if (!present || (codings.size() == 1 && codings[0] == "chunked")) return std::nullopt;
+  return fmt::format("sent Transfer-Encoding '{}'; the proxy relays only plain chunked bodies",
+                     Joined(codings));
 }
 
 bool IsHtml(std::optional<std::string_view> content_type) {

@@ -6,6 +6,7 @@
 // Proxy-*) never cross: each side's framing is decided by the proxy.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,7 +25,10 @@ struct ForwardedFrom {
 //  - Host is the upstream's own host:port, so that its Host check
 //    (Vite's server.allowedHosts, webpack-dev-server's allowedHosts) passes;
 //    the browser's Host travels in X-Forwarded-Host; X-Forwarded-Proto is
-//    http; the client's address is appended to X-Forwarded-For.
+//    http; X-Forwarded-For is the client's address; Forwarded (RFC 7239)
+//    says the same. The client's own X-Forwarded-*, Forwarded and
+//    X-Real-IP are dropped, never passed on: the proxy is the first hop, so
+//    whatever a client put there is a spoof the app might trust.
 //  - Accept-Encoding is identity: an HTML body must arrive uncompressed to
 //    take the overlay tag (and the link is loopback).
 //  - Expect is answered by the proxy itself, not forwarded.
@@ -43,6 +47,38 @@ HeaderList DownstreamResponseHeaders(const HeaderList& upstream_headers, const U
 
 // The first value of `name` (lowercase) in the list, if any.
 std::optional<std::string_view> FindHeader(const HeaderList& headers, std::string_view name);
+
+// Why a request cannot be forwarded, if it cannot: more than one Host (400,
+// as ng-annotate's own routes answer; which one would the app believe?), a
+// Transfer-Encoding whose last coding is not chunked (400: its length cannot
+// be told, RFC 9112 §6.3) or one with codings besides chunked (501: the
+// proxy would de-chunk and pass the rest off as plain bytes).
+struct Refusal {
+  unsigned status;
+  std::string reason;
+};
+std::optional<Refusal> UnforwardableRequest(const HeaderList& client);
+
+// ng-annotate's own paths, never forwarded: /__annotate* and /mcp (and below it).
+bool IsOwnPath(std::string_view path);
+
+// An absolute-form request target (RFC 9112 §3.2.2), "http://host:port/p?q",
+// split into its authority and the origin-form the upstream gets ("/p?q");
+// nullopt when it is not one (or is malformed). The authority names a host
+// like Host does, and an upstream would believe it over Host: it must pass
+// the same check.
+struct AbsoluteTarget {
+  std::string authority;
+  std::string origin_form;
+};
+std::optional<AbsoluteTarget> ParseAbsoluteTarget(std::string_view target);
+
+// Why an upstream response head cannot be relayed, if it cannot (a 502): a
+// status outside 100-599 ("000" must not go out as "HTTP/1.1 0", nor 099
+// count as final), or a transfer coding other than chunked (a "gzip,
+// chunked" body would go out de-chunked as undeclared gzip, the overlay tag
+// appended).
+std::optional<std::string> UnrelayableResponse(unsigned status, const HeaderList& upstream_headers);
 
 // Content-Type text/html (any parameters, any case).
 bool IsHtml(std::optional<std::string_view> content_type);

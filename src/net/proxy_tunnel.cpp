@@ -17,21 +17,18 @@ constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
 ProxyTunnel::ProxyTunnel(beast::tcp_stream client, beast::flat_buffer client_pending,
                          beast::tcp_stream upstream, beast::flat_buffer upstream_pending,
-                         std::shared_ptr<ServerState> server, std::shared_ptr<ProxyState> proxy)
-    : client_(std::move(client)),
+                         UpstreamSlot slot, std::shared_ptr<ServerState> server,
+                         std::shared_ptr<ProxyState> proxy)
+    : slot_(std::move(slot)),
+      client_(std::move(client)),
       client_pending_(std::move(client_pending)),
       upstream_(std::move(upstream)),
       upstream_pending_(std::move(upstream_pending)),
       server_(std::move(server)),
       proxy_(std::move(proxy)),
-      watchdog_(server_->executor) {
-  ++proxy_->upstream_connections;
-}
+      watchdog_(server_->executor) {}
 
-ProxyTunnel::~ProxyTunnel() {
-  --proxy_->upstream_connections;
-  server_->Unregister(id_);
-}
+ProxyTunnel::~ProxyTunnel() { server_->Unregister(id_); }
 
 void ProxyTunnel::Run() {
   id_ = server_->Register(weak_from_this());
@@ -52,6 +49,7 @@ void ProxyTunnel::Stop() {
   beast::error_code ignored;
   client_.socket().close(ignored);
   upstream_.socket().close(ignored);
+  slot_.Release();
   watchdog_.cancel();
 }
 

@@ -352,3 +352,46 @@ test('SIGTERM with a proxied stream and a tunnel open shuts down cleanly', async
   assert.equal(code, 0);
   await withDeadline(wsClosed, 'the tunnel to close');
 });
+
+test('a request body must keep up a minimum rate: a steady upload passes, a trickle gets a 408', async (t) => {
+  const upstream = await startUpstream(t);
+  const proxy = await startServe(t, {
+    args: ['--proxy', upstream.url, '--proxy-body-timeout', '1', '--proxy-body-min-rate', '1000'],
+  });
+  // 64 KiB in 8 pieces a quarter second apart: about 2 s, far above 1000 B/s.
+  const body = randomBytes(64 * 1024);
+  const steady = await withDeadline(new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: proxy.port, path: '/upload', method: 'POST', headers: { 'content-length': body.length } });
+    req.on('response', (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    let piece = 0;
+    const next = () => {
+      req.write(body.subarray(piece * 8192, (piece + 1) * 8192));
+      piece += 1;
+      if (piece < 8) setTimeout(next, 250); else req.end();
+    };
+    next();
+  }), 'the steady upload', 30000);
+  assert.equal(steady.status, 200);
+  assert.deepEqual(JSON.parse(steady.body), { bytes: body.length, sha: sha(body) });
+
+  // One byte every 200 ms: 5 B/s, cut a little after the first second.
+  const { connect } = await import('node:net');
+  const socket = connect(proxy.port, '127.0.0.1');
+  t.after(() => socket.destroy());
+  socket.on('error', () => {});
+  let answer = '';
+  socket.setEncoding('latin1').on('data', (chunk) => { answer += chunk; });
+  socket.write(`POST /upload HTTP/1.1\r\nHost: 127.0.0.1:${proxy.port}\r\nContent-Length: 100\r\n\r\n`);
+  const trickle = setInterval(() => socket.write('x'), 200);
+  t.after(() => clearInterval(trickle));
+  await withDeadline(new Promise((resolve) => socket.on('data', () => answer.includes('\r\n\r\n') && resolve())), 'the 408', 30000);
+  clearInterval(trickle);
+  assert.match(answer, /^HTTP\/1\.1 408 /);
+  assert.match(answer, /content-type: text\/plain/);
+  assert.match(answer, /x-ng-annotate-proxy-error: request body too slow: \d+ bytes in [\d.]+ s; the proxy wants 1000 bytes\/s after the first 1 s/);
+});

@@ -2,6 +2,7 @@
 // rewriting, the --proxy URL and the error page.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -100,10 +101,104 @@ TEST(UpstreamRequestHeaders, RewritesHostKeepsTheRestAddsForwarded) {
                       {"cookie", "a=b"},
                       {"origin", "http://127.0.0.1:4750"},  // kept on plain requests
                       {"accept-encoding", "identity"},
+                      {"forwarded", "for=127.0.0.1;host=\"127.0.0.1:4750\";proto=http"},
                       {"x-forwarded-host", "127.0.0.1:4750"},
                       {"x-forwarded-proto", "http"},
-                      {"x-forwarded-for", "10.0.0.1, 127.0.0.1"}};
+                      {"x-forwarded-for", "127.0.0.1"}};
   EXPECT_EQ(out, expected);
+}
+
+// Issue 21, item 5: a client's X-Forwarded-*/Forwarded reached the upstream
+// verbatim (X-Forwarded-Host even won over the real Host).
+TEST(UpstreamRequestHeaders, ReplacesTheClientsForwardingHeaders) {
+  HeaderList client{{"host", "127.0.0.1:4750"},
+                    {"x-forwarded-host", "evil.example"},
+                    {"X-Forwarded-Proto", "https"},
+                    {"x-forwarded-for", "10.0.0.1"},
+                    {"x-forwarded-port", "443"},
+                    {"x-forwarded-prefix", "/admin"},
+                    {"forwarded", "for=10.0.0.1;host=evil.example;proto=https"},
+                    {"x-real-ip", "10.0.0.1"},
+                    {"x-kept", "1"}};
+  for (auto& [name, value] : client) {  // names arrive lowercased
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  HeaderList out = UpstreamRequestHeaders(client, kUp, {"127.0.0.1:4750", "::1", false});
+  HeaderList expected{{"host", "localhost:4200"},
+                      {"x-kept", "1"},
+                      {"accept-encoding", "identity"},
+                      {"forwarded", "for=\"[::1]\";host=\"127.0.0.1:4750\";proto=http"},
+                      {"x-forwarded-host", "127.0.0.1:4750"},
+                      {"x-forwarded-proto", "http"},
+                      {"x-forwarded-for", "::1"}};
+  EXPECT_EQ(out, expected);
+}
+
+// Issue 21, item 5: two Host headers were forwarded (the first won) where
+// ng-annotate's own routes answer 400.
+TEST(UnforwardableRequest, RefusesTwoHostsAndTransferCodingsItCannotFrame) {
+  EXPECT_FALSE(UnforwardableRequest({{"host", "a"}, {"transfer-encoding", "chunked"}}));
+  EXPECT_FALSE(UnforwardableRequest({{"host", "a"}, {"transfer-encoding", " Chunked "}}));
+  EXPECT_FALSE(UnforwardableRequest({{"host", "a"}}));
+  auto two = UnforwardableRequest({{"host", "127.0.0.1:4750"}, {"host", "evil.example"}});
+  ASSERT_TRUE(two);
+  EXPECT_EQ(two->status, 400u);
+  EXPECT_EQ(two->reason, "more than one Host header");
+  for (const char* coding : {"gzip", "chunked, gzip", "", "chunked;x=1"}) {
+    auto unframed = UnforwardableRequest({{"host", "a"}, {"transfer-encoding", coding}});
+    ASSERT_TRUE(unframed) << coding;
+    EXPECT_EQ(unframed->status, 400u) << coding;
+  }
+  auto gzip = UnforwardableRequest(
+      {{"host", "a"}, {"transfer-encoding", "gzip"}, {"transfer-encoding", "chunked"}});
+  ASSERT_TRUE(gzip);
+  EXPECT_EQ(gzip->status, 501u);
+  EXPECT_NE(gzip->reason.find("gzip, chunked"), std::string::npos) << gzip->reason;
+}
+
+// Found with item 5: an absolute-form target's host went to the upstream,
+// which would believe it over Host, unchecked.
+TEST(ParseAbsoluteTarget, SplitsAuthorityAndOriginForm) {
+  auto full = ParseAbsoluteTarget("HTTP://evil.example:80/a/b?c=1");
+  ASSERT_TRUE(full);
+  EXPECT_EQ(full->authority, "evil.example:80");
+  EXPECT_EQ(full->origin_form, "/a/b?c=1");
+  auto bare = ParseAbsoluteTarget("http://127.0.0.1:4750");
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->origin_form, "/");
+  EXPECT_EQ(ParseAbsoluteTarget("http://h?x=1")->origin_form, "/?x=1");
+  for (const char* not_absolute : {"/a", "*", "http:///a", "ftp://h/", "://h/", "h:80"}) {
+    EXPECT_FALSE(ParseAbsoluteTarget(not_absolute)) << not_absolute;
+  }
+}
+
+TEST(ProxyHeaders, OwnPathsAreAnnotateAndMcp) {
+  for (const char* own : {"/__annotate", "/__annotate/client.js", "/mcp", "/mcp/x"}) {
+    EXPECT_TRUE(IsOwnPath(own)) << own;
+  }
+  for (const char* app : {"/", "/mcpx", "/app/__annotate", "/_annotate"}) {
+    EXPECT_FALSE(IsOwnPath(app)) << app;
+  }
+}
+
+// Issue 21, item 4: "000" went out as "HTTP/1.1 0", statuses under 100
+// counted as final, and "gzip, chunked" was de-chunked into undeclared gzip.
+TEST(UnrelayableResponse, RefusesStatusesOutside100To599AndCodingsOtherThanChunked) {
+  for (unsigned status : {100u, 101u, 103u, 200u, 404u, 599u}) {
+    EXPECT_FALSE(UnrelayableResponse(status, {})) << status;
+  }
+  for (unsigned status : {0u, 1u, 99u, 600u, 999u}) {
+    auto problem = UnrelayableResponse(status, {});
+    ASSERT_TRUE(problem) << status;
+    EXPECT_NE(problem->find("invalid status"), std::string::npos) << *problem;
+  }
+  EXPECT_EQ(*UnrelayableResponse(0, {}), "sent the invalid status 000 (a status is 100-599)");
+  EXPECT_FALSE(UnrelayableResponse(200, {{"transfer-encoding", "chunked"}}));
+  for (const char* coding : {"gzip, chunked", "gzip", "identity", "chunked, chunked"}) {
+    auto problem = UnrelayableResponse(200, {{"transfer-encoding", coding}});
+    ASSERT_TRUE(problem) << coding;
+    EXPECT_NE(problem->find("Transfer-Encoding"), std::string::npos) << *problem;
+  }
 }
 
 TEST(UpstreamRequestHeaders, AnUpgradeKeepsUpgradeAndGetsTheUpstreamOrigin) {
