@@ -3,6 +3,7 @@
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -138,6 +139,13 @@ class IdFinder {
 // number would not give back `text`.
 void KeepRaw(const std::string& text, json::value* slot) {
   if (text.empty() || !slot || !slot->is_number()) return;
+  // Boost.JSON 1.81 parses 0E831 as NaN (zero times an overflowed power of
+  // ten), which it would write as NaN, not JSON, and which equals nothing
+  // below: the parser's own token text is the id.
+  if (slot->is_double() && std::isnan(slot->get_double())) {
+    *slot = RawNumberId(text);
+    return;
+  }
   if (json::serialize(*slot) == text) return;  // 7, -3, 18446744073709551615: exact already
   // Belt and braces: only a text that reads as the very number parsed.
   json::error_code ec;
