@@ -9,6 +9,8 @@
 #include <boost/json/value.hpp>
 #include <utility>
 
+#include "util/json_nan.h"
+
 namespace nga::browser {
 namespace {
 
@@ -120,6 +122,10 @@ std::variant<ClientMessage, ProtocolError> ParseClientMessage(std::string_view t
   boost::system::error_code ec;
   json::value value = json::parse(text, ec);  // rejects invalid UTF-8 and nesting over 32
   if (ec) return Refuse("invalid_json", fmt::format("not JSON: {}", ec.message()));
+  if (ContainsNaN(value)) {
+    return Refuse("invalid_json",
+                  "a number is out of range (it reads as NaN): send a finite number");
+  }
   if (!value.is_object()) {
     return Refuse("invalid_message", "a message must be a JSON object with a string 'type'");
   }

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/open_store.h"
 #include "store/export.h"
+#include "util/json_nan.h"
 
 namespace nga::cli {
 
@@ -44,6 +45,9 @@ int RunImport(const std::optional<std::string>& root, const std::string& file) {
   boost::system::error_code ec;
   boost::json::value document = boost::json::parse(buffer.str(), ec);
   if (ec) return Fail(file + " is not valid JSON: " + ec.message());
+  if (ContainsNaN(document)) {
+    return Fail(file + " holds a number that reads as NaN (such as 0E831): nothing imported");
+  }
   auto opened = OpenProjectStore(root);
   if (!opened) return Fail(opened.error().message);
   auto counts = ImportStore(*opened->store, document);

@@ -66,6 +66,19 @@ TEST(BrowserMessages, InvalidUtf8IsNotJson) {
   EXPECT_EQ(ExpectError("{\"type\":\"session:ping\",\"x\":\"\xff\"}").code, "invalid_json");
 }
 
+// Boost.JSON 1.81 reads 0E831 as NaN and would write it back as `NaN`: an
+// annotation holding one was stored and pushed as text no reader can parse.
+TEST(BrowserMessages, ANumberThatReadsAsNaNIsRefused) {
+  auto error = ExpectError(
+      R"({"type":"annotation:create","payload":{"annotationText":"x","inputs":{"n":0E831}}})");
+  EXPECT_EQ(error.code, "invalid_json");
+  EXPECT_NE(error.message.find("NaN"), std::string::npos) << error.message;
+  EXPECT_EQ(ExpectError(R"({"type":"session:ping","x":[1,{"y":-0e400}]})").code, "invalid_json");
+  // Infinity is written as 1e99999, which reads back: it stays a number.
+  EXPECT_TRUE(std::holds_alternative<ClientMessage>(
+      ParseClientMessage(R"({"type":"session:ping","x":1e400})")));
+}
+
 TEST(BrowserMessages, DeepNestingIsRefusedNotRecursedInto) {
   std::string deep(10000, '[');
   EXPECT_EQ(ExpectError(deep).code, "invalid_json");
