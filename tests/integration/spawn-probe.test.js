@@ -46,6 +46,17 @@ test('a child that answers something else is not counted as the answer', () => {
   assert.match(r.stderr, /did not answer/);
 });
 
+test('a child that exits without reading its request is a failure, not a crash of the probe', () => {
+  // More than a pipe holds, so the write is still going when echo exits
+  // without reading: the write fails with EPIPE every time (under load this
+  // happened with a one-line request too, and SIGPIPE killed the probe).
+  const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { pad: 'x'.repeat(100000) } });
+  const r = probe(['1', big, '/bin/echo', '{"jsonrpc":"2.0","id":2}']);
+  assert.equal(r.signal, null, `the probe was killed by ${r.signal}`);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /did not answer/);
+});
+
 test('bad arguments exit 2 with usage', () => {
   const r = probe(['0', INITIALIZE, '/bin/cat']);
   assert.equal(r.status, 2);
