@@ -53,6 +53,12 @@ export function appSuite(spec) {
       if (app && process.env.NGA_APP_LOG) console.log(`--- ${spec.app}'s dev server log\n${app.log()}`);
     });
 
+    it('the page the dev server sent carries the overlay\'s script tag once, and the overlay runs', async () => {
+      const html = await (await fetch(app.url, { headers: { accept: 'text/html' }, signal: AbortSignal.timeout(20000) })).text();
+      assert.equal(html.split('<script src="/__annotate/client.js"></script>').length - 1, 1, html.slice(0, 2000));
+      assert.equal(await page.locator('script[src="/__annotate/client.js"]').count(), 1);
+    });
+
     it('every element a component renders carries its source stamp (file:line:col, root-relative)', async () => {
       for (const [css, want] of spec.stamps) {
         const got = await page.locator(css).first().getAttribute('data-nga-src', WAIT);
