@@ -88,3 +88,6 @@ npm_ci_with_packages tests/fixtures/vite5
 # The fixture apps (create-vite templates, Vite 8) that the e2e tests and the
 # stamp tests run on: each has its own lockfile and installs packages/* as copies.
 for app in react-demo vue-demo svelte-demo; do npm_ci_with_packages examples/$app; done
+# The SSR framework apps (SvelteKit, React Router framework mode, Astro with a
+# React island), same way; their frameworks need Node >= 22.
+(PATH="$NODE22_BIN:$PATH"; for app in sveltekit-demo react-router-demo astro-demo; do npm_ci_with_packages examples/$app; done)

@@ -8,6 +8,10 @@ import { rootRelative, baseName } from './paths.js';
 import { propsToInputs } from './serialize.js';
 import { formatLocation } from './stamp.js';
 
+// A root-relative path in the user's own source: not under node_modules and
+// not in a dot-directory (generated: .svelte-kit/, .nuxt/, …).
+const isUserSource = (file) => !file.split('/').some((part) => part === 'node_modules' || (part.startsWith('.') && part !== '.' && part !== '..'));
+
 const metaOf = (el) => (el && el.__svelte_meta && el.__svelte_meta.loc ? el.__svelte_meta : null);
 
 // The `component` entry of the instance that rendered `meta` (null for the root component).
@@ -50,8 +54,18 @@ export function describe(loc, ctx) {
   // Svelte's line is 1-based, its column 0-based.
   const column = m.loc.column != null ? Number(m.loc.column) + 1 : null;
   ctx.sourceLocation = formatLocation({ file: rootRelative(m.loc.file), line: m.loc.line, column });
+  // Each `component` entry is a usage written in an ancestor's file, and a
+  // `render` entry ({@render children()}) is an ancestor rendering a snippet
+  // (a SvelteKit layout, say). Files that are not the user's source (a
+  // framework's generated files such as .svelte-kit/generated/root.svelte,
+  // node_modules) are left out by where they live.
+  let previous = null;
   for (let p = m.parent; p; p = p.parent) {
-    if (p.type === 'component' && p.file) ctx.componentTreePath.unshift(baseName(rootRelative(p.file)));
+    if ((p.type !== 'component' && p.type !== 'render') || !p.file) continue;
+    const file = rootRelative(p.file);
+    if (file === previous || !isUserSource(file)) continue;
+    previous = file;
+    ctx.componentTreePath.unshift(baseName(file));
   }
   const props = [loc.host, ...(loc.extraHosts || [])].map((el) => el.__ngaProps).find(Boolean);
   if (props) ctx.inputs = propsToInputs(props, ['children', '$$slots', '$$events', '$$legacy']);

@@ -7,6 +7,7 @@
 import { createContext } from './context.js';
 import { daemonPlugin } from './daemon-plugin.js';
 import { overlayPlugin } from './overlay-plugin.js';
+import { htmlPlugin } from './html-plugin.js';
 import { sourcePlugins } from './stamp-plugin.js';
 
 /**
@@ -23,7 +24,8 @@ export default function ngAnnotate(options = {}) {
   const context = createContext(options);
   return [
     daemonPlugin(context), // ng-annotate:daemon  start/reuse the daemon, forward /__annotate
-    overlayPlugin(context), // ng-annotate:overlay the overlay's script tag
+    overlayPlugin(context), // ng-annotate:overlay the overlay's script tag in Vite's index.html
+    htmlPlugin(context), // ng-annotate:html    …and in pages the framework renders (SvelteKit, React Router, Astro)
     ...sourcePlugins(context), // ng-annotate:stamp, :svelte-props  data-nga-src on elements, Svelte props (C4)
   ];
 }

