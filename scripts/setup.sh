@@ -88,3 +88,6 @@ npm_ci_with_packages tests/fixtures/vite5
 # The fixture apps (create-vite templates, Vite 8) that the e2e tests and the
 # stamp tests run on: each has its own lockfile and installs packages/* as copies.
 for app in react-demo vue-demo svelte-demo; do npm_ci_with_packages examples/$app; done
+# A create-next-app 16 app (App Router, client and server components) for the
+# Next.js integration and the runtime fallback's tests; installs packages/* as copies.
+npm_ci_with_packages tests/fixtures/next-app
