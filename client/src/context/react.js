@@ -77,7 +77,19 @@ function ownedBy(cf, preferred) {
 // Is this component the framework's? Its own JSX's stack says where its code
 // lives; a component that made no element of its own is judged by where it
 // was made. Only the first frame that is not React's counts.
+// Asked for every ancestor on hover: remembered per fiber (and its alternate,
+// the same component instance).
+const frameworkFibers = new WeakMap();
 function isFrameworkFiber(cf) {
+  let known = frameworkFibers.get(cf);
+  if (known === undefined) {
+    known = judgeFiber(cf);
+    frameworkFibers.set(cf, known);
+    if (cf.alternate) frameworkFibers.set(cf.alternate, known);
+  }
+  return known;
+}
+function judgeFiber(cf) {
   const own = ownedBy(cf);
   const stack = stackOf(own) || stackOf(cf);
   if (!stack) return false;

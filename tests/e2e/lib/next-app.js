@@ -136,6 +136,9 @@ export function buildNext(env = {}) {
   const out = join(NEXT_ROOT, dist);
   const config = join(NEXT_ROOT, 'next.config.ts');
   const original = readFileSync(config, 'utf8');
+  // Next adds the distDir's types to tsconfig.json's include.
+  const tsconfig = join(NEXT_ROOT, 'tsconfig.json');
+  const originalTsconfig = readFileSync(tsconfig, 'utf8');
   try {
     // distDir through the config, the one place Next reads it from.
     writeFileSync(config, original.replace('cacheComponents: true,', `cacheComponents: true,\n  distDir: ${JSON.stringify(dist)},`));
@@ -155,6 +158,7 @@ export function buildNext(env = {}) {
     return { files, log: r.stdout + r.stderr };
   } finally {
     writeFileSync(config, original);
+    writeFileSync(tsconfig, originalTsconfig);
     rmSync(out, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
