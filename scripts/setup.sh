@@ -91,3 +91,5 @@ for app in react-demo vue-demo svelte-demo; do npm_ci_with_packages examples/$ap
 # A create-next-app 16 app (App Router, client and server components) for the
 # Next.js integration and the runtime fallback's tests; installs packages/* as copies.
 npm_ci_with_packages tests/fixtures/next-app
+# The same components in a create-next-app 15 app (Next 15.5).
+npm_ci_with_packages tests/fixtures/next15-app

@@ -7,6 +7,7 @@
 //     Turbopack an edit hot-updates with the overlay and badges kept;
 //   - without it, behind `ng-annotate serve --proxy`: the runtime fallback
 //     (React's stacks, source maps, owner info) gives the same truth;
+//   - the same components in a Next 15 app (tests/fixtures/next15-app), on Turbopack;
 //   - `next build` output has no trace of ng-annotate.
 // The fixture's next.config.ts is edited in place (and restored), so the
 // modes run one after the other in this one file.
@@ -15,7 +16,7 @@ import assert from 'node:assert/strict';
 import { startServe } from '../integration/lib/serve.js';
 import { launch } from './lib/browser.js';
 import { annotate, badge, editFile, overlayReady, waitForEdit, WAIT } from './lib/vite-app.js';
-import { NEXT_APP, NEXT_ROOT, buildNext, nextInstalled, startNextApp, withoutIntegration } from './lib/next-app.js';
+import { NEXT_APP, NEXT_ROOT, NEXT15_ROOT, buildNext, nextInstalled, startNextApp, withoutIntegration } from './lib/next-app.js';
 
 const TIMEOUT = 600000;
 
@@ -29,7 +30,7 @@ async function openPage(t, url) {
   return page;
 }
 
-async function checkCases(t, page, base, label) {
+async function checkCases(t, page, base, label, root = NEXT_ROOT) {
   const stored = [];
   for (const [i, c] of NEXT_APP.cases.entries()) {
     await t.test(c.name, async () => {
@@ -38,7 +39,7 @@ async function checkCases(t, page, base, label) {
         await page.goto(url, { timeout: 120000 });
         await overlayReady(page, 60000);
       }
-      const a = await annotate(page, NEXT_ROOT, page.locator(c.click), `next ${label} ${i}`);
+      const a = await annotate(page, root, page.locator(c.click), `next ${label} ${i}`);
       await page.keyboard.press('Escape');
       stored[i] = a;
       assert.equal(a.framework, NEXT_APP.framework);
@@ -52,7 +53,7 @@ for (const mode of ['turbopack', 'webpack']) {
   test(`next dev (${mode}) with withNgAnnotate: overlay on Next's origin, stamps, the truth stored`, { timeout: TIMEOUT }, async (t) => {
     assert.ok(nextInstalled(), 'tests/fixtures/next-app is not installed: run make setup');
     const next = await startNextApp(t, { mode });
-    assert.match(next.log(), /\[ng-annotate\] (started|reusing)/, 'the dev log says the daemon is there');
+    assert.match(next.log(), /\[ng-annotate\] (started|using)/, 'the dev log says the daemon is there');
     const page = await openPage(t, next.url);
     // Same origin: the script and the socket go through Next's dev server.
     assert.equal(await page.evaluate(() => document.querySelector('script[src="/__annotate/client.js"]') !== null), true);
@@ -97,6 +98,17 @@ for (const mode of ['turbopack', 'webpack']) {
     await checkCases(t, page, `http://127.0.0.1:${proxy.port}/`, `proxy ${mode}`);
   });
 }
+
+// Next 15 names Turbopack chunks so that its own client wrappers (Root,
+// ServerRoot) look like app code: only their source maps tell.
+test('Next 15 (turbopack) with withNgAnnotate: the same truth, Next\'s wrappers left out by their source maps', { timeout: TIMEOUT }, async (t) => {
+  assert.ok(nextInstalled(NEXT15_ROOT), 'tests/fixtures/next15-app is not installed: run make setup');
+  const next = await startNextApp(t, { root: NEXT15_ROOT, mode: 'turbopack' });
+  assert.match(next.log(), /Next\.js 15\./);
+  assert.match(next.log(), /\[ng-annotate\] (started|using)/);
+  const page = await openPage(t, next.url);
+  await checkCases(t, page, next.url, 'next15', NEXT15_ROOT);
+});
 
 test('next build with withNgAnnotate: no trace of ng-annotate in the output', { timeout: TIMEOUT }, () => {
   assert.ok(nextInstalled(), 'tests/fixtures/next-app is not installed: run make setup');

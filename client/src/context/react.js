@@ -78,25 +78,41 @@ function ownedBy(cf, preferred) {
 // lives; a component that made no element of its own is judged by where it
 // was made. Only the first frame that is not React's counts.
 // Asked for every ancestor on hover: remembered per fiber (and its alternate,
-// the same component instance).
-const frameworkFibers = new WeakMap();
-function isFrameworkFiber(cf) {
-  let known = frameworkFibers.get(cf);
-  if (known === undefined) {
+// the same component instance), with the frame that showed where its code is.
+const judged = new WeakMap(); // fiber -> {framework, frame}
+function judge(cf) {
+  let known = judged.get(cf);
+  if (!known) {
     known = judgeFiber(cf);
-    frameworkFibers.set(cf, known);
-    if (cf.alternate) frameworkFibers.set(cf.alternate, known);
+    judged.set(cf, known);
+    if (cf.alternate) judged.set(cf.alternate, known);
   }
   return known;
 }
+const isFrameworkFiber = (cf) => judge(cf).framework;
 function judgeFiber(cf) {
   const own = ownedBy(cf);
   const stack = stackOf(own) || stackOf(cf);
-  if (!stack) return false;
+  if (!stack) return { framework: false, frame: null };
   const frames = appFrames(stack);
-  if (frames.length) return false;
   // Every frame was React's or the framework's: framework, if there was any frame at all.
-  return /\bat\b/.test(stack) && /:\d+:\d+/.test(stack);
+  if (!frames.length) return { framework: /\bat\b/.test(stack) && /:\d+:\d+/.test(stack), frame: null };
+  return { framework: false, frame: frames[0] };
+}
+// A bundle's name may hide framework code (Next 15's Turbopack chunks do):
+// the frame's source map tells. Resolves true when the mapped source is the
+// framework's; remembered per fiber.
+const mapped = new WeakMap(); // fiber -> Promise<boolean>
+function isFrameworkByMap(cf) {
+  const { frame } = judge(cf);
+  if (!frame || !isBundleUrl(frame.url)) return Promise.resolve(false);
+  if (!mapped.has(cf)) {
+    const p = originalPosition(frame.url, frame.line, frame.column)
+      .then((hit) => !!(hit && hit.source && isFrameworkPlace(hit.source))).catch(() => false);
+    mapped.set(cf, p);
+    if (cf.alternate) mapped.set(cf.alternate, p);
+  }
+  return mapped.get(cf);
 }
 // A server component's `debugLocation` is where its function is written
 // (React keeps it for one that no component rendered, such as a page); else
@@ -190,18 +206,23 @@ export function describe(loc, ctx) {
       return formatLocation(p);
     });
   }
-  ctx.componentTreePath = ancestry(loc);
+  const tree = ancestry(loc);
+  ctx.componentTreePath = tree.map((e) => e.name);
+  // Settled with the location before the payload is built (index.js).
+  if (tree.some((e) => e.fiber && judge(e.fiber).frame && isBundleUrl(judge(e.fiber).frame.url))) {
+    ctx.refineTree = () => refineAncestry(tree).then((names) => { ctx.componentTreePath = names; });
+  }
   ctx.snapshotElements = [loc.host, ...(loc.extraHosts || [])];
 }
 
 // The user's components above the clicked one, outermost first: client
 // components from the fiber tree, each preceded by the server components that
 // rendered it (its owner chain up to the next fiber: they have no fibers of
-// their own); framework components left out.
+// their own); framework components left out. [{name, fiber?}]
 function ancestry(loc) {
   const out = [];
   const seen = new Set();
-  const add = (name, key) => { if (!seen.has(key)) { seen.add(key); out.push(name); } };
+  const add = (name, key, fiber) => { if (!seen.has(key)) { seen.add(key); out.push({ name, fiber }); } };
   const chain = [];
   for (let f = loc.server ? loc.fiber : loc.fiber.return; f; f = f.return) {
     if (isComponent(f) && !isFrameworkFiber(f)) chain.unshift(f);
@@ -213,9 +234,16 @@ function ancestry(loc) {
   };
   for (const f of chain) {
     for (const s of serversAbove(f._debugOwner)) add(s.name || 'Anonymous', s);
-    add(nameOf(f.type) || 'Anonymous', f);
+    add(nameOf(f.type) || 'Anonymous', f, f);
   }
   if (loc.server) for (const s of serversAbove(loc.server.owner)) add(s.name || 'Anonymous', s);
   else for (const s of serversAbove(loc.fiber._debugOwner)) add(s.name || 'Anonymous', s);
   return out;
+}
+
+// The ancestry without the client components whose code a source map places
+// in the framework (bounded: the first 60).
+async function refineAncestry(entries) {
+  const verdicts = await Promise.all(entries.slice(0, 60).map((e) => (e.fiber ? isFrameworkByMap(e.fiber) : false)));
+  return entries.filter((e, i) => !verdicts[i]).map((e) => e.name);
 }

@@ -11,7 +11,10 @@ import { BIN, withDeadline } from './browser.js';
 import { REPO } from './vite-app.js';
 
 export const NEXT_ROOT = join(REPO, 'tests/fixtures/next-app');
-const NEXT_BIN = join(NEXT_ROOT, 'node_modules/next/dist/bin/next');
+// The same components in a create-next-app 15 app (Next 15.5).
+export const NEXT15_ROOT = join(REPO, 'tests/fixtures/next15-app');
+const nextBin = (root) => join(root, 'node_modules/next/dist/bin/next');
+const NEXT_BIN = nextBin(NEXT_ROOT);
 const FIRST_COMPILE_MS = 180000; // Next's first compile of the page on two busy cores
 
 const PRODUCTS = [
@@ -74,7 +77,8 @@ export const NEXT_APP = {
   ],
 };
 
-export const nextInstalled = () => existsSync(NEXT_BIN);
+export const nextInstalled = (root = NEXT_ROOT) => existsSync(nextBin(root));
+const nextMajor = (root) => Number(JSON.parse(readFileSync(join(root, 'node_modules/next/package.json'), 'utf8')).version.split('.')[0]);
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -87,14 +91,15 @@ function freePort() {
 // `next dev` (mode 'turbopack' or 'webpack') in the fixture, on 127.0.0.1.
 // Resolves with {root, url, log()} once the first page has compiled; stopped
 // (with what it started) when the test ends.
-export async function startNextApp(t, { mode = 'turbopack', env = {} } = {}) {
-  if (!nextInstalled()) throw new Error('tests/fixtures/next-app is not installed: run make setup');
-  rmSync(join(NEXT_ROOT, '.ng-annotate'), { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+export async function startNextApp(t, { root = NEXT_ROOT, mode = 'turbopack', env = {} } = {}) {
+  if (!nextInstalled(root)) throw new Error(`${root} is not installed: run make setup`);
+  rmSync(join(root, '.ng-annotate'), { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   const port = await freePort();
-  const args = [NEXT_BIN, 'dev', '--hostname', '127.0.0.1', '--port', String(port)];
-  if (mode === 'webpack') args.push('--webpack');
+  const args = [nextBin(root), 'dev', '--hostname', '127.0.0.1', '--port', String(port)];
+  // Next 16 runs Turbopack unless told --webpack; Next 15 webpack unless told --turbopack.
+  if (nextMajor(root) >= 16) { if (mode === 'webpack') args.push('--webpack'); } else if (mode === 'turbopack') args.push('--turbopack');
   const child = spawn(process.execPath, args, {
-    cwd: NEXT_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NG_ANNOTATE_BIN: BIN, NEXT_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...env },
   });
   let log = '';
@@ -117,7 +122,7 @@ export async function startNextApp(t, { mode = 'turbopack', env = {} } = {}) {
   const res = await fetch(url, { signal: AbortSignal.timeout(FIRST_COMPILE_MS) });
   await res.text();
   if (!res.ok) throw new Error(`next dev answered ${res.status}:\n${log}`);
-  return { root: NEXT_ROOT, url, log: () => log };
+  return { root, url, log: () => log };
 }
 
 // The fixture's next.config.ts carries the one-line integration; this is the
