@@ -93,3 +93,5 @@ for app in react-demo vue-demo svelte-demo; do npm_ci_with_packages examples/$ap
 npm_ci_with_packages tests/fixtures/next-app
 # The same components in a create-next-app 15 app (Next 15.5).
 npm_ci_with_packages tests/fixtures/next15-app
+# A create-rsbuild React app without any integration: the runtime fallback behind serve --proxy.
+npm_ci tests/fixtures/rsbuild-app

@@ -39,7 +39,7 @@ async function checkCases(t, page, base, label, root = NEXT_ROOT) {
         await page.goto(url, { timeout: 120000 });
         await overlayReady(page, 60000);
       }
-      const a = await annotate(page, root, page.locator(c.click), `next ${label} ${i}`);
+      const a = await annotate(page, root, page.locator(c.click), `next ${label} ${i} ${Date.now()}`);
       await page.keyboard.press('Escape');
       stored[i] = a;
       assert.equal(a.framework, NEXT_APP.framework);
