@@ -75,10 +75,10 @@ function ownedBy(cf, preferred) {
   return null;
 }
 // Is this component the framework's? Its own JSX's stack says where its code
-// lives; a component that made no element of its own is judged by where it
-// was made. Only the first frame that is not React's counts.
-// Asked for every ancestor on hover: remembered per fiber (and its alternate,
-// the same component instance), with the frame that showed where its code is.
+// lives (a component that made no element of its own: where it was made):
+// the framework's when no frame of it is app code. Asked for every ancestor
+// on hover, so remembered per fiber (and its alternate, the same component
+// instance), with the first app frame, for the source map to confirm.
 const judged = new WeakMap(); // fiber -> {framework, frame}
 function judge(cf) {
   let known = judged.get(cf);
