@@ -1,7 +1,7 @@
 // @ng-annotate/next as installed in tests/fixtures/next-app (a copy of
 // packages/next, the way a user gets it): the loader's stamps and overlay
 // script on the fixture's real files, with the Babel parser Next ships; and
-// withNgAnnotate leaving every phase but `next dev` alone (nothing started).
+// a source map back to the user's text; withNgAnnotate leaving every phase but `next dev` alone (nothing started).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NEXT_ROOT } from '../e2e/lib/next-app.js';
+import { lookup } from '../../client/src/context/sourcemap.js';
 
 const PKG = join(NEXT_ROOT, 'node_modules/@ng-annotate/next');
 const installed = existsSync(join(PKG, 'package.json'));
@@ -30,18 +31,32 @@ function runLoader(file, source, options, map = { version: 3, mappings: '' }) {
 
 test('the loader stamps a client component\'s host elements, root-relative, and leaves components alone', { skip }, async () => {
   const file = join(NEXT_ROOT, 'app/components/ProductCard.tsx');
-  const { code, map } = await runLoader(file, readFileSync(file, 'utf8'), { root: NEXT_ROOT, entries: [] });
+  const source = readFileSync(file, 'utf8');
+  const { code, map } = await runLoader(file, source, { root: NEXT_ROOT, entries: [] }, null);
   assert.match(code, /<article data-nga-src="app\/components\/ProductCard\.tsx:8:5" className=/);
   assert.match(code, /<h2 data-nga-src="app\/components\/ProductCard\.tsx:9:7" className="product-name">/);
   assert.match(code, /<PriceTag amount=/, 'a component gets no stamp');
-  assert.equal(map, undefined, 'no stale map for changed text');
+  // The map leads every token of the output back to the user's own text.
+  assert.deepEqual([map.sources, map.sourcesContent], [[file], [source]]);
+  const out = code.split('\n');
+  const src = source.split('\n');
+  for (const token of ['className="product-name"', '{product.name}', '<PriceTag', 'currency="EUR"', '</article>']) {
+    const line = out.findIndex((l) => l.includes(token));
+    const hit = lookup(map, line, out[line].indexOf(token));
+    assert.deepEqual(hit && [hit.line, hit.column], [line, src[line].indexOf(token)], token);
+  }
+  const after = await runLoader(file, source, { root: NEXT_ROOT, entries: [] }, { version: 3, mappings: 'AAAA', sources: ['x'] });
+  assert.equal(after.map, undefined, 'after another loader\'s map: none rather than a wrong one');
 });
 
 test('the root layout gets the overlay script right after <body>, once', { skip }, async () => {
   const file = join(NEXT_ROOT, 'app/layout.tsx');
-  const { code } = await runLoader(file, readFileSync(file, 'utf8'), { root: NEXT_ROOT, entries: [file] });
+  const { code, map } = await runLoader(file, readFileSync(file, 'utf8'), { root: NEXT_ROOT, entries: [file] }, null);
   assert.match(code, /<body data-nga-src="app\/layout\.tsx:\d+:\d+"><script src="\/__annotate\/client\.js" async \/>\{children\}<\/body>/);
   assert.equal(code.split('/__annotate/client.js').length, 2);
+  const line = code.split('\n').findIndex((l) => l.includes('{children}'));
+  const hit = lookup(map, line, code.split('\n')[line].indexOf('{children}'));
+  assert.deepEqual([hit.line, hit.column], [line, readFileSync(file, 'utf8').split('\n')[line].indexOf('{children}')]);
   const other = join(NEXT_ROOT, 'app/page.tsx');
   const page = await runLoader(other, readFileSync(other, 'utf8'), { root: NEXT_ROOT, entries: [file] });
   assert.ok(!page.code.includes('__annotate'), 'only the entry file gets it');

@@ -5,13 +5,20 @@
 // the Babel parser Next ships (next/dist/compiled/babel/parser), through the
 // thin adapter below, since stamp.js takes the parser it is given. A file it
 // cannot parse goes through unchanged (Next's compiler reports the error).
+// A changed file gets a source map of our insertions (insertion-map.cjs).
 'use strict';
 const { createRequire } = require('node:module');
 const { join, relative, sep } = require('node:path');
 const { pathToFileURL } = require('node:url');
+const { insertionMap } = require('./insertion-map.cjs');
 
 const SCRIPT = '<script src="/__annotate/client.js" async />';
 let stampModule = null; // Promise of stamp.js, loaded once per process
+// What this loader inserts, for insertion-map.cjs.
+const MARKERS = [
+  { start: ' data-nga-src="', end: (out, from) => { const q = out.indexOf('"', from + 15); return q < 0 ? -1 : q + 1; } },
+  { start: SCRIPT, end: (out, from) => from + SCRIPT.length },
+];
 
 // stamp.js's parser contract (`parseAst(code, {lang})` → an ESTree-like tree
 // with `start`/`end` offsets), on Babel's parser.
@@ -57,7 +64,10 @@ module.exports = function ngAnnotateLoader(source, map) {
     if (isEntry) {
       try { code = withOverlayScript(code, parseAst, jsxLang(file)); } catch { /* unparsable: Next reports it */ }
     }
-    // Unchanged text keeps its map; a changed one has none (positions move by the inserted attributes).
-    done(null, code, code === String(source) ? map : undefined);
+    if (code === String(source)) { done(null, source, map); return; }
+    // Our insertions' own map, so that what runs next (SWC) and DevTools see
+    // the user's text and columns. Composing with an earlier loader's map is
+    // not done: after one, no map beats a wrong one.
+    done(null, code, map ? undefined : insertionMap(String(source), code, file, MARKERS) ?? undefined);
   }).catch((error) => done(error));
 };
