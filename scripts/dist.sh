@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm tarballs of packages/cli (with the native binary), packages/vite-plugin
+# npm tarballs of packages/cli (with the native binary), packages/vite-plugin,
+# packages/next
 # and packages/angular, for installing ng-annotate into a project without
 # publishing anything. Called by `make dist`; the tarball test calls it too.
 # Usage: scripts/dist.sh <abs path to the ng-annotate binary> <abs out dir>
@@ -16,7 +17,7 @@ rm -rf "$stage/cli/node_modules" "$stage/cli/native"
 mkdir -p "$stage/cli/native"
 strip -o "$stage/cli/native/ng-annotate" "$bin" 2>/dev/null || cp "$bin" "$stage/cli/native/ng-annotate"
 chmod 755 "$stage/cli/native/ng-annotate"
-for pkg in "$stage/cli" packages/vite-plugin packages/angular; do
+for pkg in "$stage/cli" packages/vite-plugin packages/next packages/angular; do
   (cd "$pkg" && npm pack --silent --pack-destination "$out" >/dev/null)
 done
-ls "$out"/ng-annotate-cli-*.tgz "$out"/ng-annotate-vite-plugin-*.tgz "$out"/ng-annotate-angular-*.tgz
+ls "$out"/ng-annotate-cli-*.tgz "$out"/ng-annotate-vite-plugin-*.tgz "$out"/ng-annotate-next-*.tgz "$out"/ng-annotate-angular-*.tgz

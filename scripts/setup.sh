@@ -91,3 +91,10 @@ for app in react-demo vue-demo svelte-demo; do npm_ci_with_packages examples/$ap
 # The SSR framework apps (SvelteKit, React Router framework mode, Astro with a
 # React island), same way; their frameworks need Node >= 22.
 (PATH="$NODE22_BIN:$PATH"; for app in sveltekit-demo react-router-demo astro-demo; do npm_ci_with_packages examples/$app; done)
+# A create-next-app 16 app (App Router, client and server components) for the
+# Next.js integration and the runtime fallback's tests; installs packages/* as copies.
+npm_ci_with_packages tests/fixtures/next-app
+# The same components in a create-next-app 15 app (Next 15.5).
+npm_ci_with_packages tests/fixtures/next15-app
+# A create-rsbuild React app without any integration: the runtime fallback behind serve --proxy.
+npm_ci tests/fixtures/rsbuild-app
