@@ -88,3 +88,7 @@ npm_ci_with_packages tests/fixtures/vite5
 # The fixture apps (create-vite templates, Vite 8) that the e2e tests and the
 # stamp tests run on: each has its own lockfile and installs packages/* as copies.
 for app in react-demo vue-demo svelte-demo; do npm_ci_with_packages examples/$app; done
+# The Nuxt 4 app (the v4 starter's files, our module in nuxt.config): Nuxt 4.6
+# needs Node >= 22.21, so it installs (and its postinstall `nuxt prepare`
+# runs) on tools/node22's Node.
+(PATH="$NODE22_BIN:$PATH"; npm_ci_with_packages examples/nuxt-demo)
