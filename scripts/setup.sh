@@ -98,3 +98,7 @@ npm_ci_with_packages tests/fixtures/next-app
 npm_ci_with_packages tests/fixtures/next15-app
 # A create-rsbuild React app without any integration: the runtime fallback behind serve --proxy.
 npm_ci tests/fixtures/rsbuild-app
+# The Nuxt 4 app (the v4 starter's files, our module in nuxt.config): Nuxt 4.6
+# needs Node >= 22.21, so it installs (and its postinstall `nuxt prepare`
+# runs) on tools/node22's Node.
+(PATH="$NODE22_BIN:$PATH"; npm_ci_with_packages examples/nuxt-demo)

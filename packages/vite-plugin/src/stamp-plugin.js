@@ -2,9 +2,10 @@
 // (contract C4) to the project's own JSX/TSX, Vue SFC and Svelte files, before
 // the framework's plugin compiles them. It parses with what the project
 // already has: Vite's `parseAst`, `vue/compiler-sfc`, `svelte/compiler`,
-// resolved from the Vite root. `vite build` never sees it (apply: 'serve').
+// resolved from the Vite root. Paths in stamps are relative to the project
+// root (the app's package.json directory), which is the daemon's root too.
+// `vite build` never sees it (apply: 'serve').
 import { createRequire } from 'node:module';
-import { realpathSync } from 'node:fs';
 import { join, relative, sep, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stampJsx, stampVue, stampSvelte } from './stamp.js';
@@ -33,17 +34,22 @@ export function rootRelative(root, file) {
 
 // `enabled: false` turns stamping off (plugin option `stamp: false`).
 function stampPlugin({ enabled = true } = {}) {
-  let root;
+  let root; // the project root: stamps' paths are relative to it
+  let viteRoot; // where the project's parsers are resolved from
   const parsers = {};
-  const load = (key, specs) => (parsers[key] ??= importFrom(root, specs).catch(() => null));
+  const load = (key, specs) => (parsers[key] ??= importFrom(viteRoot, specs).catch(() => null));
 
   return {
     name: 'ng-annotate:stamp',
     apply: 'serve',
     enforce: 'pre',
-    configResolved(config) {
+    async configResolved(config) {
       // Module ids are real paths: so is the root they are made relative to.
-      try { root = realpathSync(config.root); } catch { root = config.root; }
+      // Imported here, not at the top, so that this file's pure parts load
+      // without @ng-annotate/cli installed beside it (the stamp tests).
+      const { projectRoot } = await import('@ng-annotate/cli/lib/project-root.js');
+      root = projectRoot(config.root);
+      viteRoot = config.root;
     },
     transform: {
       order: 'pre',
