@@ -3,7 +3,8 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 BIN := $(BUILD_DIR)/ng-annotate
 
-.PHONY: setup configure build test unit-test node-test demo bench dist format clean fuzz-build fuzz-smoke fuzz test-asan
+.PHONY: setup configure build test unit-test node-test demo bench dist format clean fuzz-build fuzz-smoke fuzz test-asan \
+        build-linux-arm64 test-linux-arm64 test-platforms
 
 setup:
 	@bash scripts/setup.sh
@@ -63,6 +64,34 @@ test-asan:
 	$(MAKE) --no-print-directory PRESET=asan build
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  $(MAKE) --no-print-directory PRESET=asan unit-test node-test
+
+# Linux arm64: Debian's cross g++ (cmake/toolchains/linux-arm64.cmake, libraries
+# from Debian's arm64 multiarch packages), tested under qemu-user: the unit
+# suite through ctest (the toolchain file names the emulator), then the store,
+# change-feed and MCP integration suites against the arm64 binary through
+# scripts/ng-annotate-arm64-qemu. Its own ccache-less time is in the README.
+ARM64_DIR := build/linux-arm64
+PLATFORM_NODE_TESTS = $(addprefix tests/integration/,cli.test.js watch.test.js mcp-protocol.test.js \
+  mcp-tools.test.js mcp-multiprocess.test.js mcp-http.test.js agent-loop.test.js browser_protocol.test.js \
+  serve_http.test.js manifest.test.js)
+$(ARM64_DIR)/build.ninja:
+	cmake --preset linux-arm64
+
+build-linux-arm64: setup $(ARM64_DIR)/build.ninja
+	cmake --build --preset linux-arm64
+
+test-linux-arm64: build-linux-arm64
+	ctest --preset linux-arm64 --output-on-failure
+	NG_ANNOTATE_BIN=$(abspath scripts/ng-annotate-arm64-qemu) $$(bash scripts/node.sh) --test --test-concurrency=1 \
+	  --test-timeout=600000 $(PLATFORM_NODE_TESTS)
+
+# Every other platform's build and tests that this machine can run: arm64
+# under qemu, windows-x64 under Wine, and the portable change-wake backend
+# forced on Linux (test-windows and test-portable-watch: the Windows port's).
+test-platforms:
+	$(MAKE) --no-print-directory test-linux-arm64
+	$(MAKE) --no-print-directory test-windows
+	$(MAKE) --no-print-directory test-portable-watch
 
 # npm tarballs of @ng-annotate/cli (with the release binary) and
 # @ng-annotate/vite-plugin and @ng-annotate/angular in dist/; nothing is published.

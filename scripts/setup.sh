@@ -11,7 +11,21 @@ APT_PACKAGES=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium
   clang libclang-rt-14-dev
+  # The linux-arm64 cross build (make build-linux-arm64) and its tests under
+  # qemu-user; its libraries are Debian's own arm64 builds, through multiarch.
+  g++-aarch64-linux-gnu qemu-user file
+  libboost1.81-dev:arm64 libboost-json1.81-dev:arm64 libboost-url1.81-dev:arm64
+  libsqlite3-dev:arm64 libfmt-dev:arm64 libgtest-dev:arm64 libgmock-dev:arm64
 )
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+# The :arm64 packages above need dpkg to know the architecture (then apt-get
+# update, which the install below runs since they are missing).
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  echo "setup: dpkg --add-architecture arm64"
+  $SUDO dpkg --add-architecture arm64
+fi
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -27,8 +41,6 @@ done
 
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
