@@ -93,11 +93,18 @@ test-platforms:
 	$(MAKE) --no-print-directory test-windows
 	$(MAKE) --no-print-directory test-portable-watch
 
-# npm tarballs of @ng-annotate/cli (with the release binary) and
-# @ng-annotate/vite-plugin and @ng-annotate/angular in dist/; nothing is published.
+# npm tarballs in dist/, nothing published: @ng-annotate/cli (no binary; an
+# optionalDependency on each platform package), one @ng-annotate/cli-<os>-<cpu>
+# per binary built here (linux-x64 from the release build, linux-arm64 always,
+# the others when their build dir holds one), @ng-annotate/vite-plugin and
+# @ng-annotate/angular. The real-world release builds them all (release.yml).
+DIST_CROSS = linux-arm64=build/linux-arm64/ng-annotate win32-x64=build/windows-x64/ng-annotate.exe \
+  darwin-arm64=build/darwin-arm64/ng-annotate darwin-x64=build/darwin-x64/ng-annotate
 dist:
 	$(MAKE) --no-print-directory build PRESET=release
-	bash scripts/dist.sh $(abspath build/release/ng-annotate) $(abspath dist)
+	$(MAKE) --no-print-directory build-linux-arm64
+	bash scripts/dist.sh $(abspath build/release/ng-annotate) $(abspath dist) \
+	  $$(for p in $(DIST_CROSS); do [ ! -f "$${p#*=}" ] || echo "$${p%%=*}=$(CURDIR)/$${p#*=}"; done)
 
 demo: build
 	bash scripts/demo.sh $(abspath $(BIN))

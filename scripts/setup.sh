@@ -82,6 +82,9 @@ for app in examples/angular-demo tests/fixtures/angular21; do
 done
 # Real agent CLIs (Claude Code, Codex) for the tests that check what init writes.
 npm_ci tools/agents
+# A throwaway npm registry (verdaccio) for the test that installs @ng-annotate/cli
+# and its platform packages from one (tests/integration/cli-registry-install.test.js).
+npm_ci tools/registry
 # Fixture apps that install packages/* the way a user would (as copies, see
 # their .npmrc install-links): reinstalled also when those packages change.
 npm_ci_with_packages() {  # dir
