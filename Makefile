@@ -4,7 +4,7 @@ BUILD_DIR := build/$(PRESET)
 BIN := $(BUILD_DIR)/ng-annotate
 
 .PHONY: setup configure build test unit-test node-test demo bench dist format clean fuzz-build fuzz-smoke fuzz test-asan \
-        build-linux-arm64 test-linux-arm64 test-platforms
+        build-linux-arm64 test-linux-arm64 test-platforms platform-node-test test-native-platform publish
 
 setup:
 	@bash scripts/setup.sh
@@ -82,8 +82,28 @@ build-linux-arm64: setup $(ARM64_DIR)/build.ninja
 
 test-linux-arm64: build-linux-arm64
 	ctest --preset linux-arm64 --output-on-failure
-	NG_ANNOTATE_BIN=$(abspath scripts/ng-annotate-arm64-qemu) $$(bash scripts/node.sh) --test --test-concurrency=1 \
-	  --test-timeout=600000 $(PLATFORM_NODE_TESTS)
+	$(MAKE) --no-print-directory platform-node-test NG_ANNOTATE_BIN=$(abspath scripts/ng-annotate-arm64-qemu)
+
+# The store, change-feed and MCP integration suites against NG_ANNOTATE_BIN
+# (any platform's binary, or a wrapper that runs one).
+platform-node-test:
+	$$(bash scripts/node.sh) --test --test-concurrency=1 --test-timeout=600000 $(PLATFORM_NODE_TESTS)
+
+# The same suites and the unit suite on this machine's own build: what
+# .github/workflows/release.yml runs on real macOS and Linux arm64 machines.
+test-native-platform: build
+	$(MAKE) --no-print-directory unit-test
+	$(MAKE) --no-print-directory platform-node-test NG_ANNOTATE_BIN=$(abspath $(BIN))
+
+# Publishes every tarball in dist/ (release.yml, after make dist) with the
+# token in NPM_TOKEN: the platform packages first, so that no published
+# @ng-annotate/cli names one that is not there yet.
+publish:
+	@test -n "$$NPM_TOKEN" || { echo "publish: set NPM_TOKEN to an npm automation token" >&2; exit 1; }
+	for t in dist/ng-annotate-cli-[a-z]*.tgz dist/ng-annotate-cli-[0-9]*.tgz dist/ng-annotate-vite-plugin-*.tgz \
+	  dist/ng-annotate-angular-*.tgz; do \
+	  npm publish "$$t" --access public --//registry.npmjs.org/:_authToken="$$NPM_TOKEN" || exit 1; \
+	done
 
 # Every other platform's build and tests that this machine can run: arm64
 # under qemu, windows-x64 under Wine, and the portable change-wake backend

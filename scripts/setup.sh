@@ -10,21 +10,25 @@ APT_PACKAGES=(
   libsqlite3-dev sqlite3 libcli11-dev libfmt-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium
-  clang libclang-rt-14-dev
-  # The linux-arm64 cross build (make build-linux-arm64) and its tests under
-  # qemu-user; its libraries are Debian's own arm64 builds, through multiarch.
-  g++-aarch64-linux-gnu qemu-user file
-  libboost1.81-dev:arm64 libboost-json1.81-dev:arm64 libboost-url1.81-dev:arm64
-  libsqlite3-dev:arm64 libfmt-dev:arm64 libgtest-dev:arm64 libgmock-dev:arm64
+  clang libclang-rt-14-dev file
 )
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-# The :arm64 packages above need dpkg to know the architecture (then apt-get
-# update, which the install below runs since they are missing).
-if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-  echo "setup: dpkg --add-architecture arm64"
-  $SUDO dpkg --add-architecture arm64
+# On x86-64: the linux-arm64 cross build (make build-linux-arm64) and its tests
+# under qemu-user; its libraries are Debian's own arm64 builds, through
+# multiarch, so dpkg must know the architecture (apt-get update follows, as
+# these are then missing). An arm64 machine builds natively instead.
+if [ "$(dpkg --print-architecture)" = amd64 ]; then
+  APT_PACKAGES+=(
+    g++-aarch64-linux-gnu qemu-user
+    libboost1.81-dev:arm64 libboost-json1.81-dev:arm64 libboost-url1.81-dev:arm64
+    libsqlite3-dev:arm64 libfmt-dev:arm64 libgtest-dev:arm64 libgmock-dev:arm64
+  )
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    echo "setup: dpkg --add-architecture arm64"
+    $SUDO dpkg --add-architecture arm64
+  fi
 fi
 
 missing=()
