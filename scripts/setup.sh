@@ -4,13 +4,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# macOS (the release workflow's Macs, not tested here): Homebrew's libraries and
+# the npm packages that the build and the platform suites need; nothing else.
+if [ "$(uname -s)" = Darwin ]; then
+  brew install cmake ninja boost sqlite cli11 fmt googletest google-benchmark
+  for dir in . client; do (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error); done
+  exit 0
+fi
+
 APT_PACKAGES=(
   g++ cmake ninja-build pkg-config make
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libcli11-dev libfmt-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium
-  clang libclang-rt-14-dev file
+  clang libclang-rt-14-dev
 )
 
 SUDO=""
