@@ -152,6 +152,27 @@ test('stop() is bounded when the daemon does not answer SIGTERM (SIGKILL after t
   assert.equal(readDaemonFile(root), null, 'the killed daemon could not remove its file; stop() did');
 });
 
+// Windows has no SIGTERM (Node's kill() is TerminateProcess there): run as if
+// on win32, stop() kills at once and removes daemon.json itself, where on
+// Linux the daemon exits on SIGTERM and removes it.
+test('stop() on Windows kills without SIGTERM and removes daemon.json itself', async (t) => {
+  const root = realpathSync(tempRoot(t));
+  const script = `
+    Object.defineProperty(process, 'platform', { value: 'win32' });
+    const { ensureDaemon, readDaemonFile } = await import(${JSON.stringify(join(repo, 'packages/cli/lib/daemon.js'))});
+    const [root, binary] = process.argv.slice(1);
+    const handle = await ensureDaemon({ root, binary, log: () => {} });
+    const [{ exited }] = [...handle.children];
+    const before = readDaemonFile(root)?.pid === handle.pid;
+    await handle.stop();
+    const { code, signal } = await exited;
+    console.log(JSON.stringify({ before, code, signal, after: readDaemonFile(root) }));`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, root, binary], { encoding: 'utf8', timeout: 60000 });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout), { before: true, code: null, signal: 'SIGKILL', after: null });
+  assert.deepEqual(processesFor(root), []);
+});
+
 test('stop() while the daemon is still starting leaves no process behind', async (t) => {
   const root = realpathSync(tempRoot(t));
   t.after(() => { for (const pid of processesFor(root)) process.kill(pid, 'SIGKILL'); });
