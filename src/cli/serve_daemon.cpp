@@ -99,11 +99,14 @@ int RunServe(const ServeConfig& config) {
   auto paths = ResolveProject(config.root);
   if (!paths) return Fail(paths.error().message);
   // serve is the long-lived writer: its WAL checkpoints run on their own thread.
-  auto opened = Store::Open(paths->db_file, StoreOptions{.background_checkpoint = true});
+  auto opened = OpenChosenStore(*paths, config.store, StoreOptions{.background_checkpoint = true});
   if (!opened) return Fail(opened.error().message);
   std::unique_ptr<Store> store = std::move(*opened);
-  // No browser can be connected to a daemon that is only starting.
-  if (auto status = store->MarkAllSessionsInactive(); !status) {
+  // No browser can be connected to a daemon that is only starting. On a
+  // shared PostgreSQL store other instances hold live sockets: their sessions
+  // are theirs to keep (see README, "Several instances").
+  if (auto status = store->postgres_url().empty() ? store->MarkAllSessionsInactive() : Status(Ok{});
+      !status) {
     return Fail(status.error().message);
   }
 

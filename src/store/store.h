@@ -87,7 +87,20 @@ class Store {
                                              StoreOptions options = {});
   virtual ~Store() = default;
 
+  // The SQLite file; for PostgreSQL a description of the URL (its password
+  // left out) and project, for messages.
   virtual const std::filesystem::path& path() const = 0;
+  // The postgres:// URL of a PostgreSQL store; empty for SQLite. The change
+  // feed listens on it (LISTEN/NOTIFY) instead of watching a file.
+  virtual const std::string& postgres_url() const {
+    static const std::string kNone;
+    return kNone;
+  }
+  // The project every row and notification of this store is scoped to.
+  virtual const std::string& project() const {
+    static const std::string kNone;
+    return kNone;
+  }
 
   // ---- sessions -------------------------------------------------------
   // A new active session.
