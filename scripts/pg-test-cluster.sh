@@ -6,6 +6,7 @@
 #   pg-test-cluster.sh start DIR   initdb (first time) + start; prints the URL
 #   pg-test-cluster.sh stop DIR    stop (bounded; SIGKILL if it will not) and remove DIR
 #   pg-test-cluster.sh restart DIR MODE   pg_ctl restart -m MODE (fast | immediate)
+#   pg-test-cluster.sh halt DIR    stop the server, keep DIR (start brings it back)
 #
 # The server listens only on a unix socket in DIR (no TCP port to collide
 # with). PostgreSQL refuses to run as root and CI runs as root, so as root
@@ -50,6 +51,9 @@ case "$cmd" in
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 -m "${3:-fast}" \
       -o "-k $dir -c listen_addresses= -c fsync=off -c full_page_writes=off -c max_connections=300" \
       restart >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    ;;
+  halt)
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -w -t 10 -m fast stop >/dev/null
     ;;
   stop)
     if [ -f "$dir/data/postmaster.pid" ]; then

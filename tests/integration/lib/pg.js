@@ -30,6 +30,9 @@ export function useCluster() {
     project: () => `t-${randomUUID().slice(0, 8)}`,
     // pg_ctl restart -m fast | immediate (bounded).
     restart: (mode = 'fast') => script(['restart', cluster.dir, mode]),
+    // The server down (data kept) and up again.
+    halt: () => script(['halt', cluster.dir]),
+    start: () => script(['start', cluster.dir]),
   };
   before(async () => { cluster.url = await script(['start', cluster.dir]); });
   after(() => script(['stop', cluster.dir]));
