@@ -89,6 +89,17 @@ const std::vector<const char*>& Migrations() {
         PRIMARY KEY (project, seq)
       );
       )sql",
+      // 2: serve instances and who holds each session's socket (issue 19:
+      // a dead instance's sessions go inactive within a bound).
+      R"sql(
+      CREATE TABLE nga_instances (
+        project TEXT NOT NULL,
+        id TEXT NOT NULL,
+        renewed_at BIGINT NOT NULL,
+        PRIMARY KEY (project, id)
+      );
+      ALTER TABLE nga_sessions ADD COLUMN owner_instance TEXT;
+      )sql",
   };
   return migrations;
 }

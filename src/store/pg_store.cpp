@@ -95,7 +95,8 @@ class PostgresStore final : public Store {
         url_(std::move(url)),
         project_(std::move(project)),
         path_(RedactUrl(url_) + " (project " + project_ + ")"),
-        clock_(std::move(clock)) {}
+        clock_(std::move(clock)),
+        instance_(NewUuidV4()) {}
 
   const std::filesystem::path& path() const override { return path_; }
   const std::string& postgres_url() const override { return url_; }
@@ -115,9 +116,10 @@ class PostgresStore final : public Store {
     auto tx = Begin();
     if (!tx) return tx.error();
     auto done = conn_.Query(
-        "INSERT INTO nga_sessions(project, id, created_at, last_seen_at, active, url, yolo_mode) "
-        "VALUES($1, $2, $3, $4, 1, $5, 0)",
-        {project_, session.id, Num(session.created_at), Num(session.last_seen_at), session.url});
+        "INSERT INTO nga_sessions(project, id, created_at, last_seen_at, active, url, yolo_mode, "
+        "owner_instance) VALUES($1, $2, $3, $4, 1, $5, 0, $6)",
+        {project_, session.id, Num(session.created_at), Num(session.last_seen_at), session.url,
+         instance_});
     if (!done) return done.error();
     if (auto ok = AppendEvent(EventType::kSessionCreated, session.id, ""); !ok) return ok.error();
     if (auto ok = Commit(*tx); !ok) return ok.error();
@@ -125,7 +127,7 @@ class PostgresStore final : public Store {
   }
 
   Result<Session> ActivateSession(std::string_view id) override {
-    return UpdateSession(id, "active = 1, last_seen_at = $3", true);
+    return UpdateSession(id, "active = 1, last_seen_at = $3, owner_instance = $4", true);
   }
 
   Result<Session> GetSession(std::string_view id) override {
@@ -171,17 +173,23 @@ class PostgresStore final : public Store {
   }
 
   Status MarkAllSessionsInactive() override {
-    auto tx = Begin();
-    if (!tx) return tx.error();
-    auto events = AppendEventsFor(
-        "SELECT id AS session_id, '' AS annotation_id, created_at, ord FROM nga_sessions "
-        "WHERE project = $1 AND active = 1",
-        EventType::kSessionUpdated);
-    if (!events) return events.error();
-    auto done = conn_.Query("UPDATE nga_sessions SET active = 0 WHERE project = $1 AND active = 1",
-                            {project_});
-    if (!done) return done.error();
-    return Commit(*tx);
+    if (auto ok = WriteLease(); !ok) return ok;
+    return DeactivateSessions("(owner_instance IS NULL OR owner_instance = $3 OR " +
+                              std::string(kDeadOwner) + ")");
+  }
+
+  Status RenewInstanceLease() override {
+    if (auto ok = WriteLease(); !ok) return ok;
+    // Most renewals find nothing to do: look before taking the project lock.
+    auto orphans =
+        conn_.Query((std::string("SELECT 1 FROM nga_sessions WHERE project = $1 AND active = 1 AND "
+                                 "owner_instance IS NOT NULL AND owner_instance <> $3 AND ") +
+                     kDeadOwner + " LIMIT 1")
+                        .c_str(),
+                    {project_, Num(clock_() - kInstanceLease), instance_});
+    if (!orphans) return orphans.error();
+    if (orphans->empty()) return Ok{};
+    return DeactivateSessions("(owner_instance <> $3 AND " + std::string(kDeadOwner) + ")");
   }
 
   // ---- annotations ----------------------------------------------------
@@ -522,15 +530,65 @@ class PostgresStore final : public Store {
                    rows.Int(i, 3) != 0, rows.Text(i, 4), rows.Int(i, 5) != 0};
   }
 
-  // Runs an UPDATE of one session ($1 project, $2 id, $3 now) and logs it if asked.
+  // A session's owner whose lease ran out ($2: the oldest live renewal).
+  static constexpr const char* kDeadOwner =
+      "owner_instance NOT IN (SELECT id FROM nga_instances i WHERE i.project = $1 AND "
+      "i.renewed_at >= $2::bigint)";
+
+  Status WriteLease() {
+    auto rows = conn_.Query(
+        "INSERT INTO nga_instances(project, id, renewed_at) VALUES($1, $2, $3) "
+        "ON CONFLICT(project, id) DO UPDATE SET renewed_at = $3",
+        {project_, instance_, Num(clock_())});
+    if (!rows) return rows.error();
+    return Ok{};
+  }
+
+  // Makes the active sessions matching `condition` inactive, one event each,
+  // and forgets instances long dead. Binds $1 project, $2 the oldest live
+  // renewal, $3 this instance.
+  Status DeactivateSessions(const std::string& condition) {
+    auto tx = Begin();
+    if (!tx) return tx.error();
+    Millis live_since = clock_() - kInstanceLease;
+    std::string which = "project = $1 AND active = 1 AND " + condition;
+    // Events first (they number the rows the update is about to change).
+    std::string events =
+        "WITH rows AS (SELECT id, row_number() OVER (ORDER BY created_at, ord) AS n "
+        "FROM nga_sessions WHERE " +
+        which +
+        "), bump AS (UPDATE nga_projects SET last_seq = last_seq + (SELECT COUNT(*) FROM rows) "
+        "WHERE name = $1 RETURNING last_seq - (SELECT COUNT(*) FROM rows) AS base) "
+        "INSERT INTO nga_events(project, seq, type, session_id, annotation_id, at) "
+        "SELECT $1, bump.base + rows.n, 'session.updated', rows.id, '', $4::bigint "
+        "FROM rows, bump";
+    auto logged =
+        conn_.Query(events.c_str(), {project_, Num(live_since), instance_, Num(clock_())});
+    if (!logged) return logged.error();
+    auto done = conn_.Query(
+        ("UPDATE nga_sessions SET active = 0, owner_instance = NULL WHERE " + which).c_str(),
+        {project_, Num(live_since), instance_});
+    if (!done) return done.error();
+    auto forget =
+        conn_.Query("DELETE FROM nga_instances WHERE project = $1 AND renewed_at < $2::bigint",
+                    {project_, Num(live_since)});
+    if (!forget) return forget.error();
+    return Commit(*tx);
+  }
+
+  // Runs an UPDATE of one session ($1 project, $2 id, $3 now, $4 this
+  // instance) and logs it if asked.
   Result<Session> UpdateSession(std::string_view id, const char* set, bool log_event) {
     {
       auto tx = Begin();
       if (!tx) return tx.error();
-      auto rows = conn_.Query(
-          (std::string("UPDATE nga_sessions SET ") + set + " WHERE project = $1 AND id = $2")
-              .c_str(),
-          {project_, std::string(id), Num(clock_())});
+      std::string sql =
+          std::string("UPDATE nga_sessions SET ") + set + " WHERE project = $1 AND id = $2";
+      pg::Params params{project_, std::string(id), Num(clock_())};
+      // Only the statements that name the owner get it: PostgreSQL refuses a
+      // parameter the text does not use.
+      if (sql.find("$4") != std::string::npos) params.push_back(instance_);
+      auto rows = conn_.Query(sql.c_str(), params);
       if (!rows) return rows.error();
       if (rows->Affected() == 0) return NotFound("session", id);
       if (log_event) {
@@ -770,6 +828,9 @@ class PostgresStore final : public Store {
   std::string project_;
   std::filesystem::path path_;
   Clock clock_;
+  // This store's instance (see Store::RenewInstanceLease): the sessions it
+  // creates or re-activates are its own.
+  std::string instance_;
   bool batch_open_ = false;
 };
 

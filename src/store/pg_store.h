@@ -17,6 +17,11 @@
 
 namespace nga {
 
+// A dead instance's sessions go inactive at most kInstanceLease +
+// kInstanceRenewInterval after its last renewal (see Store::RenewInstanceLease).
+inline constexpr Millis kInstanceLease = 15000;
+inline constexpr Millis kInstanceRenewInterval = 5000;
+
 // The project key when none is given: `default`.
 inline constexpr const char* kDefaultPostgresProject = "default";
 

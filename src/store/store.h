@@ -114,8 +114,17 @@ class Store {
   // lastSeenAt = now (session:ping). Not logged as an event.
   virtual Status TouchSession(std::string_view id) = 0;
   virtual Result<Session> ToggleYolo(std::string_view id) = 0;
-  // serve calls this on start-up: no browser can be connected yet.
+  // serve calls this on start-up: no browser can be connected yet. On a
+  // store shared by several serve instances: the sessions of this instance
+  // and of the instances whose lease ran out (see RenewInstanceLease).
   virtual Status MarkAllSessionsInactive() = 0;
+  // For a store shared by several `serve` instances (PostgreSQL): a session
+  // belongs to the instance that holds its socket. serve calls this every
+  // kInstanceRenewInterval: it records that this instance lives, and makes
+  // inactive the sessions of every instance that stopped renewing (killed,
+  // or cut off) kInstanceLease ago. A no-op for SQLite, where one serve
+  // holds every socket.
+  virtual Status RenewInstanceLease() { return Ok{}; }
 
   // ---- annotations ----------------------------------------------------
   // Validates the browser's payload (see validate.h) and stores a pending

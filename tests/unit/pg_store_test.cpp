@@ -19,6 +19,7 @@
 
 #include "store/change_feed.h"
 #include "store/pg.h"
+#include "store/pg_schema.h"
 #include "test_util.h"
 
 namespace nga {
@@ -81,7 +82,9 @@ TEST(PostgresStore, MigrateIsIdempotent) {
   for (int i = 0; i < 2; ++i) {
     RunResult run = RunBinary("migrate --store '" + url + "'");
     EXPECT_EQ(run.exit_code, 0) << run.output;
-    EXPECT_NE(run.output.find("schema version 1"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("schema version " + std::to_string(pg::CurrentSchemaVersion())),
+              std::string::npos)
+        << run.output;
   }
   // And through the environment, as the other commands take it.
   RunResult run = RunBinary("migrate", "NG_ANNOTATE_STORE='" + url + "'");
@@ -192,6 +195,50 @@ TEST(PostgresStore, BatchIsInvisibleUntilCommitted) {
   ASSERT_EQ(events->size(), 2u);
   EXPECT_EQ((*events)[0].seq, before + 1);
   EXPECT_EQ((*events)[1].seq, before + 2);
+}
+
+// A session belongs to the instance holding its socket: a starting instance
+// leaves a live one's sessions alone, and a dead one's go inactive (with an
+// event, so every browser is told) once its lease has run out.
+TEST(PostgresStore, ADeadInstancesSessionsGoInactiveAfterItsLease) {
+  TempDir dir;
+  std::string project = dir.path().filename().string();
+  testing::FakeClock clock;
+  auto open = [&] {
+    auto store = OpenPostgresStore(PostgresTestCluster::Url(), project,
+                                   StoreOptions{.clock = clock.AsClock()});
+    EXPECT_TRUE(store) << store.error().message;
+    return std::move(*store);
+  };
+  auto a = open();
+  auto session = a->CreateSession("http://a/");
+  ASSERT_TRUE(session);
+  ASSERT_TRUE(a->RenewInstanceLease());
+
+  auto b = open();
+  ASSERT_TRUE(b->MarkAllSessionsInactive());  // b starts while a lives
+  EXPECT_TRUE(b->GetSession(session->id)->active);
+  ASSERT_TRUE(b->CreateSession("http://b/"));
+
+  // Within the lease, a renewing: nothing changes.
+  clock.now += kInstanceLease - 1000;
+  ASSERT_TRUE(a->RenewInstanceLease());
+  ASSERT_TRUE(b->RenewInstanceLease());
+  EXPECT_TRUE(b->GetSession(session->id)->active);
+
+  // a stops renewing (killed); b renews past a's lease.
+  std::int64_t before = *b->LatestSequence();
+  clock.now += kInstanceLease + 1;
+  ASSERT_TRUE(b->RenewInstanceLease());
+  EXPECT_FALSE(b->GetSession(session->id)->active);
+  auto events = b->EventsSince(before);
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].type, EventType::kSessionUpdated);
+  EXPECT_EQ((*events)[0].session_id, session->id);
+  // b's own session is untouched.
+  auto sessions = b->ListSessions();
+  ASSERT_EQ(sessions->size(), 2u);
+  EXPECT_TRUE((*sessions)[1].active);
 }
 
 // Runs io until pred() holds or the bound passes; true when it held.
