@@ -92,8 +92,9 @@ export function freePort() {
 // ---------------------------------------------------------------- ours
 
 // `ng-annotate serve --root root --port 0`; resolves with {child, port, wsUrl}.
-export async function startServe(bin, root) {
-  const child = track(spawn(bin, ['serve', '--root', root, '--port', '0'], {
+// `extra`: more serve arguments (e.g. --store URL --project NAME).
+export async function startServe(bin, root, extra = []) {
+  const child = track(spawn(bin, ['serve', '--root', root, '--port', '0', ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
   }));
   let stderr = '';

@@ -50,4 +50,10 @@ echo "Overlay in headless Chromium (targets: ≤ 4 ms per badge layout with 300 
 for script in overlay_badges.mjs overlay_mousemove.mjs; do
   timeout 300 node "$HERE/$script" "$BIN" 2>/dev/null | grep -E '^overlay ' || echo "$script: FAILED (rerun it alone to see why)"
 done
+
+# Issue 19: the PostgreSQL store beside the SQLite default (a throwaway
+# cluster, started and stopped by bench/pg.mjs).
+echo
+echo "PostgreSQL beside SQLite (bench/pg.mjs):"
+timeout 600 node "$HERE/pg.mjs" "$BIN" || echo "pg.mjs: FAILED (rerun it alone to see why)"
 exit $status

@@ -19,6 +19,8 @@ APT_PACKAGES=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium
   clang libclang-rt-14-dev
+  # The PostgreSQL store: libpq's header to build, libpq5 and a server for the tests.
+  libpq-dev postgresql
 )
 
 SUDO=""

@@ -20,6 +20,7 @@ void AddMcpCommand(CLI::App& app, Action& run);       // mcp
 void AddInitCommand(CLI::App& app, Action& run);      // init
 void AddManifestCommand(CLI::App& app, Action& run);  // manifest
 void AddWatchCommand(CLI::App& app, Action& run);     // watch
+void AddMigrateCommand(CLI::App& app, Action& run);   // migrate
 
 // Adds the shared `--root DIR` option to a subcommand.
 void AddRootOption(CLI::App* sub, std::optional<std::string>& root);

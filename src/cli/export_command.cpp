@@ -14,8 +14,9 @@ namespace nga::cli {
 
 namespace {
 
-int RunExport(const std::optional<std::string>& root, const std::optional<std::string>& out) {
-  auto opened = OpenExistingProjectStore(root);
+int RunExport(const std::optional<std::string>& root, const StoreChoice& choice,
+              const std::optional<std::string>& out) {
+  auto opened = OpenExistingProjectStore(root, choice);
   if (!opened) return Fail(opened.error().message);
   auto document = ExportStore(*opened->store);
   if (!document) return Fail(document.error().message);
@@ -37,7 +38,8 @@ int RunExport(const std::optional<std::string>& root, const std::optional<std::s
   return 0;
 }
 
-int RunImport(const std::optional<std::string>& root, const std::string& file) {
+int RunImport(const std::optional<std::string>& root, const StoreChoice& choice,
+              const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return Fail("cannot read " + file);
   std::stringstream buffer;
@@ -48,7 +50,7 @@ int RunImport(const std::optional<std::string>& root, const std::string& file) {
   if (ContainsNaN(document)) {
     return Fail(file + " holds a number that reads as NaN (such as 0E831): nothing imported");
   }
-  auto opened = OpenProjectStore(root);
+  auto opened = OpenProjectStore(root, choice);
   if (!opened) return Fail(opened.error().message);
   auto counts = ImportStore(*opened->store, document);
   if (!counts) return Fail("nothing imported: " + counts.error().message);
@@ -62,6 +64,7 @@ int RunImport(const std::optional<std::string>& root, const std::string& file) {
 void AddExportCommands(CLI::App& app, Action& run) {
   struct Options {
     std::optional<std::string> root;
+    StoreChoice store;
     std::optional<std::string> out;
     std::string file;
   };
@@ -69,15 +72,19 @@ void AddExportCommands(CLI::App& app, Action& run) {
 
   auto* exp = app.add_subcommand("export", "print the store as ng-annotate-mcp's store.json");
   AddRootOption(exp, options->root);
+  AddStoreOptions(exp, options->store);
   exp->add_option("--out", options->out, "write to FILE instead of stdout");
-  exp->final_callback(
-      [&run, options] { run = [options] { return RunExport(options->root, options->out); }; });
+  exp->final_callback([&run, options] {
+    run = [options] { return RunExport(options->root, options->store, options->out); };
+  });
 
   auto* imp = app.add_subcommand("import", "merge a store.json (ng-annotate-mcp's shape) in");
   AddRootOption(imp, options->root);
+  AddStoreOptions(imp, options->store);
   imp->add_option("file", options->file, "the JSON file to import")->required();
-  imp->final_callback(
-      [&run, options] { run = [options] { return RunImport(options->root, options->file); }; });
+  imp->final_callback([&run, options] {
+    run = [options] { return RunImport(options->root, options->store, options->file); };
+  });
 }
 
 }  // namespace nga::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   nga::cli::AddExportCommands(app, run);
   nga::cli::AddManifestCommand(app, run);
   nga::cli::AddWatchCommand(app, run);
+  nga::cli::AddMigrateCommand(app, run);
 
   try {
     app.parse(argc, argv);

@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/open_store.h"
 #include "mcp/services.h"
 #include "mcp/stdio_transport.h"
 #include "store/change_feed.h"
@@ -30,7 +31,7 @@ namespace nga::cli {
 
 namespace {
 
-int RunMcp(const std::optional<std::string>& root) {
+int RunMcp(const std::optional<std::string>& root, const StoreChoice& choice) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout is an error value, not a death
   auto paths = ResolveProject(root);
   if (!paths) return Fail(paths.error().message);
@@ -70,7 +71,7 @@ int RunMcp(const std::optional<std::string>& root) {
       // Checkpoints off this thread, as in serve: SQLite's default runs them
       // inside the commit that crosses the threshold, and that commit's tool
       // call then took 6-11 ms instead of ~0.6 (the resolve figure's p99).
-      auto opened = Store::Open(paths->db_file, StoreOptions{.background_checkpoint = true});
+      auto opened = OpenChosenStore(*paths, choice, StoreOptions{.background_checkpoint = true});
       boost::asio::post(
           io, [&, done, opened = std::make_shared<decltype(opened)>(std::move(opened))]() mutable {
             // The client left while the store opened: close it unused, start no feed.
@@ -116,8 +117,11 @@ int RunMcp(const std::optional<std::string>& root) {
 void AddMcpCommand(CLI::App& app, Action& run) {
   auto* sub = app.add_subcommand("mcp", "MCP over stdio (what .mcp.json runs)");
   auto root = std::make_shared<std::optional<std::string>>();
+  auto choice = std::make_shared<StoreChoice>();
   AddRootOption(sub, *root);
-  sub->final_callback([&run, root] { run = [root] { return RunMcp(*root); }; });
+  AddStoreOptions(sub, *choice);
+  sub->final_callback(
+      [&run, root, choice] { run = [root, choice] { return RunMcp(*root, *choice); }; });
 }
 
 }  // namespace nga::cli

@@ -11,6 +11,7 @@ void AddServeCommand(CLI::App& app, Action& run) {
       app.add_subcommand("serve", "the daemon: HTTP, WebSocket and MCP over HTTP on one port");
   auto config = std::make_shared<ServeConfig>();
   AddRootOption(sub, config->root);
+  AddStoreOptions(sub, config->store);
   sub->add_option("--port", config->port, "TCP port (0: any free port; the chosen one is printed)")
       ->default_val(kDefaultServePort);
   sub->add_option("--host", config->host,

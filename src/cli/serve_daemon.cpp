@@ -10,6 +10,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <functional>
 
 #include "browser/hub.h"
 #include "browser/notice_route.h"
@@ -24,6 +25,7 @@
 #include "net/proxy.h"
 #include "net/server.h"
 #include "store/change_feed.h"
+#include "store/pg_store.h"
 #include "store/root.h"
 #include "store/store.h"
 #include "store/write_queue.h"
@@ -99,10 +101,12 @@ int RunServe(const ServeConfig& config) {
   auto paths = ResolveProject(config.root);
   if (!paths) return Fail(paths.error().message);
   // serve is the long-lived writer: its WAL checkpoints run on their own thread.
-  auto opened = Store::Open(paths->db_file, StoreOptions{.background_checkpoint = true});
+  auto opened = OpenChosenStore(*paths, config.store, StoreOptions{.background_checkpoint = true});
   if (!opened) return Fail(opened.error().message);
   std::unique_ptr<Store> store = std::move(*opened);
-  // No browser can be connected to a daemon that is only starting.
+  // No browser can be connected to a daemon that is only starting. (On a
+  // shared PostgreSQL store, only this instance's and dead instances'
+  // sessions: the others' sockets are live.)
   if (auto status = store->MarkAllSessionsInactive(); !status) {
     return Fail(status.error().message);
   }
@@ -176,6 +180,21 @@ int RunServe(const ServeConfig& config) {
   // may send SIGTERM at once, and that must be a clean shutdown.
   asio::steady_timer sync_timer(io);
   ScheduleSync(sync_timer, hub);
+  // Several instances on one PostgreSQL: this one's lease, and the sessions
+  // of one that died made inactive (Store::RenewInstanceLease).
+  asio::steady_timer lease_timer(io);
+  std::function<void()> renew_lease = [&] {
+    lease_timer.expires_after(std::chrono::milliseconds(kInstanceRenewInterval));
+    lease_timer.async_wait([&](boost::system::error_code ec) {
+      if (ec) return;
+      if (auto ok = store->RenewInstanceLease(); !ok) {
+        fmt::print(stderr, "ng-annotate: {}\n", ok.error().message);
+      }
+      feed->Check();
+      renew_lease();
+    });
+  };
+  if (!store->postgres_url().empty()) renew_lease();
 
   // Shutdown: stop accepting, close the sockets (1001) and wait for them,
   // with a deadline; the store is closed when this function returns.
@@ -186,6 +205,7 @@ int RunServe(const ServeConfig& config) {
     fmt::print(stderr, "ng-annotate: {} received, shutting down\n",
                signal == SIGINT ? "SIGINT" : "SIGTERM");
     sync_timer.cancel();
+    lease_timer.cancel();
     if (manifest_watcher) manifest_watcher->Stop();
     mcp_http.Close();  // blocked MCP calls end now, before their sockets do
     deadline.expires_after(kShutdownDeadline);
@@ -203,7 +223,7 @@ int RunServe(const ServeConfig& config) {
                            {"url", url},
                            {"port", server->port()},
                            {"root", paths->root.string()},
-                           {"store", paths->db_file.string()}};
+                           {"store", store->path().string()}};
   // Discovery for dev-server integrations (C1), written once we listen and
   // before the listening line, so whoever reads that line finds the file.
   const long pid = static_cast<long>(::getpid());

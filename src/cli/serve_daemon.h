@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/open_store.h"
+
 namespace nga::cli {
 
 // Not 4747: that is agentation-mcp's port, and both may run side by side.
@@ -26,6 +28,7 @@ struct ProxyTuning {
 
 struct ServeConfig {
   std::optional<std::string> root;
+  StoreChoice store;  // --store, --project
   std::string host = "127.0.0.1";
   std::uint16_t port = kDefaultServePort;  // 0: any free port
   // serve --proxy: the dev server to front on this port (net/proxy.h); the

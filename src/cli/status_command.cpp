@@ -39,8 +39,8 @@ void PrintAnnotation(const Annotation& a) {
   std::cout << "\n";
 }
 
-int RunStatus(const std::optional<std::string>& root) {
-  auto opened = OpenExistingProjectStore(root);
+int RunStatus(const std::optional<std::string>& root, const StoreChoice& choice) {
+  auto opened = OpenExistingProjectStore(root, choice);
   if (!opened) return Fail(opened.error().message);
   Store& store = *opened->store;
   auto sessions = store.ListSessions();
@@ -78,6 +78,7 @@ int RunStatus(const std::optional<std::string>& root) {
 
 struct ListOptions {
   std::optional<std::string> root;
+  StoreChoice store;
   std::optional<std::string> status;
   std::optional<std::string> session;
   bool json = false;
@@ -94,7 +95,7 @@ int RunList(const ListOptions& options) {
     }
   }
   filter.session_id = options.session;
-  auto opened = OpenExistingProjectStore(options.root);
+  auto opened = OpenExistingProjectStore(options.root, options.store);
   if (!opened) return Fail(opened.error().message);
   auto annotations = opened->store->ListAnnotations(filter);
   if (!annotations) return Fail(annotations.error().message);
@@ -116,12 +117,16 @@ int RunList(const ListOptions& options) {
 void AddStatusCommands(CLI::App& app, Action& run) {
   auto root = std::make_shared<std::optional<std::string>>();
   auto* status = app.add_subcommand("status", "the annotations, by session and status");
+  auto choice = std::make_shared<StoreChoice>();
   AddRootOption(status, *root);
-  status->final_callback([&run, root] { run = [root] { return RunStatus(*root); }; });
+  AddStoreOptions(status, *choice);
+  status->final_callback(
+      [&run, root, choice] { run = [root, choice] { return RunStatus(*root, *choice); }; });
 
   auto options = std::make_shared<ListOptions>();
   auto* list = app.add_subcommand("list", "one line per annotation, oldest first");
   AddRootOption(list, options->root);
+  AddStoreOptions(list, options->store);
   list->add_option("--status", options->status, "only annotations in this status");
   list->add_option("--session", options->session, "only this session's annotations");
   list->add_flag("--json", options->json, "print the annotations as a JSON array");

@@ -18,11 +18,11 @@ namespace nga::cli {
 
 namespace {
 
-int RunWatch(const std::optional<std::string>& root) {
+int RunWatch(const std::optional<std::string>& root, const StoreChoice& choice) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout is an error value, not a death
   // Like `mcp`, watch is a long-lived user of the store and creates it when
   // it is not there yet: it may well start before the daemon does.
-  auto opened = OpenProjectStore(root);
+  auto opened = OpenProjectStore(root, choice);
   if (!opened) return Fail(opened.error().message);
   Store& store = *opened->store;
 
@@ -59,8 +59,11 @@ void AddWatchCommand(CLI::App& app, Action& run) {
   auto* sub = app.add_subcommand(
       "watch", "print new annotations, replies and status changes as they happen");
   auto root = std::make_shared<std::optional<std::string>>();
+  auto choice = std::make_shared<StoreChoice>();
   AddRootOption(sub, *root);
-  sub->final_callback([&run, root] { run = [root] { return RunWatch(*root); }; });
+  AddStoreOptions(sub, *choice);
+  sub->final_callback(
+      [&run, root, choice] { run = [root, choice] { return RunWatch(*root, *choice); }; });
 }
 
 }  // namespace nga::cli

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "store/change_watcher.h"
+#include "store/pg_change_feed.h"
 
 namespace nga {
 
@@ -131,6 +132,8 @@ class InotifyChangeFeed final : public ChangeFeed,
 
 Result<std::shared_ptr<ChangeFeed>> ChangeFeed::Start(boost::asio::any_io_executor executor,
                                                       Store& store) {
+  // A PostgreSQL store has no file to watch: its feed is LISTEN/NOTIFY.
+  if (!store.postgres_url().empty()) return StartPostgresChangeFeed(std::move(executor), store);
   auto watcher = ChangeWatcher::Open(store.path());
   if (!watcher) return watcher.error();
   auto start = store.LatestSequence();

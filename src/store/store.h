@@ -87,7 +87,20 @@ class Store {
                                              StoreOptions options = {});
   virtual ~Store() = default;
 
+  // The SQLite file; for PostgreSQL a description of the URL (its password
+  // left out) and project, for messages.
   virtual const std::filesystem::path& path() const = 0;
+  // The postgres:// URL of a PostgreSQL store; empty for SQLite. The change
+  // feed listens on it (LISTEN/NOTIFY) instead of watching a file.
+  virtual const std::string& postgres_url() const {
+    static const std::string kNone;
+    return kNone;
+  }
+  // The project every row and notification of this store is scoped to.
+  virtual const std::string& project() const {
+    static const std::string kNone;
+    return kNone;
+  }
 
   // ---- sessions -------------------------------------------------------
   // A new active session.
@@ -101,8 +114,17 @@ class Store {
   // lastSeenAt = now (session:ping). Not logged as an event.
   virtual Status TouchSession(std::string_view id) = 0;
   virtual Result<Session> ToggleYolo(std::string_view id) = 0;
-  // serve calls this on start-up: no browser can be connected yet.
+  // serve calls this on start-up: no browser can be connected yet. On a
+  // store shared by several serve instances: the sessions of this instance
+  // and of the instances whose lease ran out (see RenewInstanceLease).
   virtual Status MarkAllSessionsInactive() = 0;
+  // For a store shared by several `serve` instances (PostgreSQL): a session
+  // belongs to the instance that holds its socket. serve calls this every
+  // kInstanceRenewInterval: it records that this instance lives, and makes
+  // inactive the sessions of every instance that stopped renewing (killed,
+  // or cut off) kInstanceLease ago. A no-op for SQLite, where one serve
+  // holds every socket.
+  virtual Status RenewInstanceLease() { return Ok{}; }
 
   // ---- annotations ----------------------------------------------------
   // Validates the browser's payload (see validate.h) and stores a pending

@@ -19,10 +19,10 @@ using testing::OpenTestStore;
 using testing::Payload;
 using testing::TempDir;
 
-class StoreLimitsTest : public ::testing::Test {
+class StoreLimitsTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    store_ = OpenTestStore(dir_, StoreOptions{.clock = clock_.AsClock()});
+    store_ = OpenTestStore(dir_, StoreOptions{.clock = clock_.AsClock()}, GetParam());
     ASSERT_TRUE(store_);
     auto session = store_->CreateSession("http://localhost:4200/");
     ASSERT_TRUE(session);
@@ -36,7 +36,7 @@ class StoreLimitsTest : public ::testing::Test {
 };
 
 // Every field under its own limit, ~1 MB together: the red team's payload.
-TEST_F(StoreLimitsTest, RefusesAnAnnotationWhoseFieldsAddUpPastTheLimit) {
+TEST_P(StoreLimitsTest, RefusesAnAnnotationWhoseFieldsAddUpPastTheLimit) {
   json::object payload = Payload();
   json::array tree;
   for (int i = 0; i < 250; ++i) tree.emplace_back(std::string(3900, 'x'));
@@ -56,7 +56,7 @@ TEST_F(StoreLimitsTest, RefusesAnAnnotationWhoseFieldsAddUpPastTheLimit) {
   EXPECT_TRUE(store_->CreateAnnotation(session_.id, fits));
 }
 
-TEST_F(StoreLimitsTest, AcceptsTheAnchorField) {
+TEST_P(StoreLimitsTest, AcceptsTheAnchorField) {
   json::object payload = Payload();
   payload["anchor"] = json::object{{"stamp", "src/app.tsx:3:5"}, {"hostIndex", 2}};
   payload["unknown"] = "dropped";
@@ -69,7 +69,7 @@ TEST_F(StoreLimitsTest, AcceptsTheAnchorField) {
   EXPECT_FALSE(store_->CreateAnnotation(session_.id, payload));
 }
 
-TEST_F(StoreLimitsTest, SessionCapIsAClearError) {
+TEST_P(StoreLimitsTest, SessionCapIsAClearError) {
   for (std::size_t i = 0; i < limits::kAnnotationsPerSession; ++i) {
     ASSERT_TRUE(store_->CreateAnnotation(session_.id, Payload("n" + std::to_string(i))));
   }
@@ -85,7 +85,7 @@ TEST_F(StoreLimitsTest, SessionCapIsAClearError) {
 }
 
 // The cap reads schema 3's trigger-kept count: it must follow every writer.
-TEST_F(StoreLimitsTest, SessionCapFollowsDeletesImportsAndAnUpgradedStore) {
+TEST_P(StoreLimitsTest, SessionCapFollowsDeletesImportsAndAnUpgradedStore) {
   std::vector<Annotation> made;
   for (std::size_t i = 0; i < limits::kAnnotationsPerSession; ++i) {
     made.push_back(*store_->CreateAnnotation(session_.id, Payload("n" + std::to_string(i))));
@@ -102,17 +102,20 @@ TEST_F(StoreLimitsTest, SessionCapFollowsDeletesImportsAndAnUpgradedStore) {
   ASSERT_TRUE(store_->CreateAnnotation(session_.id, Payload("after the move")));
   ASSERT_FALSE(store_->CreateAnnotation(session_.id, Payload("full once more")));
 
-  // A store written by schema 2 (no count): the upgrade counts what it holds.
-  auto db_file = store_->path();
-  store_.reset();
-  const std::string downgrade =
-      "sqlite3 '" + db_file.string() +
-      "' 'DROP TRIGGER annotations_count_insert; DROP TRIGGER annotations_count_delete; "
-      "DROP TRIGGER annotations_count_move; ALTER TABLE sessions DROP COLUMN annotation_count; "
-      "PRAGMA user_version = 2'";
-  ASSERT_EQ(std::system(downgrade.c_str()), 0);
-  store_ = OpenTestStore(dir_, StoreOptions{.clock = clock_.AsClock()});
-  ASSERT_TRUE(store_);
+  // SQLite: a store written by schema 2 (no count): the upgrade counts what
+  // it holds. (PostgreSQL counts the rows themselves: nothing to upgrade.)
+  if (GetParam() == testing::Backend::kSqlite) {
+    auto db_file = store_->path();
+    store_.reset();
+    const std::string downgrade =
+        "sqlite3 '" + db_file.string() +
+        "' 'DROP TRIGGER annotations_count_insert; DROP TRIGGER annotations_count_delete; "
+        "DROP TRIGGER annotations_count_move; ALTER TABLE sessions DROP COLUMN annotation_count; "
+        "PRAGMA user_version = 2'";
+    ASSERT_EQ(std::system(downgrade.c_str()), 0);
+    store_ = OpenTestStore(dir_, StoreOptions{.clock = clock_.AsClock()}, GetParam());
+    ASSERT_TRUE(store_);
+  }
   auto over = store_->CreateAnnotation(session_.id, Payload("still full"));
   ASSERT_FALSE(over);
   EXPECT_EQ(over.error().code, ErrorCode::kLimitExceeded);
@@ -125,7 +128,7 @@ TEST_F(StoreLimitsTest, SessionCapFollowsDeletesImportsAndAnUpgradedStore) {
   EXPECT_FALSE(store_->CreateAnnotation(session_.id, Payload("full after the clear")));
 }
 
-TEST_F(StoreLimitsTest, ReplyCapIsAClearErrorAndResolveStillWorks) {
+TEST_P(StoreLimitsTest, ReplyCapIsAClearErrorAndResolveStillWorks) {
   auto a = store_->CreateAnnotation(session_.id, Payload());
   ASSERT_TRUE(a);
   for (std::size_t i = 0; i < limits::kRepliesPerAnnotation; ++i) {
@@ -140,7 +143,7 @@ TEST_F(StoreLimitsTest, ReplyCapIsAClearErrorAndResolveStillWorks) {
   EXPECT_TRUE(store_->Resolve(a->id, "done"));
 }
 
-TEST_F(StoreLimitsTest, PagesWithCursorAndCount) {
+TEST_P(StoreLimitsTest, PagesWithCursorAndCount) {
   std::vector<std::string> ids;
   for (int i = 0; i < 7; ++i) {
     if (i != 3) clock_.now += 1;  // two share a timestamp: rowid breaks the tie
@@ -161,6 +164,10 @@ TEST_F(StoreLimitsTest, PagesWithCursorAndCount) {
   EXPECT_EQ(seen, ids);
   EXPECT_EQ(*store_->CountAnnotations({.session_id = session_.id}), 7u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreLimitsTest,
+                         ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgres),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace nga

@@ -14,10 +14,10 @@ using testing::OpenTestStore;
 using testing::Payload;
 using testing::TempDir;
 
-class StoreTest : public ::testing::Test {
+class StoreTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    store_ = OpenTestStore(dir_, StoreOptions{.clock = clock_.AsClock()});
+    store_ = OpenTestStore(dir_, StoreOptions{.clock = clock_.AsClock()}, GetParam());
     ASSERT_TRUE(store_);
     auto session = store_->CreateSession("http://localhost:4200/");
     ASSERT_TRUE(session) << session.error().message;
@@ -38,17 +38,17 @@ class StoreTest : public ::testing::Test {
 };
 
 // main() calls it first; called once stores are open it must change nothing.
-TEST_F(StoreTest, ConfiguringTheLibraryLateIsHarmless) {
+TEST_P(StoreTest, ConfiguringTheLibraryLateIsHarmless) {
   ConfigureStorageForProcess();
   Annotation before = Create();
-  auto other = OpenTestStore(dir_);
+  auto other = OpenTestStore(dir_, {}, GetParam());
   ASSERT_TRUE(other);
   auto read = other->GetAnnotation(before.id);
   ASSERT_TRUE(read) << read.error().message;
   EXPECT_EQ(read->annotation_text(), "make this button primary");
 }
 
-TEST_F(StoreTest, CreatesSessionActiveWithUrl) {
+TEST_P(StoreTest, CreatesSessionActiveWithUrl) {
   EXPECT_TRUE(session_.active);
   EXPECT_EQ(session_.url, "http://localhost:4200/");
   EXPECT_FALSE(session_.yolo_mode);
@@ -57,7 +57,7 @@ TEST_F(StoreTest, CreatesSessionActiveWithUrl) {
   EXPECT_EQ(fetched->created_at, clock_.now);
 }
 
-TEST_F(StoreTest, SessionActivationAndInactivity) {
+TEST_P(StoreTest, SessionActivationAndInactivity) {
   ASSERT_TRUE(store_->SetSessionActive(session_.id, false));
   EXPECT_FALSE(store_->GetSession(session_.id)->active);
   clock_.now += 500;
@@ -75,19 +75,19 @@ TEST_F(StoreTest, SessionActivationAndInactivity) {
   for (const auto& s : *sessions) EXPECT_FALSE(s.active) << s.id;
 }
 
-TEST_F(StoreTest, TouchUpdatesLastSeen) {
+TEST_P(StoreTest, TouchUpdatesLastSeen) {
   clock_.now += 1234;
   ASSERT_TRUE(store_->TouchSession(session_.id));
   EXPECT_EQ(store_->GetSession(session_.id)->last_seen_at, clock_.now);
   EXPECT_EQ(store_->TouchSession("nope").error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(StoreTest, YoloToggles) {
+TEST_P(StoreTest, YoloToggles) {
   EXPECT_TRUE(store_->ToggleYolo(session_.id)->yolo_mode);
   EXPECT_FALSE(store_->ToggleYolo(session_.id)->yolo_mode);
 }
 
-TEST_F(StoreTest, ListsSessionsOldestFirst) {
+TEST_P(StoreTest, ListsSessionsOldestFirst) {
   clock_.now += 10;
   auto second = store_->CreateSession("b");
   auto sessions = store_->ListSessions();
@@ -97,7 +97,7 @@ TEST_F(StoreTest, ListsSessionsOldestFirst) {
   EXPECT_EQ((*sessions)[1].id, second->id);
 }
 
-TEST_F(StoreTest, CreateSetsServerFieldsWhateverThePayloadSays) {
+TEST_P(StoreTest, CreateSetsServerFieldsWhateverThePayloadSays) {
   auto payload = Payload();
   payload["id"] = "attacker-chosen";
   payload["sessionId"] = "someone-else";
@@ -121,13 +121,13 @@ TEST_F(StoreTest, CreateSetsServerFieldsWhateverThePayloadSays) {
   EXPECT_EQ(boost::json::serialize(ToJson(*stored)), boost::json::serialize(ToJson(*created)));
 }
 
-TEST_F(StoreTest, CreateInUnknownSessionIsNotFound) {
+TEST_P(StoreTest, CreateInUnknownSessionIsNotFound) {
   auto created = store_->CreateAnnotation("no-such-session", Payload());
   ASSERT_FALSE(created);
   EXPECT_EQ(created.error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(StoreTest, CreateRefusesBadPayloadAndStoresNothing) {
+TEST_P(StoreTest, CreateRefusesBadPayloadAndStoresNothing) {
   auto empty = store_->CreateAnnotation(session_.id, Payload("   \n"));
   ASSERT_FALSE(empty);
   EXPECT_EQ(empty.error().code, ErrorCode::kInvalidArgument);
@@ -141,7 +141,7 @@ TEST_F(StoreTest, CreateRefusesBadPayloadAndStoresNothing) {
   EXPECT_EQ(*store_->LatestSequence(), 1);  // only the session's creation
 }
 
-TEST_F(StoreTest, ListsOldestFirstWithStableTieBreak) {
+TEST_P(StoreTest, ListsOldestFirstWithStableTieBreak) {
   // Same timestamp for all three: insertion order decides.
   Annotation a = Create("a");
   clock_.now -= 1;
@@ -156,7 +156,7 @@ TEST_F(StoreTest, ListsOldestFirstWithStableTieBreak) {
   EXPECT_EQ((*list)[2].id, c.id);
 }
 
-TEST_F(StoreTest, ListFiltersBySessionAndStatus) {
+TEST_P(StoreTest, ListFiltersBySessionAndStatus) {
   Annotation a = Create("a");
   Create("b");
   auto other = store_->CreateSession("x");
@@ -172,7 +172,7 @@ TEST_F(StoreTest, ListFiltersBySessionAndStatus) {
   EXPECT_EQ(acked->front().id, a.id);
 }
 
-TEST_F(StoreTest, AcknowledgeOnlyFromPendingWithReplyInSameStep) {
+TEST_P(StoreTest, AcknowledgeOnlyFromPendingWithReplyInSameStep) {
   Annotation a = Create();
   auto acked = store_->Acknowledge(a.id, "on it");
   ASSERT_TRUE(acked) << acked.error().message;
@@ -188,7 +188,7 @@ TEST_F(StoreTest, AcknowledgeOnlyFromPendingWithReplyInSameStep) {
   EXPECT_EQ(store_->Acknowledge("missing", std::nullopt).error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(StoreTest, FailedStatusChangeWritesNothing) {
+TEST_P(StoreTest, FailedStatusChangeWritesNothing) {
   Annotation a = Create();
   ASSERT_TRUE(store_->Resolve(a.id, "done"));
   auto seq = *store_->LatestSequence();
@@ -198,7 +198,7 @@ TEST_F(StoreTest, FailedStatusChangeWritesNothing) {
   EXPECT_EQ(store_->GetAnnotation(a.id)->replies.size(), 1u);
 }
 
-TEST_F(StoreTest, ProposeDiffClearsEarlierResponse) {
+TEST_P(StoreTest, ProposeDiffClearsEarlierResponse) {
   Annotation a = Create();
   ASSERT_TRUE(store_->ProposeDiff(a.id, "--- a\n+++ b\n"));
   auto rejected = store_->RespondToDiff(a.id, DiffResponse::kRejected, session_.id);
@@ -212,7 +212,7 @@ TEST_F(StoreTest, ProposeDiffClearsEarlierResponse) {
   EXPECT_FALSE(second->diff_response.has_value());
 }
 
-TEST_F(StoreTest, DiffResponseRules) {
+TEST_P(StoreTest, DiffResponseRules) {
   Annotation a = Create();
   EXPECT_EQ(store_->RespondToDiff(a.id, DiffResponse::kApproved, session_.id).error().code,
             ErrorCode::kWrongStatus);
@@ -225,7 +225,7 @@ TEST_F(StoreTest, DiffResponseRules) {
   EXPECT_EQ(store_->GetAnnotation(a.id)->diff_response, DiffResponse::kApproved);
 }
 
-TEST_F(StoreTest, DiffLimits) {
+TEST_P(StoreTest, DiffLimits) {
   Annotation a = Create();
   EXPECT_EQ(store_->ProposeDiff(a.id, std::string(limits::kDiffBytes + 1, 'x')).error().code,
             ErrorCode::kLimitExceeded);
@@ -233,7 +233,7 @@ TEST_F(StoreTest, DiffLimits) {
   EXPECT_EQ(store_->GetAnnotation(a.id)->status, AnnotationStatus::kPending);
 }
 
-TEST_F(StoreTest, ResolveAndDismissAreTerminal) {
+TEST_P(StoreTest, ResolveAndDismissAreTerminal) {
   Annotation a = Create();
   Annotation b = Create();
   auto resolved = store_->Resolve(a.id, "made it primary");
@@ -250,7 +250,7 @@ TEST_F(StoreTest, ResolveAndDismissAreTerminal) {
   EXPECT_EQ(store_->Dismiss(b.id, "again").error().code, ErrorCode::kWrongStatus);
 }
 
-TEST_F(StoreTest, UserDeleteOnlyOwnPending) {
+TEST_P(StoreTest, UserDeleteOnlyOwnPending) {
   Annotation a = Create();
   Annotation b = Create();
   ASSERT_TRUE(store_->Acknowledge(b.id, std::nullopt));
@@ -261,7 +261,7 @@ TEST_F(StoreTest, UserDeleteOnlyOwnPending) {
   EXPECT_EQ(deleted->status, AnnotationStatus::kDismissed);
 }
 
-TEST_F(StoreTest, RepliesKeepStatusAndOrder) {
+TEST_P(StoreTest, RepliesKeepStatusAndOrder) {
   Annotation a = Create();
   ASSERT_TRUE(store_->Acknowledge(a.id, std::nullopt));
   clock_.now += 5;
@@ -284,7 +284,7 @@ TEST_F(StoreTest, RepliesKeepStatusAndOrder) {
             ErrorCode::kInvalidArgument);
 }
 
-TEST_F(StoreTest, WaitingWorkIsPendingPlusUserAnswered) {
+TEST_P(StoreTest, WaitingWorkIsPendingPlusUserAnswered) {
   Annotation pending = Create("pending");
   Annotation asked = Create("asked");
   Annotation answered = Create("answered");
@@ -306,7 +306,7 @@ TEST_F(StoreTest, WaitingWorkIsPendingPlusUserAnswered) {
   EXPECT_EQ(store_->ListWaitingWork(session_.id)->size(), 2u);
 }
 
-TEST_F(StoreTest, ClearSessionDeletesOnlyThatSession) {
+TEST_P(StoreTest, ClearSessionDeletesOnlyThatSession) {
   Create("a");
   Annotation b = Create("b");
   ASSERT_TRUE(store_->AddReply(b.id, Author::kUser, "r", std::nullopt));
@@ -320,14 +320,14 @@ TEST_F(StoreTest, ClearSessionDeletesOnlyThatSession) {
   EXPECT_EQ(*store_->IntegrityCheck(), "ok");
 }
 
-TEST_F(StoreTest, HeartbeatIsRecorded) {
+TEST_P(StoreTest, HeartbeatIsRecorded) {
   EXPECT_FALSE(store_->LastAgentHeartbeat()->has_value());
   clock_.now += 42;
   ASSERT_TRUE(store_->RecordAgentHeartbeat());
   EXPECT_EQ(**store_->LastAgentHeartbeat(), clock_.now);
 }
 
-TEST_F(StoreTest, EventLogRecordsEveryChangeInOrder) {
+TEST_P(StoreTest, EventLogRecordsEveryChangeInOrder) {
   auto start = *store_->LatestSequence();
   Annotation a = Create();
   ASSERT_TRUE(store_->Acknowledge(a.id, "ok"));
@@ -347,6 +347,10 @@ TEST_F(StoreTest, EventLogRecordsEveryChangeInOrder) {
   EXPECT_EQ(store_->EventsSince(start, 2)->size(), 2u);
   EXPECT_TRUE(store_->EventsSince(*store_->LatestSequence())->empty());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
+                         ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgres),
+                         testing::BackendName);
 
 TEST(StoreOpen, RefusesNewerSchema) {
   TempDir dir;

@@ -10,6 +10,8 @@
 #include <memory>
 #include <string>
 
+#include "pg_test_cluster.h"
+#include "store/pg_store.h"
 #include "store/store.h"
 
 namespace nga::testing {
@@ -39,9 +41,24 @@ struct FakeClock {
   }
 };
 
-// A store in a temp dir; fails the test if it cannot be opened.
-inline std::unique_ptr<Store> OpenTestStore(const TempDir& dir, StoreOptions options = {}) {
-  auto store = Store::Open(dir.path() / ".ng-annotate" / "store.db", std::move(options));
+// The two store backends the store suites run against (SPEC §3: "one test
+// suite" for both).
+enum class Backend { kSqlite, kPostgres };
+
+inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+}
+
+// A store for the test: SQLite in the temp dir, or PostgreSQL in the test
+// cluster under a project named after the temp dir (so two stores opened on
+// one dir share their rows, as two SQLite connections to one file do, and
+// no two tests share any). Fails the test if it cannot be opened.
+inline std::unique_ptr<Store> OpenTestStore(const TempDir& dir, StoreOptions options = {},
+                                            Backend backend = Backend::kSqlite) {
+  auto store = backend == Backend::kSqlite
+                   ? Store::Open(dir.path() / ".ng-annotate" / "store.db", std::move(options))
+                   : OpenPostgresStore(PostgresTestCluster::Url(), dir.path().filename().string(),
+                                       std::move(options));
   if (!store) {
     ADD_FAILURE() << store.error().message;
     return nullptr;

@@ -1,0 +1,85 @@
+// Several `serve` instances on one PostgreSQL database behave as one server
+// (issue 19): a browser on one instance sees, live, what an agent does through
+// another's /mcp, and the reverse; projects on one database stay apart.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServe, Client, payload, withDeadline } from './lib/serve.js';
+import { connectHttp } from './lib/mcp-http.js';
+import { call } from './lib/mcp.js';
+import { useCluster } from './lib/pg.js';
+
+const cluster = useCluster();
+
+function shown(browser, id, status) {
+  return browser.nextMatching(
+    (m) => (m.type === 'annotation:updated' || m.type === 'annotation:created')
+      && m.annotation.id === id && m.annotation.status === status,
+    `annotation ${id} shown as ${status}`);
+}
+
+async function instances(t, project, count = 2) {
+  const args = ['--store', cluster.url, '--project', project];
+  const out = [];
+  for (let i = 0; i < count; i++) out.push(await startServe(t, { args }));
+  return out;
+}
+
+// The browser on `front`, the agent (the official MCP SDK client) on `back`.
+async function browserAndAgentApart(t, front, back) {
+  const browser = await Client.connect(front.wsUrl);
+  t.after(() => browser.close());
+  const { session } = await browser.handshake();
+  const { client: agent } = await connectHttp(t, back.port, 'pg-agent');
+
+  const watching = call(agent, 'watch_annotations', { timeoutMs: 20000 });
+  await agent.ping();
+  browser.send({ type: 'annotation:create', payload: payload('make it blue') });
+  const { value: work } = await withDeadline(watching, 'the agent on the other instance to wake', 10000);
+  assert.equal(work.status, 'annotations');
+  assert.equal(work.annotations.length, 1);
+  const annotation = work.annotations[0];
+  assert.equal(annotation.sessionId, session.id);
+
+  const ack = await call(agent, 'acknowledge', { id: annotation.id, message: 'on it' });
+  assert.equal(ack.value.status, 'acknowledged');
+  const acked = await withDeadline(shown(browser, annotation.id, 'acknowledged'),
+    'the browser to see the other instance\'s acknowledge', 10000);
+  assert.deepEqual(acked.annotation.replies.map((r) => [r.author, r.message]), [['agent', 'on it']]);
+
+  // The browser answers; the agent waiting on the other instance wakes with it.
+  const again = call(agent, 'watch_annotations', { timeoutMs: 20000 });
+  await agent.ping();
+  browser.send({ type: 'annotation:reply', id: annotation.id, message: 'darker, please' });
+  const { value: answer } = await withDeadline(again, 'the user\'s reply to reach the other instance', 10000);
+  assert.equal(answer.status, 'annotations');
+  const replied = answer.annotations.find((a) => a.id === annotation.id);
+  assert.equal(replied.replies.at(-1).message, 'darker, please');
+  return { browser, session, annotation };
+}
+
+test('browser on A, agent on B: create, acknowledge, reply, all live', async (t) => {
+  const [a, b] = await instances(t, cluster.project());
+  await browserAndAgentApart(t, a, b);
+});
+
+test('browser on B, agent on A: the reverse', async (t) => {
+  const [a, b] = await instances(t, cluster.project());
+  await browserAndAgentApart(t, b, a);
+});
+
+test('two projects on one database never see each other', async (t) => {
+  const [mine] = await instances(t, cluster.project(), 1);
+  const [theirs] = await instances(t, cluster.project(), 1);
+  const browser = await Client.connect(mine.wsUrl);
+  t.after(() => browser.close());
+  await browser.handshake();
+  browser.send({ type: 'annotation:create', payload: payload('only mine') });
+  await browser.next('annotation:created');
+
+  const { client: other } = await connectHttp(t, theirs.port, 'other-project');
+  const { value } = await call(other, 'get_all_pending', {});
+  assert.equal((value.annotations ?? []).length, 0);
+  const { client: same } = await connectHttp(t, mine.port, 'same-project');
+  const { value: own } = await call(same, 'get_all_pending', {});
+  assert.equal(own.annotations.length, 1);
+});
