@@ -11,7 +11,8 @@ import { scheduleLayout } from '../badges.js';
 import { boxOf } from '../geometry.js';
 import { showPanel, closePanel, isSubmitKey } from './shell.js';
 import { whereLine } from './common.js';
-import { pageLogCounts, pageLogSnapshot } from '../page-log.js';
+import { pageLogCounts } from '../page-log.js';
+import { pageLogSnapshot } from '../lazy/page-log-snapshot.js';
 
 const rectFrom = (b) => (b ? { left: b.x, top: b.y, right: b.x + b.width, bottom: b.y + b.height, width: b.width, height: b.height } : null);
 

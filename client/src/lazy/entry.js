@@ -1,0 +1,9 @@
+// The lazily loaded chunk's entry (capture.js, see ../lazy.js): what the first
+// chunk calls once the user starts inspecting, opens a badge or the help.
+import { locate, hoverFile, describe, rectOf, buildPayload, settle } from '../context/index.js';
+import { openAnnotate, openFor, toggleHelp, closePanel, panelState, startPanels } from '../panels/index.js';
+
+globalThis[Symbol.for('ng-annotate.lazy')].ready({
+  locate, hoverFile, describe, rectOf, buildPayload, settle,
+  openAnnotate, openFor, toggleHelp, closePanel, panelState, startPanels,
+});
