@@ -109,7 +109,7 @@ TEST_F(StoreLimitsTest, SessionCapFollowsDeletesImportsAndAnUpgradedStore) {
       "sqlite3 '" + db_file.string() +
       "' 'DROP TRIGGER annotations_count_insert; DROP TRIGGER annotations_count_delete; "
       "DROP TRIGGER annotations_count_move; ALTER TABLE sessions DROP COLUMN annotation_count; "
-      "PRAGMA user_version = 2'";
+      "DROP TABLE screenshots; PRAGMA user_version = 2'";
   ASSERT_EQ(std::system(downgrade.c_str()), 0);
   store_ = OpenTestStore(dir_, StoreOptions{.clock = clock_.AsClock()});
   ASSERT_TRUE(store_);
