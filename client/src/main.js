@@ -61,6 +61,12 @@ function start() {
       await settle(ctx);
       return buildPayload(ctx, text, '');
     },
+    // The screenshot the annotate panel would send of `el` ({mimeType, width, height, data}; bench/capture.mjs).
+    capture: async (el) => {
+      const { captureElements, screenshotField } = await loadLazy();
+      const shot = await captureElements([el]);
+      return shot && { width: shot.width, height: shot.height, ...(await screenshotField(shot)) };
+    },
     loadLazy, // capture.js now rather than on first use
     get lazyLoaded() { return !!lazyModule(); },
   };
