@@ -59,9 +59,14 @@ try {
     const { readFileSync } = await import('node:fs');
     await tab.route('**/__annotate/client.js', (route) => route.fulfill({
       contentType: 'text/javascript', body: readFileSync(process.env.NG_ANNOTATE_OVERLAY_FILE, 'utf8') }));
+    await tab.route('**/__annotate/capture.js', (route) => route.fulfill({ contentType: 'text/javascript',
+      body: readFileSync(join(dirname(process.env.NG_ANNOTATE_OVERLAY_FILE), 'capture.js'), 'utf8') }));
   }
   await tab.goto(`http://127.0.0.1:${pages.address().port}/`);
   await tab.waitForFunction(() => window.__ngAnnotate && window.__ngAnnotate.connected, null, { timeout: 15000 });
+  // Hovering needs capture.js, which starting to inspect loads: here before the timing.
+  // (An older overlay has no loadLazy: all of it came with client.js.)
+  await tab.evaluate(() => (window.__ngAnnotate.loadLazy ? window.__ngAnnotate.loadLazy().then(() => true) : true));
   const result = await tab.evaluate(() => {
     const all = [...document.querySelectorAll('*')];
     const BATCH = 50, BATCHES = 200;

@@ -1,5 +1,8 @@
-# Turns a text asset into a C++ source defining nga::assets::kClientJs.
-# Usage: cmake -DINPUT=file -DOUTPUT=file.cpp -P embed_asset.cmake
+# Turns a text asset into a C++ source defining nga::assets::NAME (a string_view).
+# Usage: cmake -DINPUT=file -DOUTPUT=file.cpp -DNAME=kClientJs -P embed_asset.cmake
+if(NOT NAME)
+  message(FATAL_ERROR "embed_asset.cmake: pass -DNAME=<C++ name>")
+endif()
 file(READ "${INPUT}" hex HEX)
 string(LENGTH "${hex}" hex_length)
 string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
@@ -8,5 +11,5 @@ file(WRITE "${OUTPUT}" "// Generated from ${INPUT}; do not edit.\n"
   "#include <cstddef>\n#include <string_view>\n"
   "namespace nga::assets {\n"
   "static const unsigned char kData[] = {${bytes} 0};\n"
-  "extern const std::string_view kClientJs(reinterpret_cast<const char*>(kData), ${size});\n"
+  "extern const std::string_view ${NAME}(reinterpret_cast<const char*>(kData), ${size});\n"
   "}\n")

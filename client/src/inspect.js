@@ -1,18 +1,21 @@
 // Inspect mode: hovering highlights the component host's box with a label;
 // the click (captured before the app's handlers, which never see it) opens the
 // annotate panel. The mousemove path stays cheap: no outerHTML, no scans.
+// Finding components and the panel come with capture.js (lazy.js), which
+// starting to inspect loads: a hover or click before it lands is played once
+// it has.
 import { h } from './dom.js';
 import { state } from './state.js';
 import { host, hl, hlLabel, fab, isOurs } from './ui.js';
 import { boxOf } from './geometry.js';
-import { locate, hoverFile, describe, rectOf } from './context/index.js';
-import { openAnnotate } from './panels/index.js';
+import { loadLazy, lazyModule, withLazy } from './lazy.js';
 
 let hoverTarget = null;
 let hover = null; // the located component under the pointer
 
 export function setInspecting(on) {
   state.inspecting = !!on && !state.hidden;
+  if (state.inspecting && !lazyModule()) loadLazy().then(() => { if (hoverTarget) hoverOver(hoverTarget); }, () => {});
   fab.classList.toggle('inspecting', state.inspecting);
   if (!state.inspecting) hideHighlight();
 }
@@ -39,6 +42,11 @@ function onMouseMove(e) {
   const t = e.target;
   if (t === hoverTarget || !(t instanceof Element) || t === host) return;
   hoverTarget = t;
+  if (lazyModule()) hoverOver(t);
+}
+
+function hoverOver(t) {
+  const { locate, hoverFile } = lazyModule();
   const loc = locate(t);
   if (hover && loc.host === hover.host) return;
   hover = loc;
@@ -60,10 +68,13 @@ function onClick(e) {
   const t = e.target instanceof Element ? e.target : null;
   if (!t) return;
   const selectionText = String(window.getSelection ? window.getSelection() : '').trim().slice(0, 5000);
-  const ctx = describe(t);
-  ctx.boundingBox = rectOf(ctx);
-  setInspecting(false);
-  openAnnotate(ctx, selectionText);
+  withLazy(({ describe, rectOf, openAnnotate }) => {
+    if (!state.inspecting) return;
+    const ctx = describe(t);
+    ctx.boundingBox = rectOf(ctx);
+    setInspecting(false);
+    openAnnotate(ctx, selectionText);
+  });
 }
 
 export function startInspect() {

@@ -1,15 +1,14 @@
 // ng-annotate overlay (SPEC §8): entry point. Wires the modules together and
 // exposes `window.__ngAnnotate` for tests and the curious.
 import { serverFromScript } from './config.js';
-import { state } from './state.js';
+import { state, on } from './state.js';
 import { host, fab, mount } from './ui.js';
 import { connect, disconnect, send, connected, queuedCount, inflight, startPing } from './connection.js';
 import { fetchRoot } from './context/paths.js';
-import { describe, buildPayload, settle } from './context/index.js';
 import { setInspecting, startInspect, placeHighlight } from './inspect.js';
 import { startShortcuts } from './shortcuts.js';
 import { startBadges, scheduleLayout, onBadgeClick, onLayout, layoutNow } from './badges.js';
-import { startPanels, openFor, toggleHelp, closePanel, panelState } from './panels/index.js';
+import { configureLazy, loadLazy, lazyModule, withLazy } from './lazy.js';
 import {
   afterAppStart, foreignOverlayPresent, watchForForeignOverlay, stepAsideMessage, reportToServer,
 } from './coexist.js';
@@ -28,20 +27,24 @@ function start() {
     else scheduleLayout(true);
   }
 
+  // Panels and context come with capture.js, on first use.
+  configureLazy(server.origin, (lazy) => lazy.startPanels({ inspect: setInspecting, hide: setHidden }));
+  const panelMode = () => { const lazy = lazyModule(); return lazy ? lazy.panelState.mode : ''; };
+  const closePanel = () => { const lazy = lazyModule(); if (lazy) lazy.closePanel(); };
+
   mount();
-  fab.addEventListener('click', toggleHelp);
+  fab.addEventListener('click', () => withLazy((lazy) => lazy.toggleHelp()));
   startInspect();
   startShortcuts({
     toggleInspect: () => { if (state.hidden) setHidden(false); setInspecting(!state.inspecting); },
     toggleHidden: () => setHidden(!state.hidden),
     clear: () => send({ type: 'annotations:clear' }),
-    hasBack: () => !!panelState.mode,
-    back: () => { if (panelState.mode) closePanel(); else setInspecting(false); },
+    hasBack: () => !!panelMode(),
+    back: () => { if (panelMode()) closePanel(); else setInspecting(false); },
   });
-  onBadgeClick(openFor);
+  onBadgeClick((id, badge) => withLazy((lazy) => lazy.openFor(id, badge)));
   onLayout(placeHighlight);
   startBadges();
-  startPanels({ inspect: setInspecting, hide: setHidden });
 
   window.__ngAnnotate = {
     version: 2,
@@ -53,10 +56,19 @@ function start() {
     layoutNow, // one badge layout, synchronously (bench/overlay_badges.mjs)
     // The payload a click on `el` would send (for debugging and tests).
     describe: async (el, text = '(describe)') => {
+      const { describe, settle, buildPayload } = await loadLazy();
       const ctx = describe(el);
       await settle(ctx);
       return buildPayload(ctx, text, '');
     },
+    // The screenshot the annotate panel would send of `el` ({mimeType, width, height, data}; bench/capture.mjs).
+    capture: async (el) => {
+      const { captureElements, screenshotField } = await loadLazy();
+      const shot = await captureElements([el]);
+      return shot && { width: shot.width, height: shot.height, ...(await screenshotField(shot)) };
+    },
+    loadLazy, // capture.js now rather than on first use
+    get lazyLoaded() { return !!lazyModule(); },
   };
   // ng-annotate-mcp's overlay on the page: leave the page to it.
   function stepAside() {
@@ -78,6 +90,17 @@ function start() {
     watchForForeignOverlay(stepAside);
     connect(server.ws);
     startPing();
+  });
+  // capture.js also comes when the page is next idle after the first
+  // connection (off the page's load path), so that annotating still works if
+  // the server goes away before the user first needs it: the submission is
+  // then queued until it is back (SPEC §8).
+  let prefetched = false;
+  on('connection', (up) => {
+    if (!up || prefetched) return;
+    prefetched = true;
+    const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 200));
+    idle(() => { if (!state.aside) loadLazy({ quiet: true }).catch(() => {}); }, { timeout: 2000 });
   });
 }
 

@@ -13,6 +13,7 @@ export const CSS = `
 .panel h3 { margin: 0 0 6px; font-size: 15px; }
 .muted { color: #64748b; font-size: 12px; word-break: break-all; }
 .row { margin: 6px 0; }
+.shot img { display: block; max-width: 100%; max-height: 120px; border: 1px solid #e2e8f0; margin-bottom: 4px; }
 textarea { width: 100%; min-height: 70px; font-size: 13px; padding: 6px; border: 1px solid #cbd5e1; border-radius: 4px; resize: vertical; }
 button { font-size: 12px; padding: 4px 10px; margin: 4px 4px 0 0; border-radius: 4px; border: 1px solid #cbd5e1; background: #f8fafc; cursor: pointer; }
 button.primary { background: #3b82f6; color: #fff; border-color: #3b82f6; }

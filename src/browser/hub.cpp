@@ -141,8 +141,25 @@ Hub::AfterCommit Hub::Handle(ConnectionId id, const std::string& session_id,
   };
 
   switch (message.type) {
-    case ClientMessageType::kAnnotationCreate:
-      return answer(store_.CreateAnnotation(session_id, message.payload));
+    case ClientMessageType::kAnnotationCreate: {
+      auto created = store_.CreateAnnotation(session_id, message.payload);
+      // In the same change, so an agent never sees the annotation without it.
+      // Were it refused (the store failing: its bounds were checked on
+      // parsing), the request still counts more than its picture: it is
+      // kept, and the overlay hears what was left out.
+      Status stored = Ok{};
+      if (created && message.screenshot)
+        stored = store_.PutScreenshot(created->id, *message.screenshot);
+      AfterCommit after = answer(std::move(created));
+      if (stored) return after;
+      return [this, id, after, error = stored.error()](const Status& committed) {
+        after(committed);
+        SendErrorTo(
+            id, ProtocolError{"storage",
+                              "the annotation was stored without its screenshot: " + error.message,
+                              "annotation:screenshot"});
+      };
+    }
     case ClientMessageType::kAnnotationReply:
       return answer(store_.AddReply(message.id, Author::kUser, message.message, session_id));
     case ClientMessageType::kAnnotationDelete:

@@ -9,9 +9,15 @@
 #include <boost/json/value.hpp>
 #include <utility>
 
+#include "store/validate.h"
+#include "util/base64.h"
 #include "util/json_nan.h"
 
 namespace nga::browser {
+
+static_assert(limits::kAnnotationBytes + kMaxScreenshotBase64Chars + 64 * 1024 < kMaxFrameBytes,
+              "an annotation and its screenshot must fit in one frame");
+
 namespace {
 
 namespace json = boost::json;
@@ -54,6 +60,40 @@ std::optional<ProtocolError> RequireString(const json::object& frame, std::strin
   return std::nullopt;
 }
 
+// A screenshot field {data: base64, mimeType?}: decoded and checked here, so
+// that the store gets an image within its bounds or the overlay hears why not.
+std::optional<ProtocolError> ReadScreenshot(const json::value& field, ScreenshotKind kind,
+                                            const std::string& type,
+                                            std::optional<Screenshot>& out) {
+  const json::object* shot = field.if_object();
+  const json::value* data = shot ? shot->if_contains("data") : nullptr;
+  if (data == nullptr || !data->is_string()) {
+    return Refuse("invalid_argument",
+                  fmt::format("'screenshot' of {} must be {{data: base64, mimeType}}", type), type);
+  }
+  if (data->get_string().size() > kMaxScreenshotBase64Chars) {
+    return Refuse(
+        "limit_exceeded",
+        fmt::format("the screenshot of {} is over {} bytes", type, limits::kScreenshotBytes), type);
+  }
+  auto bytes = Base64Decode(std::string_view(data->get_string()));
+  if (!bytes) {
+    return Refuse("invalid_argument",
+                  fmt::format("the screenshot of {} is not padded base64", type), type);
+  }
+  auto made = MakeScreenshot(kind, std::move(*bytes));
+  if (!made) return FromStoreError(made.error(), type);
+  if (const json::value* mime = shot->if_contains("mimeType");
+      mime != nullptr && (!mime->is_string() || mime->get_string() != made->mime_type)) {
+    return Refuse(
+        "invalid_argument",
+        fmt::format("the screenshot of {} is {}, not what mimeType says", type, made->mime_type),
+        type);
+  }
+  out = std::move(*made);
+  return std::nullopt;
+}
+
 std::optional<ProtocolError> ReadFields(const json::object& frame, const std::string& type,
                                         ClientMessage& message) {
   switch (message.type) {
@@ -64,6 +104,12 @@ std::optional<ProtocolError> ReadFields(const json::object& frame, const std::st
                       type);
       }
       message.payload = payload->get_object();
+      // The screenshot travels in the payload but is stored beside the annotation.
+      if (const json::value* shot = message.payload.if_contains("screenshot")) {
+        auto error = ReadScreenshot(*shot, ScreenshotKind::kBefore, type, message.screenshot);
+        if (error) return error;
+        message.payload.erase("screenshot");
+      }
       return std::nullopt;
     }
     case ClientMessageType::kAnnotationReply:

@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "store/model.h"
+#include "store/screenshot.h"
 #include "util/result.h"
 #include "util/time.h"
 
@@ -19,6 +20,10 @@ namespace nga::browser {
 // The largest frame the protocol accepts (the socket layer closes with 1009
 // above it; the parser rejects it too, so the rule holds without a socket).
 inline constexpr std::size_t kMaxFrameBytes = 1024 * 1024;
+// A screenshot's base64 text: its byte limit (store/screenshot.h) encoded.
+// An annotation (at most kAnnotationBytes as JSON) and its screenshot fit in
+// one frame together.
+inline constexpr std::size_t kMaxScreenshotBase64Chars = (limits::kScreenshotBytes + 2) / 3 * 4;
 // The longest ?sessionId= we look up.
 inline constexpr std::size_t kMaxSessionIdChars = 128;
 
@@ -39,11 +44,12 @@ std::string_view ClientMessageTypeName(ClientMessageType type);
 
 struct ClientMessage {
   ClientMessageType type = ClientMessageType::kPing;
-  std::string id;                     // reply, delete, diff:*
-  std::string message;                // reply
-  boost::json::object payload;        // create
-  std::optional<std::string> before;  // page: the cursor, null for the first page
-  std::size_t limit = 0;              // page: 0 when not given
+  std::string id;                        // reply, delete, diff:*
+  std::string message;                   // reply
+  boost::json::object payload;           // create (without its screenshot)
+  std::optional<Screenshot> screenshot;  // create: payload.screenshot, decoded and checked
+  std::optional<std::string> before;     // page: the cursor, null for the first page
+  std::size_t limit = 0;                 // page: 0 when not given
 };
 
 // Why a frame was refused. `code` is one of: invalid_json, invalid_message

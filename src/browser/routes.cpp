@@ -9,7 +9,8 @@
 
 namespace nga::assets {
 extern const std::string_view kClientJs;
-}
+extern const std::string_view kCaptureJs;
+}  // namespace nga::assets
 
 namespace nga::browser {
 namespace {
@@ -54,16 +55,33 @@ bool IsProofChallenge(std::string_view challenge) {
   return true;
 }
 
+// Serves one embedded script with its ETag: 304 when the page has it already.
+void RouteScript(net::HttpServer& server, std::string path, std::string_view script) {
+  server.Route(
+      std::move(path), [script, etag = AssetEtag(script)](const net::HttpRequest& request,
+                                                          std::shared_ptr<net::HttpResponder> out) {
+        if (!IsGetOrHead(request)) return MethodNotAllowed(*out);
+        net::HeaderList headers{{"ETag", etag}, {"Cache-Control", "no-cache"}};
+        if (auto match = request.Header("if-none-match"); match && EtagMatches(*match, etag)) {
+          return out->Respond(304, "", "", std::move(headers));
+        }
+        out->Respond(200, "application/javascript; charset=utf-8", std::string(script),
+                     std::move(headers));
+      });
+}
+
 }  // namespace
 
-std::string ClientJsEtag() {
+std::string AssetEtag(std::string_view bytes) {
   std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a
-  for (unsigned char c : assets::kClientJs) {
+  for (unsigned char c : bytes) {
     hash ^= c;
     hash *= 1099511628211ULL;
   }
-  return fmt::format("\"{:016x}-{:x}\"", hash, assets::kClientJs.size());
+  return fmt::format("\"{:016x}-{:x}\"", hash, bytes.size());
 }
+
+std::string ClientJsEtag() { return AssetEtag(assets::kClientJs); }
 
 void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const ProjectPaths& paths,
                       std::function<boost::json::object()> manifest, std::string daemon_token) {
@@ -116,17 +134,8 @@ void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const Pro
     out->Respond(200, "application/json", json::serialize(health), {{"Cache-Control", "no-store"}});
   });
 
-  server.Route(
-      "/__annotate/client.js", [etag = ClientJsEtag()](const net::HttpRequest& request,
-                                                       std::shared_ptr<net::HttpResponder> out) {
-        if (!IsGetOrHead(request)) return MethodNotAllowed(*out);
-        net::HeaderList headers{{"ETag", etag}, {"Cache-Control", "no-cache"}};
-        if (auto match = request.Header("if-none-match"); match && EtagMatches(*match, etag)) {
-          return out->Respond(304, "", "", std::move(headers));
-        }
-        out->Respond(200, "application/javascript; charset=utf-8", std::string(assets::kClientJs),
-                     std::move(headers));
-      });
+  RouteScript(server, "/__annotate/client.js", assets::kClientJs);
+  RouteScript(server, "/__annotate/capture.js", assets::kCaptureJs);
 
   server.Route("/__annotate/manifest", [manifest = std::move(manifest)](
                                            const net::HttpRequest& request,

@@ -23,6 +23,8 @@ inline constexpr std::string_view kSocketPath = "/__annotate";
 //                                 (cli/daemon_file.h); C: 32 to 256 lowercase
 //                                 hex digits, else 400; no proof without a token
 //   GET /__annotate/client.js     the embedded overlay, with ETag / 304
+//   GET /__annotate/capture.js    the rest of it, which client.js loads on
+//                                 first use (client/build.mjs), ETag / 304
 //   GET /__annotate/manifest      the component manifest, from `manifest`
 //                                 (an empty object when it is not set)
 // Everything referenced must outlive the server's connections.
@@ -30,7 +32,9 @@ void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const Pro
                       std::function<boost::json::object()> manifest = {},
                       std::string daemon_token = {});
 
-// The ETag served with the overlay: a strong validator of its bytes.
+// The ETag served with an embedded script: a strong validator of its bytes.
+std::string AssetEtag(std::string_view bytes);
+// The overlay's (client.js).
 std::string ClientJsEtag();
 
 }  // namespace nga::browser

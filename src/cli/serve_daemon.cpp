@@ -16,6 +16,7 @@
 #include "browser/notice_route.h"
 #include "browser/origins_route.h"
 #include "browser/routes.h"
+#include "browser/screenshot_route.h"
 #include "cli/commands.h"
 #include "cli/daemon_file.h"
 #include "manifest/manifest_index.h"
@@ -153,6 +154,7 @@ int RunServe(const ServeConfig& config) {
   if (!token) return Fail(token.error().message);
   browser::AddBrowserRoutes(*server, hub, *store, *paths, current_manifest, *token);
   browser::AddOriginsRoute(*server, registered_origins);
+  browser::AddScreenshotRoute(*server, *store);
   browser::AddNoticeRoute(*server,
                           [](const std::string& line) { fmt::print(stderr, "{}\n", line); });
   std::shared_ptr<manifest::ManifestWatcher> manifest_watcher;

@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <boost/json/serialize.hpp>
+#include <optional>
+#include <utility>
 
 #include "store/model.h"
+#include "util/base64.h"
 #include "util/utf8.h"
 
 namespace nga::mcp {
@@ -20,6 +23,22 @@ std::string_view AnnotationIdOf(std::string_view uri) {
   if (uri == kPendingUri || !uri.starts_with(kAnnotationUriPrefix)) return {};
   std::string_view id = uri.substr(kAnnotationUriPrefix.size());
   return id.find('/') == std::string_view::npos ? id : std::string_view{};
+}
+
+// "<prefix><id>/screenshot" (before) or ".../screenshot/after": the id and kind.
+std::optional<std::pair<std::string_view, ScreenshotKind>> ScreenshotOf(std::string_view uri) {
+  if (!uri.starts_with(kAnnotationUriPrefix)) return std::nullopt;
+  std::string_view rest = uri.substr(kAnnotationUriPrefix.size());
+  ScreenshotKind kind = ScreenshotKind::kBefore;
+  if (rest.ends_with("/after")) {
+    kind = ScreenshotKind::kAfter;
+    rest.remove_suffix(std::string_view("/after").size());
+  }
+  constexpr std::string_view kSuffix = "/screenshot";
+  if (!rest.ends_with(kSuffix)) return std::nullopt;
+  rest.remove_suffix(kSuffix.size());
+  if (rest.empty() || rest.find('/') != std::string_view::npos) return std::nullopt;
+  return std::pair{rest, kind};
 }
 
 json::object Contents(std::string_view uri, const json::value& value) {
@@ -78,7 +97,14 @@ json::array ListResourceTemplates() {
   annotation["title"] = "Annotation";
   annotation["description"] = "One annotation with its replies, by id.";
   annotation["mimeType"] = kJson;
-  return json::array{std::move(annotation)};
+  json::object screenshot;
+  screenshot["uriTemplate"] = kScreenshotUriTemplate;
+  screenshot["name"] = "annotation-screenshot";
+  screenshot["title"] = "Annotation screenshot";
+  screenshot["description"] =
+      "The annotated element as the user saw it when sending (WebP or PNG); append /after for "
+      "the same element once the change had landed. Not found when the page sent none.";
+  return json::array{std::move(annotation), std::move(screenshot)};
 }
 
 std::variant<json::object, RpcError> ReadResource(Store& store, std::string_view uri) {
@@ -91,6 +117,19 @@ std::variant<json::object, RpcError> ReadResource(Store& store, std::string_view
     json::array list;  // a list: without the page context (kDetailOnlyFields)
     for (const Annotation& annotation : *pending) list.push_back(ToListJson(annotation));
     return Contents(uri, list);
+  }
+  if (auto screenshot = ScreenshotOf(uri)) {
+    auto shot = store.GetScreenshot(screenshot->first, screenshot->second);
+    if (!shot) return StoreFailure(shot.error());
+    if (*shot) {
+      json::object item;
+      item["uri"] = uri;
+      item["mimeType"] = (*shot)->mime_type;
+      item["blob"] = Base64Encode((*shot)->bytes);
+      json::object result;
+      result["contents"] = json::array{std::move(item)};
+      return result;
+    }
   }
   std::string_view id = AnnotationIdOf(uri);
   if (!id.empty()) {
@@ -107,6 +146,7 @@ std::variant<json::object, RpcError> ReadResource(Store& store, std::string_view
 bool EventTouches(std::string_view uri, const Event& event) {
   if (event.annotation_id.empty()) return false;  // session events change no resource
   if (uri == kPendingUri) return true;
+  if (auto screenshot = ScreenshotOf(uri)) return screenshot->first == event.annotation_id;
   return AnnotationIdOf(uri) == event.annotation_id;
 }
 

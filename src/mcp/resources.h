@@ -17,6 +17,9 @@ namespace nga::mcp {
 inline constexpr std::string_view kPendingUri = "ng-annotate://annotations/pending";
 inline constexpr std::string_view kAnnotationUriPrefix = "ng-annotate://annotations/";
 inline constexpr std::string_view kAnnotationUriTemplate = "ng-annotate://annotations/{id}";
+// An annotation's screenshot (store/screenshot.h); ".../screenshot/after" for the after one.
+inline constexpr std::string_view kScreenshotUriTemplate =
+    "ng-annotate://annotations/{id}/screenshot";
 
 // resources/list's "resources": the pending list, then every annotation still
 // being worked on (pending, acknowledged, diff_proposed).
@@ -28,7 +31,8 @@ inline constexpr std::size_t kMaxPendingInResource = 100;
 std::variant<boost::json::array, RpcError> ListResources(Store& store);
 // resources/templates/list's "resourceTemplates".
 boost::json::array ListResourceTemplates();
-// resources/read's result ({contents:[{uri, mimeType, text}]}), or
+// resources/read's result ({contents:[{uri, mimeType, text}]}; a screenshot's
+// is {uri, mimeType, blob: base64}), or
 // kResourceNotFound / kInvalidParams.
 std::variant<boost::json::object, RpcError> ReadResource(Store& store, std::string_view uri);
 

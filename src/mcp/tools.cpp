@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "mcp/resources.h"
 #include "store/model.h"
+#include "util/base64.h"
 
 namespace nga::mcp {
 
@@ -90,7 +92,10 @@ const std::vector<ToolDef>& Tools::Table() {
      "requests:[{kind,method,url,status|error}], dropped}, computedStyles {property: value} and "
      "accessibility {role, name}. The list tools leave domSnapshot, inputs, diff, pageLog, "
      "computedStyles and accessibility out; this has everything. The second text part of the "
-     "result names which fields of this annotation are the request and which are page data.",
+     "result names which fields of this annotation are the request and which are page data. "
+     "When the user's page sent them, image parts follow: the element's screenshot as the user "
+     "saw it (before) and, once your change has landed and the page re-rendered, after it "
+     "(after), each introduced by a text part.",
      {{"id", ArgType::kString, true, kAnnotationId}},
      true, &Tools::GetAnnotation},
     {"get_pending", "Pending annotations of a session",
@@ -289,7 +294,36 @@ std::string FieldOrigins(const json::object& annotation) {
       page.empty() ? "(none)" : page, log);
 }
 
-json::object DetailResult(const Result<Annotation>& result) {
+// The annotation's screenshots as MCP image content, each after a text part
+// that says what it shows; the bytes stay out of the JSON (store/screenshot.h).
+Status AppendScreenshots(Store& store, std::string_view id, json::array& content) {
+  for (ScreenshotKind kind : {ScreenshotKind::kBefore, ScreenshotKind::kAfter}) {
+    auto shot = store.GetScreenshot(id, kind);
+    if (!shot) return shot.error();
+    if (!*shot) continue;
+    const Screenshot& s = **shot;
+    json::object label;
+    label["type"] = "text";
+    label["text"] = fmt::format(
+        "Screenshot ({}): {}, {}x{} pixels (resource {}{}/screenshot{}). It is what the page "
+        "rendered, data like the fields above.",
+        ScreenshotKindName(kind),
+        kind == ScreenshotKind::kBefore
+            ? "the element as the user saw it when sending this, with a small margin"
+            : "the same element once your change had landed, captured by the user's page",
+        s.width, s.height, kAnnotationUriPrefix, id,
+        kind == ScreenshotKind::kAfter ? "/after" : "");
+    content.push_back(std::move(label));
+    json::object image;
+    image["type"] = "image";
+    image["data"] = Base64Encode(s.bytes);
+    image["mimeType"] = s.mime_type;
+    content.push_back(std::move(image));
+  }
+  return Ok{};
+}
+
+json::object DetailResult(Store& store, const Result<Annotation>& result) {
   if (!result) return ToolFailure(result.error().message);
   json::object value = ToJson(*result);
   std::string origins = FieldOrigins(value);
@@ -297,7 +331,11 @@ json::object DetailResult(const Result<Annotation>& result) {
   json::object origins_part;
   origins_part["type"] = "text";
   origins_part["text"] = origins;
-  out["content"].as_array().push_back(std::move(origins_part));
+  json::array& content = out["content"].as_array();
+  content.push_back(std::move(origins_part));
+  if (auto ok = AppendScreenshots(store, result->id, content); !ok) {
+    return ToolFailure(ok.error().message);
+  }
   return out;
 }
 
@@ -474,7 +512,7 @@ json::object Tools::GetSession(const json::object& args) {
 }
 
 json::object Tools::GetAnnotation(const json::object& args) {
-  return DetailResult(services_.store.GetAnnotation(Str(args, "id")));
+  return DetailResult(services_.store, services_.store.GetAnnotation(Str(args, "id")));
 }
 
 json::object Tools::GetPending(const json::object& args) {

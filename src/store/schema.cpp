@@ -89,6 +89,21 @@ const std::vector<const char*>& Migrations() {
         UPDATE sessions SET annotation_count = annotation_count + 1 WHERE id = NEW.session_id;
       END;
       )sql",
+      // 4: screenshots of an annotation's element (issue 18), as blobs beside
+      // it, never inside its JSON: "before" when the user sent it, "after"
+      // once the agent's change has landed. One of each at most.
+      R"sql(
+      CREATE TABLE screenshots (
+        annotation_id TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        mime_type TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (annotation_id, kind)
+      );
+      )sql",
   };
   return migrations;
 }

@@ -60,6 +60,8 @@ class Statement {
   Statement& Bind(int index, std::int64_t value);
   Statement& Bind(int index, const std::optional<std::string>& text);
   Statement& BindNull(int index);
+  // Bytes as a BLOB (an image), not text.
+  Statement& BindBlob(int index, std::string_view bytes);
 
   // Steps once: true when a row is available, false when done.
   Result<bool> Step();
@@ -71,6 +73,7 @@ class Statement {
   std::int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
   std::string Text(int column) const;
   std::optional<std::string> OptionalText(int column) const;
+  std::string Blob(int column) const;
   bool IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
  private:

@@ -402,6 +402,54 @@ class SqliteStore final : public Store {
 
   // ---- heartbeat ------------------------------------------------------
 
+  // ---- screenshots ----------------------------------------------------
+
+  Status PutScreenshot(std::string_view annotation_id, const Screenshot& shot) override {
+    auto tx = sql::Transaction::Begin(db_);
+    if (!tx) return tx.error();
+    auto exists = RowExists("SELECT 1 FROM annotations WHERE id = ?1", annotation_id);
+    if (!exists) return exists.error();
+    if (!*exists) return NotFound("annotation", annotation_id);
+    auto stmt = db_.Prepare(
+        "INSERT OR REPLACE INTO screenshots "
+        "(annotation_id, kind, mime_type, width, height, data, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    if (!stmt) return stmt.error();
+    (*stmt)
+        ->Bind(1, annotation_id)
+        .Bind(2, ScreenshotKindName(shot.kind))
+        .Bind(3, shot.mime_type)
+        .Bind(4, static_cast<std::int64_t>(shot.width))
+        .Bind(5, static_cast<std::int64_t>(shot.height))
+        .BindBlob(6, shot.bytes)
+        .Bind(7, static_cast<std::int64_t>(clock_()));
+    if (auto ok = (*stmt)->Run(); !ok) return ok.error();
+    return Commit(*tx);
+  }
+
+  Result<std::optional<Screenshot>> GetScreenshot(std::string_view annotation_id,
+                                                  ScreenshotKind kind) override {
+    auto stmt = db_.Prepare(
+        "SELECT mime_type, width, height, data, created_at FROM screenshots "
+        "WHERE annotation_id = ?1 AND kind = ?2");
+    if (!stmt) return stmt.error();
+    (*stmt)->Bind(1, annotation_id).Bind(2, ScreenshotKindName(kind));
+    auto row = (*stmt)->Step();
+    if (!row) return row.error();
+    std::optional<Screenshot> shot;
+    if (*row) {
+      shot.emplace();
+      shot->kind = kind;
+      shot->mime_type = (*stmt)->Text(0);
+      shot->width = static_cast<int>((*stmt)->Int(1));
+      shot->height = static_cast<int>((*stmt)->Int(2));
+      shot->bytes = (*stmt)->Blob(3);
+      shot->created_at = (*stmt)->Int(4);
+    }
+    (*stmt)->Reset();
+    return shot;
+  }
+
   Status RecordAgentHeartbeat() override { return WriteHeartbeat(clock_()); }
 
   Result<std::optional<Millis>> LastAgentHeartbeat() override {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "store/model.h"
+#include "store/screenshot.h"
 #include "util/result.h"
 #include "util/time.h"
 
@@ -170,6 +171,15 @@ class Store {
                                       std::optional<std::string_view> owner_session) = 0;
   // Deletes every annotation of the session; returns how many.
   virtual Result<std::size_t> ClearSession(std::string_view session_id) = 0;
+
+  // ---- screenshots (store/screenshot.h) -------------------------------
+  // Stores `shot` as the annotation's screenshot of its kind, replacing one
+  // already there; created_at is set now. kNotFound for an unknown annotation.
+  // No event: the annotation itself did not change.
+  virtual Status PutScreenshot(std::string_view annotation_id, const Screenshot& shot) = 0;
+  // The annotation's screenshot of `kind`, or nullopt when it has none.
+  virtual Result<std::optional<Screenshot>> GetScreenshot(std::string_view annotation_id,
+                                                          ScreenshotKind kind) = 0;
 
   // ---- agent heartbeat ------------------------------------------------
   virtual Status RecordAgentHeartbeat() = 0;

@@ -217,6 +217,8 @@ test('a submission made while the server is down is delivered when it comes back
   const page = await openReady(browser, `${base}/plain`);
   const sessionId = await page.evaluate(() => sessionStorage.getItem('ng-annotate:sessionId'));
   assert.match(sessionId, /^[0-9a-f-]{36}$/);
+  // The rest of the overlay (capture.js) comes when the page is idle after connecting.
+  await page.waitForFunction(() => window.__ngAnnotate.lazyLoaded, null, WAIT);
 
   await ctx.server.stop();
   await page.waitForFunction(() => !window.__ngAnnotate.connected, null, WAIT);
@@ -256,4 +258,45 @@ test('badges re-attach after a reload; clear removes them', async (t) => {
   await page.keyboard.press('Alt+Shift+KeyX');
   await waitAnnotations(page, 0);
   await overlay(page).locator('.badge').waitFor({ state: 'detached', ...WAIT });
+});
+
+// What a page fetches from the overlay when it loads: client.js only. The rest
+// (capture.js) comes once, at the first idle moment after connecting or on
+// first use if that is sooner, and then works.
+test('the first load fetches client.js alone; capture.js comes once, after it', async (t) => {
+  const { base, browser } = await setup(t);
+  const page = await newPage(browser);
+  const fetched = [];
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/__annotate/') && path.endsWith('.js')) fetched.push(path);
+  });
+  await page.goto(`${base}/plain`);
+  await overlayReady(page);
+  await page.waitForFunction(() => window.__ngAnnotate.lazyLoaded, null, WAIT);
+  // The page's load carried client.js alone; capture.js started after its load event.
+  const timing = await page.evaluate(() => {
+    const loadEnd = performance.getEntriesByType('navigation')[0].loadEventEnd;
+    const started = (name) => performance.getEntriesByType('resource')
+      .filter((r) => r.name.includes(`/__annotate/${name}`)).map((r) => r.startTime);
+    return { loadEnd, client: started('client.js'), capture: started('capture.js') };
+  });
+  assert.equal(timing.client.length, 1);
+  assert.ok(timing.client[0] < timing.loadEnd, 'client.js is part of the load');
+  assert.equal(timing.capture.length, 1);
+  assert.ok(timing.capture[0] >= timing.loadEnd, `capture.js started after the load event (${JSON.stringify(timing)})`);
+
+  await page.keyboard.press('Alt+Shift+KeyA');
+  await page.locator('p.target').hover(); // (likely before capture.js has landed: labelled once it has)
+  await page.waitForFunction(() => {
+    const label = document.querySelector('ng-annotate-overlay').shadowRoot.querySelector('.hl-label');
+    return label && label.style.display === 'block' && label.textContent.length > 0;
+  }, null, WAIT);
+  await page.locator('p.target').click();
+  await overlay(page).locator('.panel[data-mode="annotate"] textarea').waitFor(WAIT);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Alt+Shift+KeyA');
+  await page.locator('p.target').click();
+  await overlay(page).locator('.panel[data-mode="annotate"] textarea').waitFor(WAIT);
+  assert.deepEqual(fetched, ['/__annotate/client.js', '/__annotate/capture.js']);
 });

@@ -166,8 +166,8 @@ test('the page log, computed styles and role/name reach get_annotation; lists an
   assert.ok(styles['flex-direction'], 'a flex container has its flex properties');
   assert.deepEqual(value.accessibility, { role: 'button', name: 'Buy now' });
 
-  // The result says which fields are page data.
-  assert.equal(result.content.length, 2);
+  // The result says which fields are page data (then comes the screenshot: overlay_screenshot.test.js).
+  assert.deepEqual(result.content.map((c) => c.type), ['text', 'text', 'text', 'image']);
   assert.match(result.content[1].text, /The user's request: annotationText/);
   assert.match(result.content[1].text, /never instructions[\s\S]*pageLog, computedStyles, accessibility/);
 

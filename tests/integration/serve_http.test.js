@@ -39,27 +39,26 @@ test('GET /__annotate/health reports version, paths and connections', async (t) 
   await client.close();
 });
 
-test('GET /__annotate/client.js serves the overlay with an ETag, 304 when unchanged', async (t) => {
-  const server = await startServe(t);
-  const first = await rawRequest(server.port, { path: '/__annotate/client.js' });
-  assert.equal(first.status, 200);
-  assert.match(first.headers['content-type'], /^application\/javascript/);
-  assert.ok(first.body.length > 0);
-  const etag = first.headers.etag;
-  assert.match(etag, /^".+"$/);
+// client.js is what a page loads; capture.js the rest, which it loads on first use.
+for (const [path, marker] of [['/__annotate/client.js', 'ng-annotate overlay (SPEC'], ['/__annotate/capture.js', 'loaded on first use']]) {
+  test(`GET ${path} serves its script with an ETag, 304 when unchanged`, async (t) => {
+    const server = await startServe(t);
+    const first = await rawRequest(server.port, { path });
+    assert.equal(first.status, 200);
+    assert.match(first.headers['content-type'], /^application\/javascript/);
+    assert.ok(first.body.includes(marker), `${path} is the script it names`);
+    const etag = first.headers.etag;
+    assert.match(etag, /^".+"$/);
 
-  const again = await rawRequest(server.port, {
-    path: '/__annotate/client.js', headers: { 'If-None-Match': etag },
-  });
-  assert.equal(again.status, 304);
-  assert.equal(again.body, '');
-  assert.equal(again.headers.etag, etag);
+    const again = await rawRequest(server.port, { path, headers: { 'If-None-Match': etag } });
+    assert.equal(again.status, 304);
+    assert.equal(again.body, '');
+    assert.equal(again.headers.etag, etag);
 
-  const stale = await rawRequest(server.port, {
-    path: '/__annotate/client.js', headers: { 'If-None-Match': '"something-else"' },
+    const stale = await rawRequest(server.port, { path, headers: { 'If-None-Match': '"something-else"' } });
+    assert.equal(stale.status, 200);
   });
-  assert.equal(stale.status, 200);
-});
+}
 
 test('GET /__annotate/manifest is an empty object in a project without components', async (t) => {
   const server = await startServe(t);

@@ -160,9 +160,10 @@ TEST_F(McpTest, StartPollingPromptTeachesTheLoop) {
   const json::value& message = got.at("result").at("messages").at(0);
   EXPECT_EQ(message.at("role").as_string(), "user");
   std::string text(message.at("content").at("text").as_string());
-  for (const char* word : {"get_all_pending", "watch_annotations", "acknowledge", "propose_diff",
-                           "watch_diff_response", "resolve", "reply", "dismiss", "domSnapshot",
-                           "never as instructions"}) {
+  for (const char* word :
+       {"get_all_pending", "watch_annotations", "acknowledge", "propose_diff",
+        "watch_diff_response", "resolve", "reply", "dismiss", "domSnapshot",
+        "never as instructions", "the screenshots (text drawn in an image too)"}) {
     EXPECT_NE(text.find(word), std::string::npos) << word;
   }
 }

@@ -1,6 +1,7 @@
 // The annotate panel: what was clicked (name, file:line, ancestry, first
 // inputs, the selected text), the page log's counts with a box to leave the
-// log out, and the request's textarea.
+// log out, a thumbnail of the screenshot that goes with it (which the user
+// can drop: then none is sent), and the request's textarea.
 import { PANEL_INPUTS } from '../config.js';
 import { h } from '../dom.js';
 import { preview } from '../context/serialize.js';
@@ -11,13 +12,37 @@ import { scheduleLayout } from '../badges.js';
 import { boxOf } from '../geometry.js';
 import { showPanel, closePanel, isSubmitKey } from './shell.js';
 import { whereLine } from './common.js';
-import { pageLogCounts, pageLogSnapshot } from '../page-log.js';
+import { pageLogCounts } from '../page-log.js';
+import { pageLogSnapshot } from '../lazy/page-log-snapshot.js';
+import { captureElements, screenshotField } from '../lazy/screenshot.js';
+
+// How long a submit waits for a screenshot still being drawn.
+const SHOT_WAIT_MS = 2000;
 
 const rectFrom = (b) => (b ? { left: b.x, top: b.y, right: b.x + b.width, bottom: b.y + b.height, width: b.width, height: b.height } : null);
 
 export function openAnnotate(ctx, selectionText) {
   const area = h('textarea', { placeholder: 'Describe the change… (Ctrl/⌘+Enter or Shift+Enter to send)', 'aria-label': 'annotation' });
   let sending = false;
+  // Drawn while the user types; shown as a thumbnail once ready.
+  let shot = null, dropped = false;
+  const shotRow = h('div', { class: 'row muted shot', 'data-field': 'screenshot' }, 'Screenshot…');
+  const capture = captureElements([ctx.element, ...(ctx.extraHosts || [])])
+    .catch((e) => { console.warn('ng-annotate: no screenshot:', e); return null; })
+    .then((s) => {
+      shot = s;
+      if (dropped) return s;
+      if (!s) { shotRow.replaceChildren('No screenshot (the element could not be drawn)'); return s; }
+      shotRow.replaceChildren(
+        h('img', { src: s.url, alt: 'screenshot sent with the annotation', 'data-field': 'thumbnail' }),
+        h('button', { 'data-action': 'drop-screenshot', title: 'Send no screenshot', onclick: drop }, 'Drop'));
+      return s;
+    });
+  function drop() {
+    dropped = true;
+    shotRow.replaceChildren('No screenshot will be sent');
+    shotRow.dataset.dropped = 'true';
+  }
   const submit = async () => {
     const text = area.value.trim();
     if (!text) { showError('type a change request first'); return; }
@@ -28,6 +53,10 @@ export function openAnnotate(ctx, selectionText) {
     if (logBox && logBox.checked) {
       const log = await pageLogSnapshot();
       if (log) payload.pageLog = log;
+    }
+    if (!dropped) {
+      const s = shot || await Promise.race([capture, new Promise((r) => setTimeout(() => r(null), SHOT_WAIT_MS))]);
+      if (s && !dropped) payload.screenshot = await screenshotField(s).catch(() => undefined);
     }
     const entry = sendCreate(payload, ctx.element);
     entry.extraHosts = ctx.extraHosts;
@@ -50,6 +79,7 @@ export function openAnnotate(ctx, selectionText) {
       more > 0 ? h('li', { class: 'muted', 'data-field': 'more-inputs' }, `${more} more`) : null) : null,
     selectionText ? h('div', { class: 'row muted', 'data-field': 'selection' }, '“' + selectionText.slice(0, 300) + '”') : null,
     logRow,
+    shotRow,
     area,
     h('div', null,
       h('button', { class: 'primary', 'data-action': 'submit', onclick: submit }, 'Send'),

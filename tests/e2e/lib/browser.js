@@ -79,16 +79,20 @@ export function waitBadgeColour(page, id, hex, timeout = 10000) {
 
 // A fresh page (own context: own storage), or a new tab in `context`. With
 // NG_ANNOTATE_OVERLAY_FILE set, client.js is answered from that file instead
-// of the binary's embedded copy (for iterating on the overlay without a
-// rebuild: `node client/build.mjs` writes build/client.js).
+// of the binary's embedded copy, and capture.js from the capture.js beside it
+// (for iterating on the overlay without a rebuild: `node client/build.mjs`
+// writes build/client.js and build/capture.js).
 export async function newPage(browser, context) {
   context = context || await browser.newContext();
   const page = await context.newPage();
   const file = process.env.NG_ANNOTATE_OVERLAY_FILE;
   if (file) {
     const { readFileSync } = await import('node:fs');
+    const { join, dirname } = await import('node:path');
     await page.route((url) => url.pathname.endsWith('/__annotate/client.js'), (route) =>
       route.fulfill({ contentType: 'text/javascript', body: readFileSync(file, 'utf8') }));
+    await page.route((url) => url.pathname.endsWith('/__annotate/capture.js'), (route) =>
+      route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(dirname(file), 'capture.js'), 'utf8') }));
   }
   page.on('pageerror', (err) => console.log(`[page error] ${err.message}`));
   return page;

@@ -1,0 +1,11 @@
+// The lazily loaded chunk's entry (capture.js, see ../lazy.js): what the first
+// chunk calls once the user starts inspecting, opens a badge or the help.
+import { locate, hoverFile, describe, rectOf, buildPayload, settle } from '../context/index.js';
+import { openAnnotate, openFor, toggleHelp, closePanel, panelState, startPanels } from '../panels/index.js';
+import { captureElements, screenshotField } from './screenshot.js';
+
+globalThis[Symbol.for('ng-annotate.lazy')].ready({
+  locate, hoverFile, describe, rectOf, buildPayload, settle,
+  openAnnotate, openFor, toggleHelp, closePanel, panelState, startPanels,
+  captureElements, screenshotField,
+});
