@@ -1,14 +1,16 @@
 // The dev-only Vite sub-plugin that applies the source stamps of ./stamp.js
 // (contract C4) to the project's own JSX/TSX, Vue SFC and Svelte files, before
-// the framework's plugin compiles them. It parses with what the project
-// already has: Vite's `parseAst`, `vue/compiler-sfc`, `svelte/compiler`,
-// resolved from the Vite root. `vite build` never sees it (apply: 'serve').
+// the framework's plugin compiles them, each with its source map. JSX is
+// scanned (Vite's `parseAst` only where the scan is unsure); Vue and Svelte
+// are parsed with what the project already has (`vue/compiler-sfc`,
+// `svelte/compiler`), resolved from the Vite root. `vite build` never sees it
+// (apply: 'serve').
 import { createRequire } from 'node:module';
 import { realpathSync } from 'node:fs';
 import { join, relative, sep, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { stampJsx, stampVue, stampSvelte } from './stamp.js';
-import { exposeSvelteProps } from './svelte-props.js';
+import { stampJsxWithMap, stampVueWithMap, stampSvelteWithMap } from './stamp.js';
+import { exposeSveltePropsWithMap } from './svelte-props.js';
 
 const FILES = /\.(jsx|tsx|vue|svelte)$/;
 
@@ -55,18 +57,16 @@ function stampPlugin({ enabled = true } = {}) {
         let out = null;
         if (id.endsWith('.vue')) {
           const sfc = await load('vue', ['vue/compiler-sfc', '@vue/compiler-sfc']);
-          if (sfc) out = stampVue(code, rel, sfc);
+          if (sfc) out = stampVueWithMap(code, rel, sfc, id);
         } else if (id.endsWith('.svelte')) {
           const svelte = await load('svelte', ['svelte/compiler']);
-          if (svelte) out = stampSvelte(code, rel, svelte);
+          if (svelte) out = stampSvelteWithMap(code, rel, svelte, id);
         } else {
+          // `parseAst` runs only on a file the scan cannot read.
           const vite = await load('vite', ['vite']);
-          if (vite?.parseAst) out = stampJsx(code, rel, vite.parseAst, id);
+          out = stampJsxWithMap(code, rel, vite?.parseAst ?? null, id);
         }
-        // Attributes are inserted, never moved: a null map keeps positions
-        // right enough for the framework's own source map (columns of a
-        // stamped line shift by the stamp's length).
-        return out === null ? null : { code: out, map: null };
+        return out;
       },
     },
   };
@@ -84,8 +84,7 @@ function sveltePropsPlugin({ enabled = true } = {}) {
       handler(code, id) {
         if (!enabled || !id.endsWith('.svelte') || id.includes('/node_modules/')) return null;
         if (this.environment && this.environment.config.consumer === 'server') return null;
-        const out = exposeSvelteProps(code);
-        return out === null ? null : { code: out, map: null };
+        return exposeSveltePropsWithMap(code, id);
       },
     },
   };
