@@ -50,4 +50,9 @@ echo "Overlay in headless Chromium (targets: ≤ 4 ms per badge layout with 300 
 for script in overlay_badges.mjs overlay_mousemove.mjs; do
   timeout 300 node "$HERE/$script" "$BIN" 2>/dev/null | grep -E '^overlay ' || echo "$script: FAILED (rerun it alone to see why)"
 done
+
+# The user's dev loop with and without the Vite plugin (SPEC §11), on
+# generated 1 000-component apps over the fixture apps' installs. Minutes.
+echo
+timeout 3600 node "$HERE/devloop.mjs" "$BIN" || echo "devloop.mjs: FAILED (rerun it alone to see why)"
 exit $status
