@@ -254,3 +254,41 @@ test('the JSX scan gives up (null) where it cannot be sure, and the stamp then u
   assert.deepEqual(stamps(stampJsx(code, 'a.tsx', parseAst, 'a.tsx')), ['a.tsx:2:24']);
   assert.equal(stampJsx(code, 'a.tsx', null, 'a.tsx'), null);
 });
+
+test('Vue: the compiler node transform stamps the same elements at the same SFC positions as the source stamp', async () => {
+  const { vueStampNodeTransform, vueCompilerReusesAst } = await import('../../packages/vite-plugin/src/stamp.js');
+  assert.ok(vueCompilerReusesAst(compilerSfc.version), compilerSfc.version);
+  assert.equal(vueCompilerReusesAst('3.4.2'), false);
+  assert.equal(vueCompilerReusesAst('3.5.0'), true);
+  const src = [
+    '<script setup lang="ts">',
+    'defineProps<{ n: number }>()',
+    '</script>',
+    '',
+    '<template>',
+    '  <ul class="list">',
+    '    <li v-for="i in 3" :key="i"><Item :n="i" /></li>',
+    '    <template v-if="true"><em>€ x</em></template>',
+    '    <slot />',
+    '  </ul>',
+    '</template>',
+  ].join('\n');
+  const { descriptor } = compilerSfc.parse(src, { filename: '/abs/src/List.vue' });
+  const seen = [];
+  const transform = vueStampNodeTransform((file) => { seen.push(file); return 'src/List.vue'; });
+  const { code, errors } = compilerSfc.compileTemplate({
+    source: descriptor.template.content, ast: descriptor.template.ast, filename: '/abs/src/List.vue', id: 'x',
+    compilerOptions: { nodeTransforms: [transform] },
+  });
+  assert.deepEqual(errors, []);
+  assert.equal(seen[0], '/abs/src/List.vue');
+  const want = stamps(stampVue(src, 'src/List.vue', compilerSfc));
+  // (in the order the compiled code holds them: hoisted ones first)
+  assert.deepEqual([...code.matchAll(/"data-nga-src": "([^"]*)"/g)].map((m) => m[1]).sort(), want.sort());
+  // A file the plugin does not stamp (relPathOf gives null) is left alone.
+  const none = compilerSfc.compileTemplate({
+    source: descriptor.template.content, ast: compilerSfc.parse(src, { filename: '/abs/src/List.vue' }).descriptor.template.ast,
+    filename: '/abs/src/List.vue', id: 'x', compilerOptions: { nodeTransforms: [vueStampNodeTransform(() => null)] },
+  });
+  assert.doesNotMatch(none.code, /data-nga-src/);
+});

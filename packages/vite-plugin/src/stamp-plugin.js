@@ -1,15 +1,16 @@
 // The dev-only Vite sub-plugin that applies the source stamps of ./stamp.js
 // (contract C4) to the project's own JSX/TSX, Vue SFC and Svelte files, before
 // the framework's plugin compiles them, each with its source map. JSX is
-// scanned (Vite's `parseAst` only where the scan is unsure); Vue and Svelte
-// are parsed with what the project already has (`vue/compiler-sfc`,
-// `svelte/compiler`), resolved from the Vite root. `vite build` never sees it
+// scanned (Vite's `parseAst` only where the scan is unsure). Vue templates are
+// stamped by Vue's own compiler (a node transform handed to
+// @vitejs/plugin-vue), else parsed with the project's `vue/compiler-sfc`;
+// Svelte with the project's `svelte/compiler`. `vite build` never sees it
 // (apply: 'serve').
 import { createRequire } from 'node:module';
 import { realpathSync } from 'node:fs';
 import { join, relative, sep, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { stampJsxWithMap, stampVueWithMap, stampSvelteWithMap } from './stamp.js';
+import { stampJsxWithMap, stampVueWithMap, stampSvelteWithMap, vueStampNodeTransform, vueCompilerReusesAst } from './stamp.js';
 import { exposeSveltePropsWithMap } from './svelte-props.js';
 
 const FILES = /\.(jsx|tsx|vue|svelte)$/;
@@ -36,16 +37,38 @@ export function rootRelative(root, file) {
 // `enabled: false` turns stamping off (plugin option `stamp: false`).
 function stampPlugin({ enabled = true } = {}) {
   let root;
+  let vueByCompiler = false; // .vue templates are stamped by Vue's compiler
   const parsers = {};
   const load = (key, specs) => (parsers[key] ??= importFrom(root, specs).catch(() => null));
+  const stampable = (file) => enabled && isAbsolute(file) && !file.includes('/node_modules/') && !relative(root, file).startsWith('..');
+
+  // Hands Vue's compiler the stamping node transform through
+  // @vitejs/plugin-vue's `api.options`; false when that is not possible
+  // (no plugin-vue, or a compiler that does not keep SFC positions).
+  async function hookVueCompiler(config) {
+    const vue = config.plugins.find((p) => p.name === 'vite:vue');
+    const options = vue?.api?.options;
+    if (!options) return false;
+    const sfc = options.compiler ?? await load('vue', ['vue/compiler-sfc', '@vue/compiler-sfc']);
+    if (!vueCompilerReusesAst(sfc?.version)) return false;
+    const transform = vueStampNodeTransform((file) => (stampable(file) ? rootRelative(root, file) : null));
+    const template = options.template ?? {};
+    const compilerOptions = template.compilerOptions ?? {};
+    vue.api.options = {
+      ...options,
+      template: { ...template, compilerOptions: { ...compilerOptions, nodeTransforms: [...(compilerOptions.nodeTransforms ?? []), transform] } },
+    };
+    return true;
+  }
 
   return {
     name: 'ng-annotate:stamp',
     apply: 'serve',
     enforce: 'pre',
-    configResolved(config) {
+    async configResolved(config) {
       // Module ids are real paths: so is the root they are made relative to.
       try { root = realpathSync(config.root); } catch { root = config.root; }
+      if (enabled && config.command === 'serve') vueByCompiler = await hookVueCompiler(config);
     },
     transform: {
       order: 'pre',
@@ -56,6 +79,7 @@ function stampPlugin({ enabled = true } = {}) {
         const rel = rootRelative(root, id);
         let out = null;
         if (id.endsWith('.vue')) {
+          if (vueByCompiler) return null;
           const sfc = await load('vue', ['vue/compiler-sfc', '@vue/compiler-sfc']);
           if (sfc) out = stampVueWithMap(code, rel, sfc, id);
         } else if (id.endsWith('.svelte')) {

@@ -132,6 +132,32 @@ export function stampVueWithMap(code, relPath, compilerSfc, file = relPath) {
 
 export const stampVue = (code, relPath, compilerSfc, file = relPath) => stampVueWithMap(code, relPath, compilerSfc, file)?.code ?? null;
 
+// The same stamps from inside Vue's own template compiler: a `nodeTransforms`
+// entry that adds the attribute to each plain element's props as the
+// compiler walks the template, so the source is neither parsed again nor
+// changed (its map stays Vue's own). `relPathOf(filename)` gives the stamp's
+// path, or null for a file not to stamp. Positions are the SFC's own only
+// when the compiler reuses the SFC parser's AST (compiler-sfc ≥ 3.4.3):
+// check with vueCompilerReusesAst first.
+export function vueStampNodeTransform(relPathOf) {
+  return (node, context) => {
+    if (node.type !== VUE_ELEMENT || node.tagType !== VUE_PLAIN) return;
+    if (node.props.some((p) => p.type === 6 && p.name === STAMP_ATTR)) return;
+    const rel = context.filename ? relPathOf(context.filename) : null;
+    if (!rel) return;
+    const { loc } = node;
+    node.props.push({
+      type: 6, name: STAMP_ATTR, nameLoc: loc, loc,
+      value: { type: 2, content: `${rel}:${loc.start.line}:${loc.start.column}`, loc },
+    });
+  };
+}
+
+export function vueCompilerReusesAst(version) {
+  const [major, minor, patch] = String(version || '').split('.').map(Number);
+  return major > 3 || (major === 3 && (minor > 4 || (minor === 4 && patch >= 3)));
+}
+
 // Svelte 5 RegularElement nodes of the markup (not <svelte:*>, components or
 // the <script>/<style> blocks).
 export function sveltePoints(fragment) {
