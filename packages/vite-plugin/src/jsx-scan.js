@@ -15,6 +15,11 @@ const NAME_START = /[A-Za-z_$]/;
 const NAME_CHAR = /[\w$.:-]/;
 const ATTR_CHAR = /[\w$:-]/;
 const SPACE = /\s/;
+// Sticky and global searches, so that runs are skipped natively.
+const SPACES = /\s+/y;
+const WORDS = /[\w$]+/y;
+const CHILD_STOP = /[{<]/g;
+const TEMPLATE_STOP = /[\\`$]/g;
 
 // After these words an expression starts (`return <div/>`); after any other
 // word or a value, `<` and `/` are operators.
@@ -36,7 +41,7 @@ export function scanJsxHostElements(src, attr) {
   let mode = 'js'; // 'js' | 'tag' | 'children' | 'template'
   let tag = null; // the element whose attributes are being read (mode 'tag')
 
-  const skipSpace = () => { while (i < n && SPACE.test(src[i])) i++; };
+  const skipSpace = () => { SPACES.lastIndex = i; if (SPACES.test(src)) i = SPACES.lastIndex; };
   // Between attributes a tag may hold comments too.
   const skipSpaceAndComments = () => {
     for (;;) {
@@ -81,6 +86,9 @@ export function scanJsxHostElements(src, attr) {
 
   while (i < n) {
     if (mode === 'template') {
+      TEMPLATE_STOP.lastIndex = i;
+      if (!TEMPLATE_STOP.exec(src)) return null;
+      i = TEMPLATE_STOP.lastIndex - 1;
       const c = src[i];
       if (c === '\\') { i += 2; continue; }
       if (c === '`') { i++; mode = 'js'; exprStart = false; continue; }
@@ -130,9 +138,11 @@ export function scanJsxHostElements(src, attr) {
     }
 
     if (mode === 'children') {
+      CHILD_STOP.lastIndex = i;
+      if (!CHILD_STOP.exec(src)) return null;
+      i = CHILD_STOP.lastIndex - 1;
       const c = src[i];
       if (c === '{') { i++; stack.push('child'); mode = 'js'; exprStart = true; continue; }
-      if (c !== '<') { i++; continue; }
       let j = i + 1;
       while (j < n && SPACE.test(src[j])) j++;
       if (src[j] === '/') { // a closing tag
@@ -151,7 +161,7 @@ export function scanJsxHostElements(src, attr) {
 
     // mode 'js'
     const c = src[i];
-    if (SPACE.test(c)) { i++; continue; }
+    if (c === ' ' || c === '\n' || c === '\t' || c === '\r') { skipSpace(); continue; }
     if (c === '/' && src[i + 1] === '/') { const e = src.indexOf('\n', i); i = e === -1 ? n : e; continue; }
     if (c === '/' && src[i + 1] === '*') { const e = src.indexOf('*/', i + 2); if (e === -1) return null; i = e + 2; continue; }
     if (c === '"' || c === "'") {
@@ -196,9 +206,9 @@ export function scanJsxHostElements(src, attr) {
       if (top && typeof top === 'object' && top.kind === 'attr') { tag = top.tag; mode = 'tag'; continue; }
       return null;
     }
-    if (WORD.test(c)) {
-      let j = i + 1;
-      while (j < n && WORD.test(src[j])) j++;
+    WORDS.lastIndex = i;
+    if (WORDS.test(src)) {
+      const j = WORDS.lastIndex;
       exprStart = EXPRESSION_KEYWORDS.has(src.slice(i, j));
       i = j;
       continue;

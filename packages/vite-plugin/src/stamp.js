@@ -16,7 +16,7 @@ export const STAMP_ATTR = 'data-nga-src';
 // Offsets of the first character of each line, for offset → line/column.
 export function lineStarts(text) {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
 }
 
