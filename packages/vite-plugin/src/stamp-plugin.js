@@ -38,6 +38,7 @@ export function rootRelative(root, file) {
 function stampPlugin({ enabled = true } = {}) {
   let root;
   let vueByCompiler = false; // .vue templates are stamped by Vue's compiler
+  const stampedSvelte = new Set(); // ids whose source this plugin stamped (and mapped)
   const parsers = {};
   const load = (key, specs) => (parsers[key] ??= importFrom(root, specs).catch(() => null));
   const stampable = (file) => enabled && isAbsolute(file) && !file.includes('/node_modules/') && !relative(root, file).startsWith('..');
@@ -61,6 +62,24 @@ function stampPlugin({ enabled = true } = {}) {
     return true;
   }
 
+  // vite-plugin-svelte hands the map so far (ours) to the Svelte compiler,
+  // which merges it into its output, and Vite then applies that same map once
+  // more: a column after a stamp lands on the stamp's tag. For the files we
+  // stamped, its compile step gets no map so far, so that ours is applied
+  // once, by Vite.
+  function mapOursOnceForSvelte(config) {
+    const compile = config.plugins.find((p) => p.name === 'vite-plugin-svelte:compile');
+    const hook = compile?.transform;
+    const handler = typeof hook === 'function' ? hook : hook?.handler;
+    if (typeof handler !== 'function') return;
+    const wrapped = function (code, id, ...rest) {
+      if (!stampedSvelte.has(id)) return handler.call(this, code, id, ...rest);
+      const context = Object.create(this, { getCombinedSourcemap: { value: () => undefined } });
+      return handler.call(context, code, id, ...rest);
+    };
+    if (typeof hook === 'function') compile.transform = wrapped; else hook.handler = wrapped;
+  }
+
   return {
     name: 'ng-annotate:stamp',
     apply: 'serve',
@@ -68,7 +87,10 @@ function stampPlugin({ enabled = true } = {}) {
     async configResolved(config) {
       // Module ids are real paths: so is the root they are made relative to.
       try { root = realpathSync(config.root); } catch { root = config.root; }
-      if (enabled && config.command === 'serve') vueByCompiler = await hookVueCompiler(config);
+      if (enabled && config.command === 'serve') {
+        vueByCompiler = await hookVueCompiler(config);
+        mapOursOnceForSvelte(config);
+      }
     },
     transform: {
       order: 'pre',
@@ -85,6 +107,7 @@ function stampPlugin({ enabled = true } = {}) {
         } else if (id.endsWith('.svelte')) {
           const svelte = await load('svelte', ['svelte/compiler']);
           if (svelte) out = stampSvelteWithMap(code, rel, svelte, id);
+          if (out) stampedSvelte.add(id); else stampedSvelte.delete(id);
         } else {
           // `parseAst` runs only on a file the scan cannot read.
           const vite = await load('vite', ['vite']);
