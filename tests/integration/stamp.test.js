@@ -292,3 +292,18 @@ test('Vue: the compiler node transform stamps the same elements at the same SFC 
   });
   assert.doesNotMatch(none.code, /data-nga-src/);
 });
+
+test('a loader adds its own text in the same pass and map as the stamps', () => {
+  const src = 'export default function L() {\n  return <html><body><main /></body></html>\n}\n';
+  const at = src.indexOf('<body>') + '<body>'.length;
+  const tag = '<script src="/__annotate/client.js" async />';
+  const { code, map } = stampJsxWithMap(src, 'app/layout.tsx', null, '/abs/app/layout.tsx', { inserts: [{ at, text: tag }] });
+  assert.equal(code, 'export default function L() {\n  return <html data-nga-src="app/layout.tsx:2:10"><body data-nga-src="app/layout.tsx:2:16">'
+    + `${tag}<main data-nga-src="app/layout.tsx:2:22" /></body></html>\n}\n`);
+  const c = new SourceMapConsumer(map);
+  const line = code.split('\n')[1];
+  const main = c.originalPositionFor({ line: 2, column: line.indexOf('<main') });
+  assert.deepEqual([main.line, main.column], [2, src.split('\n')[1].indexOf('<main')]);
+  // Only the loader's own insertion, no element: still a result.
+  assert.equal(stampJsxWithMap('export const x = 1', 'a.tsx', null, 'a.tsx', { inserts: [{ at: 0, text: '/* x */' }] }).code, '/* x */export const x = 1');
+});

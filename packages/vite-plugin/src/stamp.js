@@ -37,16 +37,21 @@ export function escapeAttr(value) {
   return value.replace(/[&"<>{}]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-// Inserts ` data-nga-src="…"` for each point: `tagStart` is the offset of the
-// element's `<`, `insertAt` the offset just after its tag name. Returns
-// {code, map} (`source` names the file in the map).
-export function insertStampsWithMap(text, relPath, points, source = relPath) {
+// The insertions that stamp each point: `tagStart` is the offset of the
+// element's `<`, `insertAt` the offset just after its tag name.
+export function stampInserts(text, relPath, points) {
   const starts = lineStarts(text);
-  const inserts = points.map(({ tagStart, insertAt }) => {
+  return points.map(({ tagStart, insertAt }) => {
     const { line, column } = lineColumn(starts, tagStart);
     return { at: insertAt, text: ` ${STAMP_ATTR}="${escapeAttr(`${relPath}:${line}:${column}`)}"` };
   });
-  return applyInsertions(text, inserts, source);
+}
+
+// Inserts ` data-nga-src="…"` for each point, plus `extra` insertions
+// ([{at, text}], e.g. a loader's own script tag), in one pass. Returns
+// {code, map} (`source` names the file in the map).
+export function insertStampsWithMap(text, relPath, points, source = relPath, extra = []) {
+  return applyInsertions(text, [...stampInserts(text, relPath, points), ...extra], source);
 }
 
 // The same, text only (the text itself when there are no points).
@@ -91,11 +96,14 @@ export function jsxHostPoints(code, parseAst, file) {
 }
 
 // `parseAst` may be null (then a file the scan cannot read is left alone).
-export function stampJsxWithMap(code, relPath, parseAst, file = relPath) {
-  if (!code.includes('<')) return null;
-  const points = jsxHostPoints(code, parseAst, file);
-  return points?.length ? insertStampsWithMap(code, relPath, points, file) : null;
+// `options.inserts` ([{at, text}]) are made in the same pass, with the same
+// map (for a loader that adds its own text, such as the overlay's tag).
+export function stampJsxWithMap(code, relPath, parseAst, file = relPath, { inserts = [] } = {}) {
+  const points = code.includes('<') ? jsxHostPoints(code, parseAst, file) ?? [] : [];
+  return points.length || inserts.length ? insertStampsWithMap(code, relPath, points, file, inserts) : null;
 }
+
+export { applyInsertions };
 
 export const stampJsx = (code, relPath, parseAst, file = relPath) => stampJsxWithMap(code, relPath, parseAst, file)?.code ?? null;
 
