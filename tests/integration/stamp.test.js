@@ -307,3 +307,34 @@ test('a loader adds its own text in the same pass and map as the stamps', () => 
   // Only the loader's own insertion, no element: still a result.
   assert.equal(stampJsxWithMap('export const x = 1', 'a.tsx', null, 'a.tsx', { inserts: [{ at: 0, text: '/* x */' }] }).code, '/* x */export const x = 1');
 });
+
+test('the JSX dev runtime stand-in stamps the project\'s host elements from the position the compiler passes', async (t) => {
+  const { jsxDevRuntimeShim, JSX_DEV_RUNTIME } = await import('../../packages/vite-plugin/src/jsx-runtime-stamp.js');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'nga-shim-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // A runtime that hands back what it was given.
+  writeFileSync(join(dir, 'runtime.mjs'), 'export const Fragment = "F"; export function jsxDEV(type, props, key) { return { type, props, key }; }\n');
+  writeFileSync(join(dir, 'shim.mjs'), jsxDevRuntimeShim(pathToFileURL(join(dir, 'runtime.mjs')).href, '/p/app', 'data-nga-src'));
+  const { jsxDEV, Fragment } = await import(pathToFileURL(join(dir, 'shim.mjs')).href);
+  const at = (fileName) => ({ fileName, lineNumber: 9, columnNumber: 20 });
+  assert.equal(Fragment, 'F');
+  assert.deepEqual(jsxDEV('div', { id: 'a' }, 'k', false, at('/p/app/src/Card.tsx')), { type: 'div', props: { id: 'a', 'data-nga-src': 'src/Card.tsx:9:20' }, key: 'k' });
+  assert.deepEqual(jsxDEV('my-widget', {}, undefined, false, at('C:\\p\\app\\src\\W.tsx'.replace('C:', ''))).props, { 'data-nga-src': 'src/W.tsx:9:20' });
+  const Card = () => null;
+  assert.deepEqual(jsxDEV(Card, { n: 1 }, undefined, false, at('/p/app/src/Card.tsx')).props, { n: 1 }); // a component
+  assert.deepEqual(jsxDEV('div', {}, undefined, false, at('/p/app/node_modules/lib/x.js')).props, {}); // a dependency
+  assert.deepEqual(jsxDEV('div', {}, undefined, false, at('/p/application/x.tsx')).props, {}); // outside the root
+  assert.deepEqual(jsxDEV('div', { 'data-nga-src': 'kept' }, undefined, false, at('/p/app/x.tsx')).props, { 'data-nga-src': 'kept' });
+  assert.deepEqual(jsxDEV('div', {}, undefined, false, undefined).props, {}); // no position passed
+  // The caller's props object is not changed.
+  const props = { id: 'b' };
+  jsxDEV('div', props, undefined, false, at('/p/app/x.tsx'));
+  assert.deepEqual(props, { id: 'b' });
+  for (const [id, pkg] of [['react/jsx-dev-runtime', 'react'], ['preact/jsx-dev-runtime', 'preact'], ['@emotion/react/jsx-dev-runtime', '@emotion/react']]) {
+    assert.equal(JSX_DEV_RUNTIME.exec(id)?.[1], pkg);
+  }
+  assert.equal(JSX_DEV_RUNTIME.exec('./jsx-dev-runtime'), null);
+  assert.equal(JSX_DEV_RUNTIME.exec('react/jsx-runtime'), null);
+});

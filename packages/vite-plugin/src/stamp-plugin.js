@@ -1,7 +1,9 @@
 // The dev-only Vite sub-plugin that applies the source stamps of ./stamp.js
 // (contract C4) to the project's own JSX/TSX, Vue SFC and Svelte files, before
-// the framework's plugin compiles them, each with its source map. JSX is
-// scanned (Vite's `parseAst` only where the scan is unsure). Vue templates are
+// the framework's plugin compiles them, each with its source map. With
+// @vitejs/plugin-react, JSX is not touched: the positions its compiler hands
+// the JSX dev runtime become the stamps (./jsx-runtime-stamp.js); otherwise
+// JSX is scanned (Vite's `parseAst` only where the scan is unsure). Vue templates are
 // stamped by Vue's own compiler (a node transform handed to
 // @vitejs/plugin-vue), else parsed with the project's `vue/compiler-sfc`;
 // Svelte with the project's `svelte/compiler`. `vite build` never sees it
@@ -10,8 +12,14 @@ import { createRequire } from 'node:module';
 import { realpathSync } from 'node:fs';
 import { join, relative, sep, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { stampJsxWithMap, stampVueWithMap, stampSvelteWithMap, vueStampNodeTransform, vueCompilerReusesAst } from './stamp.js';
+import {
+  STAMP_ATTR, stampJsxWithMap, stampVueWithMap, stampSvelteWithMap, vueStampNodeTransform, vueCompilerReusesAst,
+} from './stamp.js';
 import { exposeSveltePropsWithMap } from './svelte-props.js';
+import { JSX_DEV_RUNTIME, jsxDevRuntimeShim } from './jsx-runtime-stamp.js';
+
+// The stand-in module for a JSX dev runtime (./jsx-runtime-stamp.js).
+const RUNTIME_PREFIX = '\0ng-annotate-jsx-dev-runtime:';
 
 const FILES = /\.(jsx|tsx|vue|svelte)$/;
 
@@ -38,9 +46,10 @@ export function rootRelative(root, file) {
 function stampPlugin({ enabled = true } = {}) {
   let root;
   let vueByCompiler = false; // .vue templates are stamped by Vue's compiler
+  let jsxByRuntime = false; // JSX is stamped by the JSX dev runtime's stand-in
   const stampedSvelte = new Set(); // ids whose source this plugin stamped (and mapped)
   const parsers = {};
-  const load = (key, specs) => (parsers[key] ??= importFrom(root, specs).catch(() => null));
+  const loadParser = (key, specs) => (parsers[key] ??= importFrom(root, specs).catch(() => null));
   const stampable = (file) => enabled && isAbsolute(file) && !file.includes('/node_modules/') && !relative(root, file).startsWith('..');
 
   // Hands Vue's compiler the stamping node transform through
@@ -50,7 +59,7 @@ function stampPlugin({ enabled = true } = {}) {
     const vue = config.plugins.find((p) => p.name === 'vite:vue');
     const options = vue?.api?.options;
     if (!options) return false;
-    const sfc = options.compiler ?? await load('vue', ['vue/compiler-sfc', '@vue/compiler-sfc']);
+    const sfc = options.compiler ?? await loadParser('vue', ['vue/compiler-sfc', '@vue/compiler-sfc']);
     if (!vueCompilerReusesAst(sfc?.version)) return false;
     const transform = vueStampNodeTransform((file) => (stampable(file) ? rootRelative(root, file) : null));
     const template = options.template ?? {};
@@ -89,8 +98,21 @@ function stampPlugin({ enabled = true } = {}) {
       try { root = realpathSync(config.root); } catch { root = config.root; }
       if (enabled && config.command === 'serve') {
         vueByCompiler = await hookVueCompiler(config);
+        jsxByRuntime = config.plugins.some((p) => /^vite:react-(babel|refresh|oxc|swc)/.test(p.name));
         mapOursOnceForSvelte(config);
       }
+    },
+    // The project's own JSX/TSX modules (the files stamped otherwise) import
+    // the stand-in instead of the runtime.
+    resolveId(id, importer) {
+      if (!jsxByRuntime || !importer || importer.startsWith(RUNTIME_PREFIX)) return null;
+      const file = importer.split('?')[0];
+      if (!JSX_DEV_RUNTIME.test(id) || !/\.(jsx|tsx)$/.test(file) || !stampable(file)) return null;
+      return RUNTIME_PREFIX + id;
+    },
+    load(id) {
+      if (!id.startsWith(RUNTIME_PREFIX)) return null;
+      return jsxDevRuntimeShim(id.slice(RUNTIME_PREFIX.length), root.split(sep).join('/'), STAMP_ATTR);
     },
     transform: {
       order: 'pre',
@@ -102,15 +124,16 @@ function stampPlugin({ enabled = true } = {}) {
         let out = null;
         if (id.endsWith('.vue')) {
           if (vueByCompiler) return null;
-          const sfc = await load('vue', ['vue/compiler-sfc', '@vue/compiler-sfc']);
+          const sfc = await loadParser('vue', ['vue/compiler-sfc', '@vue/compiler-sfc']);
           if (sfc) out = stampVueWithMap(code, rel, sfc, id);
         } else if (id.endsWith('.svelte')) {
-          const svelte = await load('svelte', ['svelte/compiler']);
+          const svelte = await loadParser('svelte', ['svelte/compiler']);
           if (svelte) out = stampSvelteWithMap(code, rel, svelte, id);
           if (out) stampedSvelte.add(id); else stampedSvelte.delete(id);
         } else {
+          if (jsxByRuntime) return null;
           // `parseAst` runs only on a file the scan cannot read.
-          const vite = await load('vite', ['vite']);
+          const vite = await loadParser('vite', ['vite']);
           out = stampJsxWithMap(code, rel, vite?.parseAst ?? null, id);
         }
         return out;
