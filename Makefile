@@ -3,7 +3,8 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 BIN := $(BUILD_DIR)/ng-annotate
 
-.PHONY: setup configure build test unit-test node-test demo bench dist format clean fuzz-build fuzz-smoke fuzz test-asan
+.PHONY: setup configure build test unit-test node-test demo bench dist format clean fuzz-build fuzz-smoke fuzz test-asan \
+        build-linux-arm64 test-linux-arm64 test-platforms platform-node-test test-native-platform publish
 
 setup:
 	@bash scripts/setup.sh
@@ -64,11 +65,66 @@ test-asan:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  $(MAKE) --no-print-directory PRESET=asan unit-test node-test
 
-# npm tarballs of @ng-annotate/cli (with the release binary) and
-# @ng-annotate/vite-plugin and @ng-annotate/angular in dist/; nothing is published.
+# Linux arm64: Debian's cross g++ (cmake/toolchains/linux-arm64.cmake, libraries
+# from Debian's arm64 multiarch packages), tested under qemu-user: the unit
+# suite through ctest (the toolchain file names the emulator), then the store,
+# change-feed and MCP integration suites against the arm64 binary through
+# scripts/ng-annotate-arm64-qemu. Its own ccache-less time is in the README.
+ARM64_DIR := build/linux-arm64
+PLATFORM_NODE_TESTS = $(addprefix tests/integration/,cli.test.js watch.test.js mcp-protocol.test.js \
+  mcp-tools.test.js mcp-multiprocess.test.js mcp-http.test.js agent-loop.test.js browser_protocol.test.js \
+  serve_http.test.js manifest.test.js)
+$(ARM64_DIR)/build.ninja:
+	cmake --preset linux-arm64
+
+build-linux-arm64: setup $(ARM64_DIR)/build.ninja
+	cmake --build --preset linux-arm64
+
+test-linux-arm64: build-linux-arm64
+	ctest --preset linux-arm64 --output-on-failure
+	$(MAKE) --no-print-directory platform-node-test NG_ANNOTATE_BIN=$(abspath scripts/ng-annotate-arm64-qemu)
+
+# The store, change-feed and MCP integration suites against NG_ANNOTATE_BIN
+# (any platform's binary, or a wrapper that runs one).
+platform-node-test:
+	$$(bash scripts/node.sh) --test --test-concurrency=1 --test-timeout=600000 $(PLATFORM_NODE_TESTS)
+
+# The same suites and the unit suite on this machine's own build: what
+# .github/workflows/release.yml runs on real macOS and Linux arm64 machines.
+test-native-platform: build
+	$(MAKE) --no-print-directory unit-test
+	$(MAKE) --no-print-directory platform-node-test NG_ANNOTATE_BIN=$(abspath $(BIN))
+
+# Publishes every tarball in dist/ (release.yml, after make dist) with the
+# token in NPM_TOKEN: the platform packages first, so that no published
+# @ng-annotate/cli names one that is not there yet.
+publish:
+	@test -n "$$NPM_TOKEN" || { echo "publish: set NPM_TOKEN to an npm automation token" >&2; exit 1; }
+	for t in dist/ng-annotate-cli-[a-z]*.tgz dist/ng-annotate-cli-[0-9]*.tgz dist/ng-annotate-vite-plugin-*.tgz \
+	  dist/ng-annotate-angular-*.tgz; do \
+	  npm publish "$$t" --access public --//registry.npmjs.org/:_authToken="$$NPM_TOKEN" || exit 1; \
+	done
+
+# Every other platform's build and tests that this machine can run: arm64
+# under qemu, windows-x64 under Wine, and the portable change-wake backend
+# forced on Linux (test-windows and test-portable-watch: the Windows port's).
+test-platforms:
+	$(MAKE) --no-print-directory test-linux-arm64
+	$(MAKE) --no-print-directory test-windows
+	$(MAKE) --no-print-directory test-portable-watch
+
+# npm tarballs in dist/, nothing published: @ng-annotate/cli (no binary; an
+# optionalDependency on each platform package), one @ng-annotate/cli-<os>-<cpu>
+# per binary built here (linux-x64 from the release build, linux-arm64 always,
+# the others when their build dir holds one), @ng-annotate/vite-plugin and
+# @ng-annotate/angular. The real-world release builds them all (release.yml).
+DIST_CROSS = linux-arm64=build/linux-arm64/ng-annotate win32-x64=build/windows-x64/ng-annotate.exe \
+  darwin-arm64=build/darwin-arm64/ng-annotate darwin-x64=build/darwin-x64/ng-annotate
 dist:
 	$(MAKE) --no-print-directory build PRESET=release
-	bash scripts/dist.sh $(abspath build/release/ng-annotate) $(abspath dist)
+	$(MAKE) --no-print-directory build-linux-arm64
+	bash scripts/dist.sh $(abspath build/release/ng-annotate) $(abspath dist) \
+	  $$(for p in $(DIST_CROSS); do [ ! -f "$${p#*=}" ] || echo "$${p%%=*}=$(CURDIR)/$${p#*=}"; done)
 
 demo: build
 	bash scripts/demo.sh $(abspath $(BIN))

@@ -4,6 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# macOS (the release workflow's Macs, not tested here): Homebrew's libraries and
+# the npm packages that the build and the platform suites need; nothing else.
+if [ "$(uname -s)" = Darwin ]; then
+  brew install cmake ninja boost sqlite cli11 fmt googletest google-benchmark
+  for dir in . client; do (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error); done
+  exit 0
+fi
+
 APT_PACKAGES=(
   g++ cmake ninja-build pkg-config make
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
@@ -12,6 +20,24 @@ APT_PACKAGES=(
   nodejs npm chromium
   clang libclang-rt-14-dev
 )
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+# On x86-64: the linux-arm64 cross build (make build-linux-arm64) and its tests
+# under qemu-user; its libraries are Debian's own arm64 builds, through
+# multiarch, so dpkg must know the architecture (apt-get update follows, as
+# these are then missing). An arm64 machine builds natively instead.
+if [ "$(dpkg --print-architecture)" = amd64 ]; then
+  APT_PACKAGES+=(
+    g++-aarch64-linux-gnu qemu-user
+    libboost1.81-dev:arm64 libboost-json1.81-dev:arm64 libboost-url1.81-dev:arm64
+    libsqlite3-dev:arm64 libfmt-dev:arm64 libgtest-dev:arm64 libgmock-dev:arm64
+  )
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    echo "setup: dpkg --add-architecture arm64"
+    $SUDO dpkg --add-architecture arm64
+  fi
+fi
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -27,8 +53,6 @@ done
 
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
@@ -70,6 +94,9 @@ for app in examples/angular-demo tests/fixtures/angular21; do
 done
 # Real agent CLIs (Claude Code, Codex) for the tests that check what init writes.
 npm_ci tools/agents
+# A throwaway npm registry (verdaccio) for the test that installs @ng-annotate/cli
+# and its platform packages from one (tests/integration/cli-registry-install.test.js).
+npm_ci tools/registry
 # Fixture apps that install packages/* the way a user would (as copies, see
 # their .npmrc install-links): reinstalled also when those packages change.
 npm_ci_with_packages() {  # dir
@@ -91,3 +118,14 @@ for app in react-demo vue-demo svelte-demo; do npm_ci_with_packages examples/$ap
 # The SSR framework apps (SvelteKit, React Router framework mode, Astro with a
 # React island), same way; their frameworks need Node >= 22.
 (PATH="$NODE22_BIN:$PATH"; for app in sveltekit-demo react-router-demo astro-demo; do npm_ci_with_packages examples/$app; done)
+# A create-next-app 16 app (App Router, client and server components) for the
+# Next.js integration and the runtime fallback's tests; installs packages/* as copies.
+npm_ci_with_packages tests/fixtures/next-app
+# The same components in a create-next-app 15 app (Next 15.5).
+npm_ci_with_packages tests/fixtures/next15-app
+# A create-rsbuild React app without any integration: the runtime fallback behind serve --proxy.
+npm_ci tests/fixtures/rsbuild-app
+# The Nuxt 4 app (the v4 starter's files, our module in nuxt.config): Nuxt 4.6
+# needs Node >= 22.21, so it installs (and its postinstall `nuxt prepare`
+# runs) on tools/node22's Node.
+(PATH="$NODE22_BIN:$PATH"; npm_ci_with_packages examples/nuxt-demo)

@@ -141,6 +141,24 @@ int RunRemove(const InitOptions& options, const ProjectPaths& project) {
   return 0;
 }
 
+// The one line for the app's framework and where it goes (SPEC §9), or that
+// it is there already.
+void PrintIntegration(const Integration& integration, bool installed) {
+  if (integration.configured) {
+    std::cout << integration.config_file << " already loads " << integration.package
+              << ": run your dev server as usual.\n";
+    return;
+  }
+  if (!installed) {
+    std::cout << "Install it: npm i -D " << integration.package << " @ng-annotate/cli\n     "
+              << "(until they are on npm: the tarballs `make dist` builds)\n     ";
+  }
+  std::cout << integration.framework << " app. Add it to " << integration.config_file << ":\n";
+  if (!integration.import_line.empty()) std::cout << "       " << integration.import_line << "\n";
+  std::cout << "       " << integration.line << "\n"
+            << "     then run your dev server as usual.\n";
+}
+
 int RunInit(const InitOptions& options) {
   std::optional<std::vector<McpClient>> chosen;
   if (options.client) {
@@ -233,7 +251,7 @@ int RunInit(const InitOptions& options) {
   }
 
   std::cout << "\nNext:\n  1. ";
-  bool proxy = !kind.angular && !kind.vite_config;
+  bool proxy = !kind.angular && kind.integration.proxy;
   if (angular) {
     if (!angular->changes.empty()) {
       if (!kind.angular_package) {
@@ -249,21 +267,11 @@ int RunInit(const InitOptions& options) {
       kind.dev_server_port = 4200;
       kind.dev_server = "Angular CLI";
     }
-  } else if (kind.vite_config) {
-    if (kind.vite_plugin_configured) {
-      std::cout << *kind.vite_config
-                << " already loads @ng-annotate/vite-plugin: run your dev "
-                   "server as usual.\n";
-    } else {
-      if (!kind.vite_package) {
-        std::cout << "Install the plugin: npm i -D @ng-annotate/vite-plugin @ng-annotate/cli\n     "
-                     "(until they are on npm: the tarballs `make dist` builds)\n     ";
-      }
-      std::cout << "Add it to " << *kind.vite_config << ":\n"
-                << "       import ngAnnotate from '@ng-annotate/vite-plugin'\n"
-                << "       plugins: [ngAnnotate()]   (beside your other plugins)\n"
-                << "     then run your dev server as usual.\n";
-    }
+  } else if (!kind.integration.proxy) {
+    PrintIntegration(kind.integration, kind.integration_package);
+  } else if (!kind.integration.framework.empty()) {
+    std::cout << kind.integration.framework
+              << " has no ng-annotate integration yet (a loader is planned):\n     ";
   }
   if (proxy) {
     std::string port = kind.dev_server_port ? std::to_string(kind.dev_server_port) : "PORT";

@@ -63,6 +63,7 @@ Result<std::string> MergeMcpConfig(const std::optional<std::string>& existing, M
   }
   std::string file = McpConfigPath(client).generic_string();
   json::object config;
+  std::optional<json::value> before;
   if (existing && existing->find_first_not_of(" \t\r\n") != std::string::npos) {
     boost::system::error_code ec;
     json::value parsed = json::parse(*existing, ec);
@@ -70,6 +71,7 @@ Result<std::string> MergeMcpConfig(const std::optional<std::string>& existing, M
       return MakeError(ErrorCode::kInvalidArgument,
                        file + " is not a JSON object; fix or move it, then run init again");
     }
+    before = parsed;
     config = std::move(parsed.get_object());
   }
   // VS Code names the map "servers"; Claude Code, Cursor and Gemini CLI "mcpServers".
@@ -87,6 +89,10 @@ Result<std::string> MergeMcpConfig(const std::optional<std::string>& existing, M
   for (const auto& arg : entry.args) args.emplace_back(arg);
   server["args"] = std::move(args);
   servers.get_object()["ng-annotate"] = std::move(server);
+  // Already what we would write (key order aside): the file stays as it is,
+  // however it is laid out. A workspace's Prettier reformats what `ng add`
+  // wrote (arrays on one line); init must not undo that and report a change.
+  if (before && *before == json::value(config)) return *existing;
   return PrettyJson(config);
 }
 

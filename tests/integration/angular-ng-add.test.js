@@ -1,7 +1,8 @@
 // The path a user takes: `make dist`'s tarballs installed into a fresh copy of
 // the generated Angular app (its original angular.json), `ng add
 // @ng-annotate/angular`, then `ng serve` with no NG_ANNOTATE_BIN: the binary
-// packaged in @ng-annotate/cli is found, the overlay is served.
+// in @ng-annotate/cli-linux-x64 (installed beside @ng-annotate/cli) is found,
+// the overlay is served.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -40,7 +41,7 @@ test('npm i the tarballs, ng add @ng-annotate/angular, ng serve: switched, MCP c
     assert.equal(r.status, 0, `npm ${args.join(' ')}: ${r.stderr}${r.stdout}`);
   };
   npm(['ci']);
-  npm(['install', '-D', tgz('ng-annotate-cli-'), tgz('ng-annotate-angular-')]);
+  npm(['install', '-D', tgz('ng-annotate-cli-0'), tgz('ng-annotate-cli-linux-x64-'), tgz('ng-annotate-angular-')]);
 
   const added = await ng(app, ['add', '@ng-annotate/angular', '--skip-confirmation'], { node: NODE22, env: { NG_ANNOTATE_BIN: '' } });
   assert.equal(added.status, 0, added.output);

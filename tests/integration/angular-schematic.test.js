@@ -159,3 +159,32 @@ for (const name of ['ng-new-22.angular.json', 'options-and-configs.angular.json'
     assert.deepEqual(parse(restoreServeBuilder(read(tree, 'angular.json')).text), parse(original));
   });
 }
+
+// An `ng new` workspace has Prettier (and a .prettierrc), and the Angular CLI
+// formats what a schematic wrote with it: short arrays go on one line
+// (`"styles": ["src/styles.css"]` in angular.json, `"args": [...]` in
+// .mcp.json). init afterwards must see that nothing is left to do.
+test("after ng add and the workspace's Prettier, init changes nothing and says so", async (t) => {
+  const prettier = demoRequire('prettier');
+  const options = JSON.parse(readFileSync(path.join(demo, '.prettierrc'), 'utf8'));
+  const { tree } = await ngAdd(treeWith({ 'angular.json': fixture('ng-new-22.angular.json'), '.gitignore': '/dist\n' }));
+  const dir = mkdtempSync(path.join(tmpdir(), 'nga-prettier-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
+  mkdirSync(path.join(dir, '.git'));
+  writeFileSync(path.join(dir, 'package.json'), '{}');
+  mkdirSync(path.join(dir, 'node_modules/@ng-annotate'), { recursive: true });
+  symlinkSync(path.join(repo, 'packages/cli'), path.join(dir, 'node_modules/@ng-annotate/cli'));
+  const formatted = {};
+  for (const file of ['angular.json', '.mcp.json', '.gitignore']) {
+    const text = read(tree, file);
+    formatted[file] = file.endsWith('.json') ? await prettier.format(text, { ...options, filepath: file }) : text;
+    writeFileSync(path.join(dir, file), formatted[file]);
+  }
+  assert.notEqual(formatted['.mcp.json'], read(tree, '.mcp.json'), 'Prettier did reformat .mcp.json');
+  const init = run(['init', '--root', dir, '--client', 'claude']);
+  assert.equal(init.status, 0, init.stderr + init.stdout);
+  for (const file of ['angular.json', '.mcp.json', '.gitignore']) {
+    assert.match(init.stdout, new RegExp(`unchanged +${file.replace('.', '\\.')}\\n`), init.stdout);
+    assert.equal(readFileSync(path.join(dir, file), 'utf8'), formatted[file], `${file} byte for byte`);
+  }
+});

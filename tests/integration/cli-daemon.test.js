@@ -10,7 +10,8 @@ import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  INSTALL_HINT, createDaemon, ensureDaemon, findBinary, forwardHttp, forwardUpgrade, health, isAnnotatePath, overlayTag,
+  INSTALL_HINT, createDaemon, ensureDaemon, findBinary, forwardHttp, forwardUpgrade, health, installHint, isAnnotatePath,
+  overlayTag, samePath,
   readDaemonFile,
 } from '../../packages/cli/lib/daemon.js';
 import { BIN, tempRoot } from './lib/cli.js';
@@ -62,6 +63,20 @@ test('findBinary: option, then NG_ANNOTATE_BIN, then PATH; a miss says how to in
   assert.equal(overlayTag(), '<script src="/__annotate/client.js"></script>');
   assert.ok(isAnnotatePath('/__annotate?sessionId=1') && isAnnotatePath('/__annotate/health'));
   assert.ok(!isAnnotatePath('/__annotatex') && !isAnnotatePath('/'));
+});
+
+test('a miss names the platform package for this platform, or says there is no build for it', () => {
+  assert.match(installHint('darwin', 'arm64'), /on darwin-arm64 that installs @ng-annotate\/cli-darwin-arm64/);
+  assert.match(installHint('win32', 'x64'), /on win32-x64 that installs @ng-annotate\/cli-win32-x64/);
+  assert.match(installHint('freebsd', 'x64'), /no ng-annotate build for freebsd-x64 .*set NG_ANNOTATE_BIN/);
+  assert.equal(INSTALL_HINT, installHint(process.platform, process.arch));
+});
+
+test('samePath: on Windows either separator and any case name one root; elsewhere byte for byte', () => {
+  assert.ok(samePath('C:\\Users\\dev\\app', 'c:/users/dev/app/', 'win32'));
+  assert.ok(!samePath('C:\\Users\\dev\\app', 'C:/Users/dev/app2', 'win32'));
+  assert.ok(samePath('/home/dev/app', '/home/dev/app', 'linux'));
+  assert.ok(!samePath('/home/dev/App', '/home/dev/app', 'linux'));
 });
 
 test('the npx shim runs the binary with the arguments, output and exit status', () => {
@@ -135,6 +150,27 @@ test('stop() is bounded when the daemon does not answer SIGTERM (SIGKILL after t
   await withDeadline(handle.stop(), 'stop() of a stuck daemon', 10000);
   assert.equal(alive(pid), false);
   assert.equal(readDaemonFile(root), null, 'the killed daemon could not remove its file; stop() did');
+});
+
+// Windows has no SIGTERM (Node's kill() is TerminateProcess there): run as if
+// on win32, stop() kills at once and removes daemon.json itself, where on
+// Linux the daemon exits on SIGTERM and removes it.
+test('stop() on Windows kills without SIGTERM and removes daemon.json itself', async (t) => {
+  const root = realpathSync(tempRoot(t));
+  const script = `
+    Object.defineProperty(process, 'platform', { value: 'win32' });
+    const { ensureDaemon, readDaemonFile } = await import(${JSON.stringify(join(repo, 'packages/cli/lib/daemon.js'))});
+    const [root, binary] = process.argv.slice(1);
+    const handle = await ensureDaemon({ root, binary, log: () => {} });
+    const [{ exited }] = [...handle.children];
+    const before = readDaemonFile(root)?.pid === handle.pid;
+    await handle.stop();
+    const { code, signal } = await exited;
+    console.log(JSON.stringify({ before, code, signal, after: readDaemonFile(root) }));`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, root, binary], { encoding: 'utf8', timeout: 60000 });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout), { before: true, code: null, signal: 'SIGKILL', after: null });
+  assert.deepEqual(processesFor(root), []);
 });
 
 test('stop() while the daemon is still starting leaves no process behind', async (t) => {

@@ -103,10 +103,10 @@ test('Vite project: the next step is the plugin line, or says it is already ther
 
 test('any other dev server: the next step is serve --proxy, with the port it usually has', (t) => {
   const root = tempRoot(t);
-  writeFileSync(join(root, 'package.json'), '{"dependencies": {"next": "15.0.0", "react": "19.0.0"}}\n');
+  writeFileSync(join(root, 'package.json'), '{"dependencies": {"react-scripts": "5.0.1", "react": "19.0.0"}}\n');
   const out = init(root);
   assert.match(out, / serve --proxy http:\/\/localhost:3000\n/);
-  assert.match(out, /Next\.js's usual port/);
+  assert.match(out, /Create React App's usual port/);
   const bare = tempRoot(t);
   assert.match(init(bare), / serve --proxy http:\/\/localhost:PORT\n/);
 });

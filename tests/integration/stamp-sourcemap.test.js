@@ -12,7 +12,6 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
-import { sourcePlugins } from '../../packages/vite-plugin/src/stamp-plugin.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -29,6 +28,8 @@ async function serve({ app, plugin, make, file }, stamp) {
   const require = createRequire(join(root, 'package.json'));
   const vite = await import(pathToFileURL(require.resolve('vite')).href);
   const framework = await import(pathToFileURL(require.resolve(plugin)).href);
+  const stampPluginFile = join(dirname(require.resolve('@ng-annotate/vite-plugin')), 'stamp-plugin.js');
+  const { sourcePlugins } = await import(pathToFileURL(stampPluginFile).href);
   const server = await vite.createServer({
     configFile: false, root, logLevel: 'silent', appType: 'custom',
     server: { middlewareMode: true, hmr: false, ws: false },

@@ -1,8 +1,10 @@
-// Installing ng-annotate as a user would: the two tarballs of `make dist`
-// (made here by the same scripts/dist.sh, from the binary under test) and
-// vite (from the npm cache) into a fresh app outside the repository, then
-// the app's own `vite` dev server, with no NG_ANNOTATE_BIN and nothing on
-// PATH: the binary comes from the cli tarball.
+// Installing ng-annotate as a user would: the tarballs of `make dist` (made
+// here by the same scripts/dist.sh, from the binary under test: the cli, its
+// linux-x64 platform package and the plugin) and vite (from the npm cache)
+// into a fresh app outside the repository, then the app's own `vite` dev
+// server, with no NG_ANNOTATE_BIN and nothing on PATH: the binary comes from
+// the platform package. (cli-registry-install.test.js checks that npm
+// picks that package by itself from a registry.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -28,9 +30,11 @@ test('the dist tarballs install into a fresh Vite app; overlay and WebSocket wor
   t.after(() => rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
   const dist = join(work, 'dist');
   const packed = sh('bash', [join(repo, 'scripts/dist.sh'), realpathSync(BIN), dist]).trim().split('\n');
-  const cli = packed.find((f) => f.includes('ng-annotate-cli-')) ?? '';
+  const cli = packed.find((f) => /ng-annotate-cli-\d/.test(f)) ?? '';
+  const native = packed.find((f) => f.includes('ng-annotate-cli-linux-x64-')) ?? '';
   const plugin = packed.find((f) => f.includes('ng-annotate-vite-plugin-')) ?? '';
   assert.match(cli, /ng-annotate-cli-0\.1\.0\.tgz$/);
+  assert.match(native, /ng-annotate-cli-linux-x64-0\.1\.0\.tgz$/);
   assert.match(plugin, /ng-annotate-vite-plugin-0\.1\.0\.tgz$/);
 
   // The vite8 fixture app, as create-vite made it, without our packages.
@@ -46,7 +50,7 @@ test('the dist tarballs install into a fresh Vite app; overlay and WebSocket wor
   const viteVersion = JSON.parse(readFileSync(join(fixture, 'node_modules/vite/package.json'), 'utf8')).version;
   pkg.devDependencies.vite = viteVersion;
   writeFileSync(join(app, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-  sh('npm', ['i', '-D', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', cli, plugin], { cwd: app });
+  sh('npm', ['i', '-D', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', cli, native, plugin], { cwd: app });
 
   // npx ng-annotate: the shim runs the packaged binary.
   const env = { ...process.env, PATH: dirname(process.execPath), CI: 'true', NO_COLOR: '1' };
@@ -76,7 +80,7 @@ test('the dist tarballs install into a fresh Vite app; overlay and WebSocket wor
   assert.equal(health.root, app);
   const info = daemonFile(app);
   assert.equal(readFileSync(`/proc/${info.pid}/cmdline`, 'utf8').split('\0')[0],
-    join(app, 'node_modules/@ng-annotate/cli/native/ng-annotate'), 'the daemon is the packaged binary');
+    join(app, 'node_modules/@ng-annotate/cli-linux-x64/bin/ng-annotate'), 'the daemon is the packaged binary');
 
   const origin = `http://127.0.0.1:${port}`;
   const ws = await Client.connect(`ws://127.0.0.1:${port}/__annotate`, { headers: { Origin: origin, Referer: `${origin}/` } });

@@ -207,5 +207,46 @@ TEST(ProjectKind, GuessesTheDevServerPort) {
   EXPECT_EQ(GuessDevServerPort(std::nullopt, false).first, 0);
 }
 
+TEST(ProjectKind, RecognisesTheFrameworkMostSpecificFirst) {
+  auto deps = [](const char* names) {
+    return std::string(R"({"devDependencies": {)") + names + "}}";
+  };
+  EXPECT_EQ(RecogniseFramework(deps(R"("nuxt": "4", "vite": "8")"), {"nuxt.config.ts"}),
+            Framework::kNuxt);
+  EXPECT_EQ(RecogniseFramework(deps(R"("@sveltejs/kit": "2", "vite": "7")"), {"vite.config.ts"}),
+            Framework::kSvelteKit);
+  EXPECT_EQ(
+      RecogniseFramework(deps(R"("vite": "7")"), {"react-router.config.ts", "vite.config.ts"}),
+      Framework::kReactRouter);
+  EXPECT_EQ(RecogniseFramework(deps(R"("astro": "7")"), {}), Framework::kAstro);
+  EXPECT_EQ(RecogniseFramework(std::nullopt, {"next.config.mjs"}), Framework::kNext);
+  EXPECT_EQ(RecogniseFramework(deps(R"("@rsbuild/core": "2")"), {}), Framework::kRsbuild);
+  EXPECT_EQ(RecogniseFramework(deps(R"("webpack": "5")"), {"webpack.config.js"}),
+            Framework::kWebpack);
+  EXPECT_EQ(RecogniseFramework(deps(R"("vite": "8")"), {}), Framework::kVite);
+  EXPECT_EQ(RecogniseFramework(std::nullopt, {"angular.json", "vite.config.ts"}),
+            Framework::kAngular);
+  EXPECT_EQ(RecogniseFramework(std::string("not json"), {}), Framework::kOther);
+}
+
+TEST(ProjectKind, TheLineGoesInTheConfigFileThereOrTheGeneratorsOne) {
+  EXPECT_EQ(ConfigFileFor(Framework::kReactRouter, {"react-router.config.ts", "vite.config.mts"}),
+            "vite.config.mts");
+  EXPECT_EQ(ConfigFileFor(Framework::kVite, {}), "vite.config.js");
+  EXPECT_EQ(ConfigFileFor(Framework::kNuxt, {"nuxt.config.js"}), "nuxt.config.js");
+  Integration nuxt = IntegrationFor(Framework::kNuxt, "nuxt.config.ts", std::nullopt);
+  EXPECT_EQ(nuxt.line.rfind("modules: ['@ng-annotate/vite-plugin/nuxt']", 0), 0u);
+  EXPECT_FALSE(nuxt.configured);
+  EXPECT_TRUE(IntegrationFor(Framework::kNuxt, "nuxt.config.ts",
+                             std::string("modules: ['@ng-annotate/vite-plugin/nuxt']"))
+                  .configured);
+  // The Vite plugin in astro.config's vite.plugins is not the integration.
+  EXPECT_FALSE(IntegrationFor(Framework::kAstro, "astro.config.mjs",
+                              std::string("import x from '@ng-annotate/vite-plugin'"))
+                   .configured);
+  EXPECT_TRUE(IntegrationFor(Framework::kWebpack, "webpack.config.js", std::nullopt).proxy);
+  EXPECT_TRUE(IntegrationFor(Framework::kOther, "", std::nullopt).proxy);
+}
+
 }  // namespace
 }  // namespace nga::cli

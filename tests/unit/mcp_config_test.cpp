@@ -54,6 +54,21 @@ TEST(McpConfig, MergingTwiceChangesNothing) {
   EXPECT_EQ(*once, *twice);
 }
 
+TEST(McpConfig, AFileThatAlreadySaysSoIsLeftAsItIsLaidOut) {
+  // What Prettier makes of `ng add`'s .mcp.json: the same config, other layout.
+  std::string prettier =
+      "{\n  \"mcpServers\": {\n    \"ng-annotate\": {\n      \"command\": \"npx\",\n"
+      "      \"args\": [\"ng-annotate\", \"mcp\", \"--root\", \".\"]\n    }\n  }\n}\n";
+  const McpServerEntry npx{"npx", {"ng-annotate", "mcp", "--root", "."}};
+  auto merged = MergeMcpConfig(prettier, McpClient::kClaude, npx);
+  ASSERT_TRUE(merged);
+  EXPECT_EQ(*merged, prettier);
+  // A different entry is still written (in init's own layout).
+  auto other = MergeMcpConfig(prettier, McpClient::kClaude, kEntry);
+  ASSERT_TRUE(other);
+  EXPECT_NE(*other, prettier);
+}
+
 TEST(McpConfig, RefusesWhatItCannotMergeWithoutClobbering) {
   auto broken = MergeMcpConfig(std::string("{not json"), McpClient::kClaude, kEntry);
   ASSERT_FALSE(broken);

@@ -61,6 +61,10 @@ export function describe(target) {
     // Resolved before the payload is built (see settle); the panel updates when it lands.
     ctx.pending = ctx.refine().then((where) => { if (where) ctx.sourceLocation = where; }).catch(() => {});
   }
+  if (ctx.refineTree) {
+    // The adapter's second look at the ancestry (React: source maps of bundles).
+    ctx.pending = Promise.all([ctx.pending, ctx.refineTree().catch(() => {})]);
+  }
   if (stamp) {
     ctx.sourceLocation = formatLocation(stamp);
     if (!ctx.componentFilePath) ctx.componentFilePath = stamp.file;

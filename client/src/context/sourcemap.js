@@ -1,10 +1,14 @@
 // Maps a position in a dev server's transformed module back to the source
-// file, through the module's source map (inline data: URL or a linked .map).
-// Used for React 19's `_debugStack`, whose frames point into the code Vite (or
-// another dev server) served, not into what the user wrote. Fetches only
-// same-origin modules, once each; any failure means "no better answer".
+// file, through the module's source map (inline data: URL or a linked .map;
+// an index map's `sections`, as Turbopack writes them, too). Used for React
+// 19's `_debugStack`, whose frames point into the code Vite, webpack or
+// Turbopack served, not into what the user wrote. A server component's frame
+// names a file on the server: Next's dev server hands out its map at
+// `/__nextjs_source-map`. Fetches only same-origin URLs, once each; any
+// failure means "no better answer".
 
 import { rawFetch } from '../raw-fetch.js';
+import { serverFileUrl } from './frames.js';
 
 const cache = new Map(); // module URL -> Promise<map|null>
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -25,6 +29,7 @@ function decodeVlq(segment) {
 
 // The original {source, line, column} (0-based) of generated line/column (0-based).
 export function lookup(map, line, column) {
+  if (Array.isArray(map.sections)) return lookupSections(map.sections, line, column);
   const lines = String(map.mappings || '').split(';');
   let src = 0, oLine = 0, oCol = 0;
   let best = null;
@@ -40,10 +45,28 @@ export function lookup(map, line, column) {
     }
   }
   if (!best) return null;
-  return { source: (map.sources || [])[best.source], line: best.line, column: best.column };
+  const source = (map.sources || [])[best.source];
+  return { source: source != null && map.sourceRoot ? map.sourceRoot.replace(/\/?$/, '/') + source : source, line: best.line, column: best.column };
+}
+
+// An index map: the last section starting at or before the position holds it.
+function lookupSections(sections, line, column) {
+  let hit = null;
+  for (const s of sections) {
+    const o = s.offset || { line: 0, column: 0 };
+    if (o.line < line || (o.line === line && o.column <= column)) hit = s; else break;
+  }
+  if (!hit || !hit.map) return null;
+  const o = hit.offset || { line: 0, column: 0 };
+  return lookup(hit.map, line - o.line, line === o.line ? column - o.column : column);
 }
 
 async function loadMap(url) {
+  if (!/^https?:/i.test(url)) {
+    // A file on the server, or webpack's eval'd module: only the dev server has its map.
+    const r = await rawFetch(`${location.origin}/__nextjs_source-map?filename=${encodeURIComponent(serverFileUrl(url) || url)}`, { credentials: 'same-origin' });
+    return r.ok && r.status !== 204 ? r.json() : null;
+  }
   const res = await rawFetch(url, { credentials: 'same-origin' });
   if (!res.ok) return null;
   const code = await res.text();
@@ -65,11 +88,16 @@ async function loadMap(url) {
 // {line, column} (1-based) in the original source of `url` at line:column
 // (1-based, as in a stack frame), or null.
 export async function originalPosition(url, line, column) {
-  let u;
-  try { u = new URL(url, location.href); } catch { return null; }
-  if (u.origin !== location.origin || typeof fetch !== 'function') return null;
-  if (!cache.has(u.href)) cache.set(u.href, loadMap(u.href).catch(() => null));
-  const map = await cache.get(u.href);
+  if (typeof fetch !== 'function') return null;
+  let key = url;
+  if (/^(?:https?:|\/)/i.test(url) && !serverFileUrl(url)) {
+    let u;
+    try { u = new URL(url, location.href); } catch { return null; }
+    if (u.origin !== location.origin) return null;
+    key = u.href;
+  }
+  if (!cache.has(key)) cache.set(key, loadMap(key).catch(() => null));
+  const map = await cache.get(key);
   if (!map) return null;
   const hit = lookup(map, line - 1, column - 1);
   return hit ? { line: hit.line + 1, column: hit.column + 1, source: hit.source } : null;

@@ -1,7 +1,16 @@
 // Vue 3, through `__vueParentComponent` (set on elements in development).
 // `type.__file` is absolute: made root-relative.
+//
+// The user's components are told from the framework's by where their source
+// lives, not by a list of names: an SFC of the project has a `__file` outside
+// node_modules; Vue's built-ins (Transition, KeepAlive, Suspense), the
+// router's and Nuxt's wrappers (NuxtRoot, NuxtPage, RouterView, ClientOnly,
+// NuxtLink…) have none or one in node_modules. Those are left out of the
+// ancestry, and a click inside one is given to the user's component around it.
 import { rootRelative, baseName } from './paths.js';
 import { toData, capInputs } from './serialize.js';
+
+const isUsers = (type) => Boolean(type && type.__file) && !/[\\/]node_modules[\\/]/.test(type.__file);
 
 const nameOf = (type) => (type && (type.name || type.__name || baseName(type.__file))) || 'Anonymous';
 
@@ -20,8 +29,9 @@ function rootElements(instance) {
 
 export function locate(target) {
   for (let n = target, depth = 0; n && n.nodeType === 1 && depth < 50; n = n.parentElement, depth++) {
-    const vue = n.__vueParentComponent;
+    let vue = n.__vueParentComponent;
     if (!vue) continue;
+    for (let p = vue; p; p = p.parent) if (isUsers(p.type)) { vue = p; break; }
     const type = vue.type || {};
     const roots = rootElements(vue);
     return {
@@ -39,6 +49,6 @@ export function describe(loc, ctx) {
     try { inputs[k] = toData(props[k]); } catch { /* a throwing getter */ }
   }
   ctx.inputs = capInputs(inputs);
-  for (let p = loc.vue.parent; p; p = p.parent) ctx.componentTreePath.unshift(nameOf(p.type));
+  for (let p = loc.vue.parent; p; p = p.parent) if (isUsers(p.type)) ctx.componentTreePath.unshift(nameOf(p.type));
   ctx.snapshotElements = [loc.host, ...(loc.extraHosts || [])];
 }

@@ -18,7 +18,8 @@ import {
 } from 'node:fs';
 import { request } from 'node:http';
 import { connect, isIP } from 'node:net';
-import { delimiter, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PREFIX = '/__annotate';
@@ -34,14 +35,39 @@ const MAX_ANSWER_BYTES = 256 * 1024; // health is ~400 bytes; /origins lists the
 const MAX_LINE_BYTES = 64 * 1024; // serve's listening line
 const MAX_STDERR_KEPT = 8 * 1024; // for the error of a daemon that failed to start
 const STOP_GRACE_MS = 2000; // SIGTERM, then SIGKILL
+// Windows has no SIGTERM: there Node's kill() is TerminateProcess whatever the
+// signal, so no grace period is waited for, and stop() removes daemon.json
+// itself (as it does after a SIGKILL anywhere).
+const GRACEFUL_STOP = process.platform !== 'win32';
 const KILL_WAIT_MS = 1000; // after SIGKILL, stop() returns regardless
 const RESTART_LIMIT = 5; // deaths within RESTART_WINDOW_MS before giving up
 const RESTART_WINDOW_MS = 30000;
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
-export const INSTALL_HINT = 'install it with `npm i -D @ng-annotate/cli` (or the ng-annotate-cli tarball '
-  + 'from `make dist`), set NG_ANNOTATE_BIN=/path/to/ng-annotate, or put ng-annotate on PATH';
+// The platforms a binary is published for, as `${process.platform}-${process.arch}`:
+// each is the npm package @ng-annotate/cli-<platform> (an optionalDependency
+// of this one, with os/cpu fields, so npm installs only the matching one, as
+// esbuild's packages do). scripts/dist.sh makes them from the same list.
+export const PLATFORMS = ['linux-x64', 'linux-arm64', 'darwin-arm64', 'darwin-x64', 'win32-x64'];
+
+/** The npm package that holds the binary for this machine ('@ng-annotate/cli-linux-x64'). */
+export function platformPackage(platform = process.platform, arch = process.arch) {
+  return `@ng-annotate/cli-${platform}-${arch}`;
+}
+
+/** What to do when no binary is found, naming this machine's platform. */
+export function installHint(platform = process.platform, arch = process.arch) {
+  const here = `${platform}-${arch}`;
+  if (!PLATFORMS.includes(here)) {
+    return `there is no ng-annotate build for ${here} (there are: ${PLATFORMS.join(', ')}): build it from source `
+      + '(`make build` in the ng-annotate repository) and set NG_ANNOTATE_BIN=/path/to/ng-annotate, or put it on PATH';
+  }
+  return `install it with \`npm i -D @ng-annotate/cli\` (on ${here} that installs ${platformPackage(platform, arch)}, `
+    + 'which holds the binary, unless optional dependencies are omitted; or the tarballs from `make dist`), '
+    + 'set NG_ANNOTATE_BIN=/path/to/ng-annotate, or put ng-annotate on PATH';
+}
+export const INSTALL_HINT = installHint();
 
 /** The script tag that loads the overlay from the dev server's own origin. */
 export function overlayTag() {
@@ -63,16 +89,34 @@ function isExecutable(file) {
   }
 }
 
-/** The binary shipped inside this package (copied in by `make dist`), or null. */
+function binaryName(platform) {
+  return platform === 'win32' ? 'ng-annotate.exe' : 'ng-annotate';
+}
+
+/**
+ * The binary this package installed: the one in the platform package npm
+ * picked for this machine (resolved from here, so hoisted or nested both
+ * work), else one copied into ./native (a development copy of the package).
+ * Null when neither is there.
+ */
 export function packagedBinary() {
-  const file = fileURLToPath(new URL(`../native/ng-annotate${process.platform === 'win32' ? '.exe' : ''}`, import.meta.url));
+  const name = binaryName(process.platform);
+  try {
+    const manifest = createRequire(import.meta.url).resolve(`${platformPackage()}/package.json`);
+    const file = join(dirname(manifest), 'bin', name);
+    if (isExecutable(file)) return file;
+  } catch {
+    // not installed: npm skipped it (another platform, --omit=optional) or it does not exist
+  }
+  const file = fileURLToPath(new URL(`../native/${name}`, import.meta.url));
   return isExecutable(file) ? file : null;
 }
 
 /**
- * The native binary: option `binary`, then NG_ANNOTATE_BIN, then the one in
- * this package, then `ng-annotate` on PATH. Returns {file} or {error} (a
- * sentence saying what was wrong and how to install it).
+ * The native binary: option `binary`, then NG_ANNOTATE_BIN, then the one
+ * installed with this package (packagedBinary), then `ng-annotate` on PATH.
+ * Returns {file} or {error} (a sentence saying what was wrong and how to
+ * install it).
  */
 export function findBinary({ binary, env = process.env, packaged = true } = {}) {
   if (binary) {
@@ -87,7 +131,7 @@ export function findBinary({ binary, env = process.env, packaged = true } = {}) 
   if (inPackage) return { file: inPackage };
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
-    const file = join(dir, process.platform === 'win32' ? 'ng-annotate.exe' : 'ng-annotate');
+    const file = join(dir, binaryName(process.platform));
     if (isExecutable(file)) return { file };
   }
   return { error: `the ng-annotate binary was not found: ${INSTALL_HINT}` };
@@ -229,6 +273,17 @@ function proofMatches(token, challenge, proof) {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+/**
+ * Whether two absolute paths name the same directory as the daemon prints
+ * them: on Windows with either separator and in any case (NTFS and the
+ * drive letter are case-insensitive), elsewhere byte for byte.
+ */
+export function samePath(a, b, platform = process.platform) {
+  if (platform !== 'win32') return a === b;
+  const norm = (path) => String(path).replace(/\\/g, '/').replace(/(.)\/+$/, '$1').toLowerCase();
+  return norm(a) === norm(b);
+}
+
 // Why the server on info.port is not our daemon for `root`, or null when it
 // proved it is.
 async function disproveDaemon(root, info) {
@@ -236,7 +291,7 @@ async function disproveDaemon(root, info) {
   const challenge = randomBytes(32).toString('hex');
   const live = await health(info.port, { challenge });
   if (!live) return 'no health answer within the bounds';
-  if (live.root !== root) return `it serves ${JSON.stringify(String(live.root))}`;
+  if (!samePath(live.root, root)) return `it serves ${JSON.stringify(String(live.root))}`;
   if (!proofMatches(info.token, challenge, live.proof)) return 'it did not prove it holds the token of daemon.json';
   return null;
 }
@@ -446,7 +501,8 @@ class DaemonHandle {
   }
 
   /**
-   * Stops an owned daemon: SIGTERM, SIGKILL after a grace period, and
+   * Stops an owned daemon: SIGTERM, SIGKILL after a grace period (on
+   * Windows at once: see GRACEFUL_STOP), and
    * returns within about STOP_GRACE_MS + KILL_WAIT_MS whatever happens. A
    * borrowed daemon is left running. Idempotent.
    */
@@ -455,9 +511,10 @@ class DaemonHandle {
     this.stopping = (async () => {
       process.off('exit', this.onProcessExit);
       const entries = [...this.children];
-      for (const { child } of entries) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const first = GRACEFUL_STOP ? 'SIGTERM' : 'SIGKILL';
+      for (const { child } of entries) if (child.exitCode === null && child.signalCode === null) child.kill(first);
       const all = Promise.all(entries.map((e) => e.exited));
-      if (await within(all, STOP_GRACE_MS) === 'timeout') {
+      if (await within(all, GRACEFUL_STOP ? STOP_GRACE_MS : KILL_WAIT_MS) === 'timeout') {
         for (const { child } of entries) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
         if (await within(all, KILL_WAIT_MS) === 'timeout') this.log.warn('the daemon did not exit after SIGKILL in time');
       }

@@ -1,6 +1,7 @@
 // @ng-annotate/cli: where the native binary is. `binaryPath()` is the one
-// shipped in this package (null when it was packed without one); `findBinary`
-// also looks at NG_ANNOTATE_BIN and PATH (see ./daemon.js).
+// installed with this package (its platform package @ng-annotate/cli-<os>-<cpu>;
+// null when npm installed none); `findBinary` also looks at NG_ANNOTATE_BIN and
+// PATH (see ./daemon.js).
 import { findBinary, packagedBinary } from './daemon.js';
 
 export { findBinary };

@@ -4,7 +4,7 @@ export function createContext(options = {}) {
   return {
     options,
     config: null, // Vite's ResolvedConfig
-    root: null, // realpath of config.root
+    root: null, // the project root (projectRoot(config.root)): the daemon's and the stamps'
     disabled: false, // no binary / no daemon: the dev server runs without the overlay
     handle: null, // @ng-annotate/cli DaemonHandle
     pagesTold: new Set(), // page URLs whose foreign-overlay notice was logged

@@ -1,12 +1,13 @@
 // ng-annotate:daemon: once the dev server listens, starts (or reuses) the
-// daemon for the Vite root with the server's real origins, forwards
+// daemon for the project root (the app's package.json directory, not Vite's
+// `root`: see @ng-annotate/cli/lib/project-root.js) with the server's real origins, forwards
 // /__annotate HTTP and WebSocket upgrades (and /mcp with `mcp: true`) to it,
 // leaves every other upgrade (Vite's HMR) alone, and stops the daemon it
 // started when the server closes, within a bound.
-import { realpathSync } from 'node:fs';
 import {
   createDaemon, findBinary, forwardHttp, forwardUpgrade, isAnnotatePath,
 } from '@ng-annotate/cli/lib/daemon.js';
+import { projectRoot } from '@ng-annotate/cli/lib/project-root.js';
 import { devServerOrigins } from './origins.js';
 import { foreignPluginIn, isNoticeRequest, noticeLine, readSmallBody } from './foreign-overlay.js';
 
@@ -46,7 +47,7 @@ export function daemonPlugin(context) {
     apply: 'serve',
     configResolved(config) {
       context.config = config;
-      context.root = realpathSync(config.root);
+      context.root = projectRoot(config.root);
       logger = config.logger;
       // ng-annotate-mcp's own plugin serves /__annotate on this server: two
       // handlers on one socket path cannot work, so ours leaves the page alone.

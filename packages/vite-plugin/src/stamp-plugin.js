@@ -6,10 +6,10 @@
 // JSX is scanned (Vite's `parseAst` only where the scan is unsure). Vue templates are
 // stamped by Vue's own compiler (a node transform handed to
 // @vitejs/plugin-vue), else parsed with the project's `vue/compiler-sfc`;
-// Svelte with the project's `svelte/compiler`. `vite build` never sees it
-// (apply: 'serve').
+// Svelte with the project's `svelte/compiler`. Paths in stamps are relative
+// to the project root (the app's package.json directory), which is the
+// daemon's root too. `vite build` never sees it (apply: 'serve').
 import { createRequire } from 'node:module';
-import { realpathSync } from 'node:fs';
 import { join, relative, sep, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -44,12 +44,13 @@ export function rootRelative(root, file) {
 
 // `enabled: false` turns stamping off (plugin option `stamp: false`).
 function stampPlugin({ enabled = true } = {}) {
-  let root;
+  let root; // the project root: stamps' paths are relative to it
+  let viteRoot; // where the project's parsers are resolved from
   let vueByCompiler = false; // .vue templates are stamped by Vue's compiler
   let jsxByRuntime = false; // JSX is stamped by the JSX dev runtime's stand-in
   const stampedSvelte = new Set(); // ids whose source this plugin stamped (and mapped)
   const parsers = {};
-  const loadParser = (key, specs) => (parsers[key] ??= importFrom(root, specs).catch(() => null));
+  const loadParser = (key, specs) => (parsers[key] ??= importFrom(viteRoot, specs).catch(() => null));
   const stampable = (file) => enabled && isAbsolute(file) && !file.includes('/node_modules/') && !relative(root, file).startsWith('..');
 
   // Hands Vue's compiler the stamping node transform through
@@ -95,7 +96,11 @@ function stampPlugin({ enabled = true } = {}) {
     enforce: 'pre',
     async configResolved(config) {
       // Module ids are real paths: so is the root they are made relative to.
-      try { root = realpathSync(config.root); } catch { root = config.root; }
+      // Imported here, not at the top, so that this file's pure parts load
+      // without @ng-annotate/cli installed beside it (the stamp tests).
+      const { projectRoot } = await import('@ng-annotate/cli/lib/project-root.js');
+      root = projectRoot(config.root);
+      viteRoot = config.root;
       if (enabled && config.command === 'serve') {
         vueByCompiler = await hookVueCompiler(config);
         jsxByRuntime = config.plugins.some((p) => /^vite:react-(babel|refresh|oxc|swc)/.test(p.name));

@@ -6,6 +6,7 @@
 const { requireWorkspace, loadDaemonModule } = require('./resolve');
 const { realpathSync } = require('node:fs');
 const { createBridge, originsFor } = require('./bridge');
+const { askForSourceLocations } = require('./source-locations');
 
 const WRAPPED = '@angular/build:dev-server';
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -33,6 +34,7 @@ async function* serveWithAnnotate(options, context) {
   const { executeDevServerBuilder } = requireWorkspace('@angular/build', root);
   // The wrapped builder's own schema fills in its defaults and checks every option.
   const devOptions = await context.validateOptions(options, WRAPPED);
+  askForSourceLocations(context, root, log);
   let lib;
   try {
     lib = await loadDaemonModule(root);

@@ -1,0 +1,83 @@
+// `ng-annotate init` on each framework's project root as its generator makes
+// it (tests/fixtures/init/<framework>/): it recognises the framework and
+// prints that framework's one line and the file it goes in; once the line is
+// there, it says so; the proxy only where no integration fits (webpack and
+// Rsbuild until a loader exists). One table, one row per framework.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run, tempRoot } from './lib/cli.js';
+
+const FIXTURES = resolve(fileURLToPath(import.meta.url), '../../fixtures/init');
+
+function init(root) {
+  const env = { ...process.env, HOME: join(root, 'home'), CODEX_HOME: '' };
+  delete env.NG_ANNOTATE_PROJECT_ROOT;
+  const r = run(['init'], { cwd: root, env });
+  assert.equal(r.status, 0, `init: ${r.stderr}`);
+  return r.stdout;
+}
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+// [fixture dir, framework, config file, import line or null, the line, package]
+const INTEGRATIONS = [
+  ['next', 'Next.js', 'next.config.ts', "import { withNgAnnotate } from '@ng-annotate/next'",
+    'export default withNgAnnotate(nextConfig)', '@ng-annotate/next'],
+  ['nuxt', 'Nuxt', 'nuxt.config.ts', null, "modules: ['@ng-annotate/vite-plugin/nuxt']", '@ng-annotate/vite-plugin'],
+  ['sveltekit', 'SvelteKit', 'vite.config.ts', "import ngAnnotate from '@ng-annotate/vite-plugin'",
+    'plugins: [sveltekit(), ngAnnotate()]', '@ng-annotate/vite-plugin'],
+  ['react-router', 'React Router', 'vite.config.ts', "import ngAnnotate from '@ng-annotate/vite-plugin'",
+    'plugins: [reactRouter(), ngAnnotate()]', '@ng-annotate/vite-plugin'],
+  ['astro', 'Astro', 'astro.config.mjs', "import ngAnnotate from '@ng-annotate/vite-plugin/astro'",
+    'integrations: [ngAnnotate()]', '@ng-annotate/vite-plugin'],
+  ['vite', 'Vite', 'vite.config.js', "import ngAnnotate from '@ng-annotate/vite-plugin'",
+    'plugins: [ngAnnotate()]', '@ng-annotate/vite-plugin'],
+];
+
+for (const [dir, framework, config, importLine, line, pkg] of INTEGRATIONS) {
+  test(`init on a ${framework} app prints its one line for ${config}, then that it is there`, (t) => {
+    const root = tempRoot(t);
+    cpSync(join(FIXTURES, dir), root, { recursive: true });
+    const out = init(root);
+    const lines = [`${framework} app. Add it to ${config}:`, ...(importLine ? [importLine] : []), line];
+    assert.match(out, new RegExp(lines.map(escape).join('\\n {7}')), out);
+    assert.match(out, new RegExp(`npm i -D ${escape(pkg)} @ng-annotate/cli`));
+    assert.doesNotMatch(out, /--proxy/);
+
+    // With the line in its config file, init says it is there.
+    const file = join(root, config);
+    let text = '';
+    try { text = readFileSync(file, 'utf8'); } catch { /* create-vite vanilla has none */ }
+    writeFileSync(file, `${importLine ?? ''}\n${text}\n// ${line}\n`);
+    assert.match(init(root), new RegExp(`${escape(config)} already loads ${escape(pkg)}: run your dev server as usual`));
+  });
+}
+
+// [fixture dir, framework, the port its dev server usually has]
+const PROXIED = [
+  ['rsbuild', 'Rsbuild', 3000],
+  ['webpack', 'webpack', 8080],
+];
+
+for (const [dir, framework, port] of PROXIED) {
+  test(`init on a ${framework} app: no integration yet, so serve --proxy on port ${port}`, (t) => {
+    const root = tempRoot(t);
+    cpSync(join(FIXTURES, dir), root, { recursive: true });
+    const out = init(root);
+    assert.match(out, new RegExp(`${escape(framework)} has no ng-annotate integration yet`));
+    assert.match(out, new RegExp(` serve --proxy http://localhost:${port}\\n`));
+    assert.doesNotMatch(out, /Add it to/);
+  });
+}
+
+test('init on an Angular workspace switches the builder, and prints no other line', (t) => {
+  const root = tempRoot(t);
+  cpSync(join(FIXTURES, 'angular'), root, { recursive: true });
+  const out = init(root);
+  assert.match(out, /Run `ng serve` as usual: the builder starts ng-annotate/);
+  assert.match(readFileSync(join(root, 'angular.json'), 'utf8'), /@ng-annotate\/angular:dev-server/);
+  assert.doesNotMatch(out, /Add it to|--proxy/);
+});
