@@ -65,3 +65,28 @@ for (const fixture of APPS) {
     assert.equal(origin.column, onDisk.split('\n')[expected - 1].indexOf('toFixed'));
   });
 }
+
+test('react-demo with the classic JSX runtime: the dev log says once that its elements get no stamp', { timeout: 120000 }, async () => {
+  const root = join(REPO, 'examples', 'react-demo');
+  const require = createRequire(join(root, 'package.json'));
+  const vite = await import(pathToFileURL(require.resolve('vite')).href);
+  const react = (await import(pathToFileURL(require.resolve('@vitejs/plugin-react')).href)).default;
+  const { sourcePlugins } = await import(pathToFileURL(join(dirname(require.resolve('@ng-annotate/vite-plugin')), 'stamp-plugin.js')).href);
+  const warnings = [];
+  const customLogger = vite.createLogger('silent');
+  customLogger.warn = (msg) => warnings.push(msg);
+  const server = await vite.createServer({
+    configFile: false, root, customLogger, appType: 'custom',
+    server: { middlewareMode: true, hmr: false, ws: false },
+    plugins: [react({ jsxRuntime: 'classic' }), ...sourcePlugins({ options: {} })],
+  });
+  try {
+    await server.transformRequest('/src/components/PriceTag.tsx');
+    await server.transformRequest('/src/components/ProductCard.tsx');
+  } finally {
+    await server.close();
+  }
+  const ours = warnings.filter((w) => w.includes('[ng-annotate]'));
+  assert.equal(ours.length, 1, warnings.join('\n'));
+  assert.match(ours[0], /src\/components\/PriceTag\.tsx is compiled with the classic JSX runtime .* no source stamp/);
+});

@@ -90,7 +90,10 @@ function stampPlugin({ enabled = true } = {}) {
     if (typeof hook === 'function') compile.transform = wrapped; else hook.handler = wrapped;
   }
 
-  return {
+  let logger = null;
+  let warnedClassic = false;
+
+  const stamp = {
     name: 'ng-annotate:stamp',
     apply: 'serve',
     enforce: 'pre',
@@ -101,6 +104,7 @@ function stampPlugin({ enabled = true } = {}) {
       const { projectRoot } = await import('@ng-annotate/cli/lib/project-root.js');
       root = projectRoot(config.root);
       viteRoot = config.root;
+      logger = config.logger;
       if (enabled && config.command === 'serve') {
         vueByCompiler = await hookVueCompiler(config);
         jsxByRuntime = config.plugins.some((p) => /^vite:react-(babel|refresh|oxc|swc)/.test(p.name));
@@ -145,6 +149,27 @@ function stampPlugin({ enabled = true } = {}) {
       },
     },
   };
+
+  // Never silent: JSX compiled with the classic runtime (React.createElement)
+  // passes no positions, so its elements would carry no stamp.
+  const classicCheck = {
+    name: 'ng-annotate:stamp-jsx-check',
+    apply: 'serve',
+    enforce: 'post',
+    transform: {
+      filter: { id: { include: /\.(jsx|tsx)$/, exclude: /node_modules/ } },
+      handler(code, id) {
+        if (!jsxByRuntime || warnedClassic || !stampable(id) || !/\.(jsx|tsx)$/.test(id)) return null;
+        if (code.includes('jsx-dev-runtime') || !/\bcreateElement\(/.test(code)) return null;
+        warnedClassic = true;
+        logger?.warn(`[ng-annotate] ${rootRelative(root, id)} is compiled with the classic JSX runtime (createElement), `
+          + 'which passes no source positions: its elements get no source stamp. The automatic runtime '
+          + "(@vitejs/plugin-react's default, jsxRuntime: 'automatic') has them.");
+        return null;
+      },
+    },
+  };
+  return [stamp, classicCheck];
 }
 
 // After Svelte compiled a component for the browser: its props on its root
@@ -169,5 +194,5 @@ function sveltePropsPlugin({ enabled = true } = {}) {
 // (`ngAnnotate({ stamp: false })` turns them off).
 export function sourcePlugins(context = { options: {} }) {
   const enabled = context.options.stamp !== false;
-  return [stampPlugin({ enabled }), sveltePropsPlugin({ enabled })];
+  return [...stampPlugin({ enabled }), sveltePropsPlugin({ enabled })];
 }
