@@ -12,6 +12,7 @@
 // Rounds interleave the two (ABBA), so a busy machine slows both alike; the
 // table prints medians and their ratio against the targets.
 //   node bench/devloop.mjs /abs/path/to/ng-annotate [--rounds N] [--only react,vue,svelte] [--components N]
+//     [--options '{"overlay":false}']   (ngAnnotate()'s options in "with", to see what costs what)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,7 @@ const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i === 
 const ROUNDS = Number(opt('rounds', 3));
 const COMPONENTS = Number(opt('components', 1000));
 const ONLY = opt('only', 'react,vue,svelte').split(',');
+const OPTIONS = opt('options', '');
 const HMR_EDITS = 3;
 if (!BIN || !existsSync(BIN)) { console.error('usage: node bench/devloop.mjs /abs/path/to/ng-annotate [--rounds N] [--only react,vue,svelte]'); process.exit(2); }
 
@@ -165,7 +167,7 @@ function generate(name) {
   }
   writeFileSync(join(root, 'src', fw.entry), fw.main(groups));
   for (const variant of ['with', 'without']) {
-    const plugins = variant === 'with' ? `[${fw.call}, ngAnnotate()]` : `[${fw.call}]`;
+    const plugins = variant === 'with' ? `[${fw.call}, ngAnnotate(${OPTIONS})]` : `[${fw.call}]`;
     writeFileSync(join(root, `vite.${variant}.config.mjs`), `${fw.plugin}
 ${variant === 'with' ? "import ngAnnotate from '@ng-annotate/vite-plugin'\n" : ''}export default { plugins: ${plugins}, cacheDir: '.vite', logLevel: 'info', clearScreen: false }
 `);
@@ -280,7 +282,7 @@ async function main() {
   }
   const unit = (k, x) => (k === 'bytes' ? `${(x / 1024).toFixed(0)} KiB` : `${x.toFixed(0)} ms`);
   const what = { cold: 'cold start', warm: 'warm start', hmr: 'HMR edit → DOM', bytes: 'JS transferred' };
-  console.log(`devloop: ${COMPONENTS} components, ${ROUNDS} interleaved rounds (medians; ${HMR_EDITS} HMR edits per warm start)`);
+  console.log(`devloop: ${COMPONENTS} components, ${ROUNDS} interleaved rounds (medians; ${HMR_EDITS} HMR edits per warm start)${OPTIONS ? `, with ngAnnotate(${OPTIONS})` : ''}`);
   console.log(`${'app'.padEnd(7)} ${'measure'.padEnd(15)} ${'with'.padStart(10)} ${'without'.padStart(10)} ${'ratio'.padStart(6)}  target`);
   for (const { name, k, a, b, ratio } of rows) {
     const ok = ratio <= TARGETS[k] ? 'ok' : 'OVER';
