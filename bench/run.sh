@@ -56,4 +56,8 @@ done
 echo
 echo "PostgreSQL beside SQLite (bench/pg.mjs):"
 timeout 600 node "$HERE/pg.mjs" "$BIN" || echo "pg.mjs: FAILED (rerun it alone to see why)"
+# The user's dev loop with and without the Vite plugin (SPEC §11), on
+# generated 1 000-component apps over the fixture apps' installs. Minutes.
+echo
+timeout 3600 node "$HERE/devloop.mjs" "$BIN" || echo "devloop.mjs: FAILED (rerun it alone to see why)"
 exit $status

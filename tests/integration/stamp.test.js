@@ -7,9 +7,11 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import {
-  lineStarts, lineColumn, escapeAttr, insertStamps, stampJsx, stampVue, stampSvelte, jsxLang,
+  lineStarts, lineColumn, escapeAttr, insertStamps, stampJsx, stampJsxWithMap, stampVue, stampSvelte, jsxLang, jsxPoints,
 } from '../../packages/vite-plugin/src/stamp.js';
+import { scanJsxHostElements } from '../../packages/vite-plugin/src/jsx-scan.js';
 import { rootRelative } from '../../packages/vite-plugin/src/stamp-plugin.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -164,4 +166,175 @@ test('Svelte props: the compiled component hands $$props to its root elements, l
   // A compiled .svelte.js module is no component.
   const mod = svelteCompiler.compileModule('export const n = $state(1);', { dev: true, filename: '/abs/n.svelte.js' }).js.code;
   assert.equal(exposeSvelteProps(mod), null);
+});
+
+// The map of ./insert-map.js, decoded by a real source-map reader.
+const { SourceMapConsumer } = createRequire(join(REPO, 'examples/react-demo/package.json'))('source-map-js');
+
+test('the stamped text comes with a map back to the original: tokens after a stamp keep their column', () => {
+  const src = 'const a = 1\nexport const X = () => <div className="x">{a}</div>\n';
+  const { code, map } = stampJsxWithMap(src, 'src/X.tsx', null, '/abs/src/X.tsx');
+  assert.equal(code, 'const a = 1\nexport const X = () => <div data-nga-src="src/X.tsx:2:24" className="x">{a}</div>\n');
+  assert.deepEqual(map.sources, ['/abs/src/X.tsx']);
+  assert.deepEqual(map.sourcesContent, [src]);
+  const consumer = new SourceMapConsumer(map);
+  const at = (needle) => {
+    const line = code.split('\n').findIndex((l) => l.includes(needle));
+    return consumer.originalPositionFor({ line: line + 1, column: code.split('\n')[line].indexOf(needle) });
+  };
+  const orig = (needle) => {
+    const line = src.split('\n').findIndex((l) => l.includes(needle));
+    return { line: line + 1, column: src.split('\n')[line].indexOf(needle) };
+  };
+  for (const token of ['className', '{a}', '</div>', 'const X', '<div']) {
+    const got = at(token);
+    assert.deepEqual({ line: got.line, column: got.column }, orig(token), token);
+  }
+  // The inserted attribute maps to where it was inserted (just after `<div`).
+  const stamp = at('data-nga-src');
+  assert.deepEqual({ line: stamp.line, column: stamp.column }, { line: 2, column: 27 });
+  // Every line of the output has a mapping (DevTools can step through all of it).
+  assert.equal(map.mappings.split(';').length, code.split('\n').length);
+});
+
+test('insertions with line breaks (the Svelte props helper) keep later lines mapped', async () => {
+  const { applyInsertions } = await import('../../packages/vite-plugin/src/insert-map.js');
+  const { code, map } = applyInsertions('ab\ncd', [{ at: 5, text: '\nx\ny' }, { at: 3, text: 'Z' }, { at: 0, text: '>' }], 'f.js');
+  assert.equal(code, '>ab\nZcd\nx\ny');
+  const c = new SourceMapConsumer(map);
+  assert.deepEqual([c.originalPositionFor({ line: 2, column: 1 }).line, c.originalPositionFor({ line: 2, column: 1 }).column], [2, 0]);
+  assert.deepEqual([c.originalPositionFor({ line: 1, column: 1 }).line, c.originalPositionFor({ line: 1, column: 1 }).column], [1, 0]);
+});
+
+// JSX host elements found by the scan must be exactly what a parser finds.
+const parsedPoints = (code, file) => jsxPoints(parseAst(code, { lang: jsxLang(file) })).map((p) => p.tagStart);
+const scannedPoints = (code) => scanJsxHostElements(code, 'data-nga-src')?.filter((p) => !p.stamped).map((p) => p.tagStart) ?? null;
+
+test('the JSX scan finds what the parser finds, on every JSX/TSX file of the fixture apps', () => {
+  const files = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p); else if (/\.(jsx|tsx)$/.test(e.name)) files.push(p);
+    }
+  };
+  walk(join(REPO, 'examples'));
+  assert.ok(files.length >= 5, files.join());
+  for (const f of files) {
+    const code = readFileSync(f, 'utf8');
+    assert.deepEqual(scannedPoints(code), parsedPoints(code, f), f);
+  }
+});
+
+test('the JSX scan skips strings, templates, comments and regexes, and tells JSX from < and generics', () => {
+  const cases = [
+    'const s = "<div>"; const t = `<p>${ok ? <b/> : "<i>"}</p>`; // <span>\n/* <em> */ export const A = () => <main/>',
+    'const r = /<div>[/]</g; const n = a<b && c > d; const x = f<string>(1); const m = new Map<string, number>()',
+    'function C({ list }: { list: Array<{ id: number }> }) {\n  const [v, setV] = useState<string | null>(null)\n  return <ul>{list.map((i) => <li key={i.id} onClick={() => setV(`${i.id}`)}>{i.id > 1 ? <b>y</b> : <Item {...i} />}</li>)}</ul>\n}',
+    'const el = cond && <section title={"}"} data-x=\'{\'>\n  text with a \' quote\n  <my-widget a="b" />\n  {/* a comment with <div> */}\n</section>',
+    'export default function Page() {\n  return (\n    <>\n      <svg:rect />\n      <a.b />\n      <div\n        // a comment\n        id="a"\n      >x</div>\n    </>\n  )\n}',
+    'const v = x / 2 / y; const w = (a) / b; const q = [1] / 2; if (a) /re/.test(b)',
+  ];
+  for (const code of cases) {
+    assert.deepEqual(scannedPoints(code), parsedPoints(code, 'x.tsx'), code);
+  }
+});
+
+test('the JSX scan gives up (null) where it cannot be sure, and the stamp then uses the parser', () => {
+  for (const code of [
+    'const id = <T,>(x: T) => x',
+    'type F = <T>(x: T) => T\nexport const A = () => <div/>',
+    'export const x = <div>',
+    'export const y = <div></span>',
+  ]) {
+    assert.equal(scanJsxHostElements(code, 'data-nga-src'), null, code);
+  }
+  const code = 'const id = <T,>(x: T) => x\nexport const A = () => <div/>';
+  assert.deepEqual(stamps(stampJsx(code, 'a.tsx', parseAst, 'a.tsx')), ['a.tsx:2:24']);
+  assert.equal(stampJsx(code, 'a.tsx', null, 'a.tsx'), null);
+});
+
+test('Vue: the compiler node transform stamps the same elements at the same SFC positions as the source stamp', async () => {
+  const { vueStampNodeTransform, vueCompilerReusesAst } = await import('../../packages/vite-plugin/src/stamp.js');
+  assert.ok(vueCompilerReusesAst(compilerSfc.version), compilerSfc.version);
+  assert.equal(vueCompilerReusesAst('3.4.2'), false);
+  assert.equal(vueCompilerReusesAst('3.5.0'), true);
+  const src = [
+    '<script setup lang="ts">',
+    'defineProps<{ n: number }>()',
+    '</script>',
+    '',
+    '<template>',
+    '  <ul class="list">',
+    '    <li v-for="i in 3" :key="i"><Item :n="i" /></li>',
+    '    <template v-if="true"><em>€ x</em></template>',
+    '    <slot />',
+    '  </ul>',
+    '</template>',
+  ].join('\n');
+  const { descriptor } = compilerSfc.parse(src, { filename: '/abs/src/List.vue' });
+  const seen = [];
+  const transform = vueStampNodeTransform((file) => { seen.push(file); return 'src/List.vue'; });
+  const { code, errors } = compilerSfc.compileTemplate({
+    source: descriptor.template.content, ast: descriptor.template.ast, filename: '/abs/src/List.vue', id: 'x',
+    compilerOptions: { nodeTransforms: [transform] },
+  });
+  assert.deepEqual(errors, []);
+  assert.equal(seen[0], '/abs/src/List.vue');
+  const want = stamps(stampVue(src, 'src/List.vue', compilerSfc));
+  // (in the order the compiled code holds them: hoisted ones first)
+  assert.deepEqual([...code.matchAll(/"data-nga-src": "([^"]*)"/g)].map((m) => m[1]).sort(), want.sort());
+  // A file the plugin does not stamp (relPathOf gives null) is left alone.
+  const none = compilerSfc.compileTemplate({
+    source: descriptor.template.content, ast: compilerSfc.parse(src, { filename: '/abs/src/List.vue' }).descriptor.template.ast,
+    filename: '/abs/src/List.vue', id: 'x', compilerOptions: { nodeTransforms: [vueStampNodeTransform(() => null)] },
+  });
+  assert.doesNotMatch(none.code, /data-nga-src/);
+});
+
+test('a loader adds its own text in the same pass and map as the stamps', () => {
+  const src = 'export default function L() {\n  return <html><body><main /></body></html>\n}\n';
+  const at = src.indexOf('<body>') + '<body>'.length;
+  const tag = '<script src="/__annotate/client.js" async />';
+  const { code, map } = stampJsxWithMap(src, 'app/layout.tsx', null, '/abs/app/layout.tsx', { inserts: [{ at, text: tag }] });
+  assert.equal(code, 'export default function L() {\n  return <html data-nga-src="app/layout.tsx:2:10"><body data-nga-src="app/layout.tsx:2:16">'
+    + `${tag}<main data-nga-src="app/layout.tsx:2:22" /></body></html>\n}\n`);
+  const c = new SourceMapConsumer(map);
+  const line = code.split('\n')[1];
+  const main = c.originalPositionFor({ line: 2, column: line.indexOf('<main') });
+  assert.deepEqual([main.line, main.column], [2, src.split('\n')[1].indexOf('<main')]);
+  // Only the loader's own insertion, no element: still a result.
+  assert.equal(stampJsxWithMap('export const x = 1', 'a.tsx', null, 'a.tsx', { inserts: [{ at: 0, text: '/* x */' }] }).code, '/* x */export const x = 1');
+});
+
+test('the JSX dev runtime stand-in stamps the project\'s host elements from the position the compiler passes', async (t) => {
+  const { jsxDevRuntimeShim, JSX_DEV_RUNTIME } = await import('../../packages/vite-plugin/src/jsx-runtime-stamp.js');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'nga-shim-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // A runtime that hands back what it was given.
+  writeFileSync(join(dir, 'runtime.mjs'), 'export const Fragment = "F"; export function jsxDEV(type, props, key) { return { type, props, key }; }\n');
+  writeFileSync(join(dir, 'shim.mjs'), jsxDevRuntimeShim(pathToFileURL(join(dir, 'runtime.mjs')).href, '/p/app', 'data-nga-src'));
+  const { jsxDEV, Fragment } = await import(pathToFileURL(join(dir, 'shim.mjs')).href);
+  const at = (fileName) => ({ fileName, lineNumber: 9, columnNumber: 20 });
+  assert.equal(Fragment, 'F');
+  assert.deepEqual(jsxDEV('div', { id: 'a' }, 'k', false, at('/p/app/src/Card.tsx')), { type: 'div', props: { id: 'a', 'data-nga-src': 'src/Card.tsx:9:20' }, key: 'k' });
+  assert.deepEqual(jsxDEV('my-widget', {}, undefined, false, at('C:\\p\\app\\src\\W.tsx'.replace('C:', ''))).props, { 'data-nga-src': 'src/W.tsx:9:20' });
+  const Card = () => null;
+  assert.deepEqual(jsxDEV(Card, { n: 1 }, undefined, false, at('/p/app/src/Card.tsx')).props, { n: 1 }); // a component
+  assert.deepEqual(jsxDEV('div', {}, undefined, false, at('/p/app/node_modules/lib/x.js')).props, {}); // a dependency
+  assert.deepEqual(jsxDEV('div', {}, undefined, false, at('/p/application/x.tsx')).props, {}); // outside the root
+  assert.deepEqual(jsxDEV('div', { 'data-nga-src': 'kept' }, undefined, false, at('/p/app/x.tsx')).props, { 'data-nga-src': 'kept' });
+  assert.deepEqual(jsxDEV('div', {}, undefined, false, undefined).props, {}); // no position passed
+  // The caller's props object is not changed.
+  const props = { id: 'b' };
+  jsxDEV('div', props, undefined, false, at('/p/app/x.tsx'));
+  assert.deepEqual(props, { id: 'b' });
+  for (const [id, pkg] of [['react/jsx-dev-runtime', 'react'], ['preact/jsx-dev-runtime', 'preact'], ['@emotion/react/jsx-dev-runtime', '@emotion/react']]) {
+    assert.equal(JSX_DEV_RUNTIME.exec(id)?.[1], pkg);
+  }
+  assert.equal(JSX_DEV_RUNTIME.exec('./jsx-dev-runtime'), null);
+  assert.equal(JSX_DEV_RUNTIME.exec('react/jsx-runtime'), null);
 });

@@ -5,20 +5,15 @@
 // the Babel parser Next ships (next/dist/compiled/babel/parser), through the
 // thin adapter below, since stamp.js takes the parser it is given. A file it
 // cannot parse goes through unchanged (Next's compiler reports the error).
-// A changed file gets a source map of our insertions (insertion-map.cjs).
+// A changed file gets the source map of our insertions, made in the same
+// pass as the stamps (stamp.js's `stampJsxWithMap`).
 'use strict';
 const { createRequire } = require('node:module');
 const { join, relative, sep } = require('node:path');
 const { pathToFileURL } = require('node:url');
-const { insertionMap } = require('./insertion-map.cjs');
 
 const SCRIPT = '<script src="/__annotate/client.js" async />';
 let stampModule = null; // Promise of stamp.js, loaded once per process
-// What this loader inserts, for insertion-map.cjs.
-const MARKERS = [
-  { start: ' data-nga-src="', end: (out, from) => { const q = out.indexOf('"', from + 15); return q < 0 ? -1 : q + 1; } },
-  { start: SCRIPT, end: (out, from) => from + SCRIPT.length },
-];
 
 // stamp.js's parser contract (`parseAst(code, {lang})` → an ESTree-like tree
 // with `start`/`end` offsets), on Babel's parser.
@@ -31,8 +26,9 @@ function babelParseAst(root) {
   });
 }
 
-// Inserts the overlay's script right after the first <body …> opening tag.
-function withOverlayScript(code, parseAst, lang) {
+// Where the overlay's script goes: right after the first <body …> opening
+// tag; null when there is none or the file already loads the overlay.
+function overlayScriptOffset(code, parseAst, lang) {
   let body = null;
   const visit = (node) => {
     if (body || !node || typeof node !== 'object') return;
@@ -41,8 +37,8 @@ function withOverlayScript(code, parseAst, lang) {
     for (const key of Object.keys(node)) if (key !== 'loc' && key !== 'extra') visit(node[key]);
   };
   visit(parseAst(code, { lang }));
-  if (!body || code.includes('/__annotate/client.js')) return code;
-  return code.slice(0, body.end) + SCRIPT + code.slice(body.end);
+  if (!body || code.includes('/__annotate/client.js')) return null;
+  return body.end;
 }
 
 module.exports = function ngAnnotateLoader(source, map) {
@@ -56,18 +52,24 @@ module.exports = function ngAnnotateLoader(source, map) {
     return;
   }
   stampModule ??= import(pathToFileURL(require.resolve('@ng-annotate/vite-plugin/stamp')).href);
-  stampModule.then(({ stampJsx, jsxLang }) => {
+  stampModule.then(({ stampJsxWithMap, applyInsertions, jsxLang }) => {
     const parseAst = babelParseAst(root);
     const rel = relative(root, file).split(sep).join('/');
-    let code = String(source);
-    if (options.stamp !== false) code = stampJsx(code, rel, parseAst, file) ?? code;
+    const original = String(source);
+    const inserts = [];
     if (isEntry) {
-      try { code = withOverlayScript(code, parseAst, jsxLang(file)); } catch { /* unparsable: Next reports it */ }
+      try {
+        const at = overlayScriptOffset(original, parseAst, jsxLang(file));
+        if (at !== null) inserts.push({ at, text: SCRIPT });
+      } catch { /* unparsable: Next reports it */ }
     }
-    if (code === String(source)) { done(null, source, map); return; }
+    const out = options.stamp !== false
+      ? stampJsxWithMap(original, rel, parseAst, file, { inserts })
+      : inserts.length ? applyInsertions(original, inserts, file) : null;
+    if (!out) { done(null, source, map); return; }
     // Our insertions' own map, so that what runs next (SWC) and DevTools see
     // the user's text and columns. Composing with an earlier loader's map is
     // not done: after one, no map beats a wrong one.
-    done(null, code, map ? undefined : insertionMap(String(source), code, file, MARKERS) ?? undefined);
+    done(null, out.code, map ? undefined : out.map);
   }).catch((error) => done(error));
 };

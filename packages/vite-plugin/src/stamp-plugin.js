@@ -1,15 +1,25 @@
 // The dev-only Vite sub-plugin that applies the source stamps of ./stamp.js
 // (contract C4) to the project's own JSX/TSX, Vue SFC and Svelte files, before
-// the framework's plugin compiles them. It parses with what the project
-// already has: Vite's `parseAst`, `vue/compiler-sfc`, `svelte/compiler`,
-// resolved from the Vite root. Paths in stamps are relative to the project
-// root (the app's package.json directory), which is the daemon's root too.
-// `vite build` never sees it (apply: 'serve').
+// the framework's plugin compiles them, each with its source map. With
+// @vitejs/plugin-react, JSX is not touched: the positions its compiler hands
+// the JSX dev runtime become the stamps (./jsx-runtime-stamp.js); otherwise
+// JSX is scanned (Vite's `parseAst` only where the scan is unsure). Vue templates are
+// stamped by Vue's own compiler (a node transform handed to
+// @vitejs/plugin-vue), else parsed with the project's `vue/compiler-sfc`;
+// Svelte with the project's `svelte/compiler`. Paths in stamps are relative
+// to the project root (the app's package.json directory), which is the
+// daemon's root too. `vite build` never sees it (apply: 'serve').
 import { createRequire } from 'node:module';
 import { join, relative, sep, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { stampJsx, stampVue, stampSvelte } from './stamp.js';
-import { exposeSvelteProps } from './svelte-props.js';
+import {
+  STAMP_ATTR, stampJsxWithMap, stampVueWithMap, stampSvelteWithMap, vueStampNodeTransform, vueCompilerReusesAst,
+} from './stamp.js';
+import { exposeSveltePropsWithMap } from './svelte-props.js';
+import { JSX_DEV_RUNTIME, jsxDevRuntimeShim } from './jsx-runtime-stamp.js';
+
+// The stand-in module for a JSX dev runtime (./jsx-runtime-stamp.js).
+const RUNTIME_PREFIX = '\0ng-annotate-jsx-dev-runtime:';
 
 const FILES = /\.(jsx|tsx|vue|svelte)$/;
 
@@ -36,10 +46,54 @@ export function rootRelative(root, file) {
 function stampPlugin({ enabled = true } = {}) {
   let root; // the project root: stamps' paths are relative to it
   let viteRoot; // where the project's parsers are resolved from
+  let vueByCompiler = false; // .vue templates are stamped by Vue's compiler
+  let jsxByRuntime = false; // JSX is stamped by the JSX dev runtime's stand-in
+  const stampedSvelte = new Set(); // ids whose source this plugin stamped (and mapped)
   const parsers = {};
-  const load = (key, specs) => (parsers[key] ??= importFrom(viteRoot, specs).catch(() => null));
+  const loadParser = (key, specs) => (parsers[key] ??= importFrom(viteRoot, specs).catch(() => null));
+  const stampable = (file) => enabled && isAbsolute(file) && !file.includes('/node_modules/') && !relative(root, file).startsWith('..');
 
-  return {
+  // Hands Vue's compiler the stamping node transform through
+  // @vitejs/plugin-vue's `api.options`; false when that is not possible
+  // (no plugin-vue, or a compiler that does not keep SFC positions).
+  async function hookVueCompiler(config) {
+    const vue = config.plugins.find((p) => p.name === 'vite:vue');
+    const options = vue?.api?.options;
+    if (!options) return false;
+    const sfc = options.compiler ?? await loadParser('vue', ['vue/compiler-sfc', '@vue/compiler-sfc']);
+    if (!vueCompilerReusesAst(sfc?.version)) return false;
+    const transform = vueStampNodeTransform((file) => (stampable(file) ? rootRelative(root, file) : null));
+    const template = options.template ?? {};
+    const compilerOptions = template.compilerOptions ?? {};
+    vue.api.options = {
+      ...options,
+      template: { ...template, compilerOptions: { ...compilerOptions, nodeTransforms: [...(compilerOptions.nodeTransforms ?? []), transform] } },
+    };
+    return true;
+  }
+
+  // vite-plugin-svelte hands the map so far (ours) to the Svelte compiler,
+  // which merges it into its output, and Vite then applies that same map once
+  // more: a column after a stamp lands on the stamp's tag. For the files we
+  // stamped, its compile step gets no map so far, so that ours is applied
+  // once, by Vite.
+  function mapOursOnceForSvelte(config) {
+    const compile = config.plugins.find((p) => p.name === 'vite-plugin-svelte:compile');
+    const hook = compile?.transform;
+    const handler = typeof hook === 'function' ? hook : hook?.handler;
+    if (typeof handler !== 'function') return;
+    const wrapped = function (code, id, ...rest) {
+      if (!stampedSvelte.has(id)) return handler.call(this, code, id, ...rest);
+      const context = Object.create(this, { getCombinedSourcemap: { value: () => undefined } });
+      return handler.call(context, code, id, ...rest);
+    };
+    if (typeof hook === 'function') compile.transform = wrapped; else hook.handler = wrapped;
+  }
+
+  let logger = null;
+  let warnedClassic = false;
+
+  const stamp = {
     name: 'ng-annotate:stamp',
     apply: 'serve',
     enforce: 'pre',
@@ -50,6 +104,24 @@ function stampPlugin({ enabled = true } = {}) {
       const { projectRoot } = await import('@ng-annotate/cli/lib/project-root.js');
       root = projectRoot(config.root);
       viteRoot = config.root;
+      logger = config.logger;
+      if (enabled && config.command === 'serve') {
+        vueByCompiler = await hookVueCompiler(config);
+        jsxByRuntime = config.plugins.some((p) => /^vite:react-(babel|refresh|oxc|swc)/.test(p.name));
+        mapOursOnceForSvelte(config);
+      }
+    },
+    // The project's own JSX/TSX modules (the files stamped otherwise) import
+    // the stand-in instead of the runtime.
+    resolveId(id, importer) {
+      if (!jsxByRuntime || !importer || importer.startsWith(RUNTIME_PREFIX)) return null;
+      const file = importer.split('?')[0];
+      if (!JSX_DEV_RUNTIME.test(id) || !/\.(jsx|tsx)$/.test(file) || !stampable(file)) return null;
+      return RUNTIME_PREFIX + id;
+    },
+    load(id) {
+      if (!id.startsWith(RUNTIME_PREFIX)) return null;
+      return jsxDevRuntimeShim(id.slice(RUNTIME_PREFIX.length), root.split(sep).join('/'), STAMP_ATTR);
     },
     transform: {
       order: 'pre',
@@ -60,22 +132,44 @@ function stampPlugin({ enabled = true } = {}) {
         const rel = rootRelative(root, id);
         let out = null;
         if (id.endsWith('.vue')) {
-          const sfc = await load('vue', ['vue/compiler-sfc', '@vue/compiler-sfc']);
-          if (sfc) out = stampVue(code, rel, sfc);
+          if (vueByCompiler) return null;
+          const sfc = await loadParser('vue', ['vue/compiler-sfc', '@vue/compiler-sfc']);
+          if (sfc) out = stampVueWithMap(code, rel, sfc, id);
         } else if (id.endsWith('.svelte')) {
-          const svelte = await load('svelte', ['svelte/compiler']);
-          if (svelte) out = stampSvelte(code, rel, svelte);
+          const svelte = await loadParser('svelte', ['svelte/compiler']);
+          if (svelte) out = stampSvelteWithMap(code, rel, svelte, id);
+          if (out) stampedSvelte.add(id); else stampedSvelte.delete(id);
         } else {
-          const vite = await load('vite', ['vite']);
-          if (vite?.parseAst) out = stampJsx(code, rel, vite.parseAst, id);
+          if (jsxByRuntime) return null;
+          // `parseAst` runs only on a file the scan cannot read.
+          const vite = await loadParser('vite', ['vite']);
+          out = stampJsxWithMap(code, rel, vite?.parseAst ?? null, id);
         }
-        // Attributes are inserted, never moved: a null map keeps positions
-        // right enough for the framework's own source map (columns of a
-        // stamped line shift by the stamp's length).
-        return out === null ? null : { code: out, map: null };
+        return out;
       },
     },
   };
+
+  // Never silent: JSX compiled with the classic runtime (React.createElement)
+  // passes no positions, so its elements would carry no stamp.
+  const classicCheck = {
+    name: 'ng-annotate:stamp-jsx-check',
+    apply: 'serve',
+    enforce: 'post',
+    transform: {
+      filter: { id: { include: /\.(jsx|tsx)$/, exclude: /node_modules/ } },
+      handler(code, id) {
+        if (!jsxByRuntime || warnedClassic || !stampable(id) || !/\.(jsx|tsx)$/.test(id)) return null;
+        if (code.includes('jsx-dev-runtime') || !/\bcreateElement\(/.test(code)) return null;
+        warnedClassic = true;
+        logger?.warn(`[ng-annotate] ${rootRelative(root, id)} is compiled with the classic JSX runtime (createElement), `
+          + 'which passes no source positions: its elements get no source stamp. The automatic runtime '
+          + "(@vitejs/plugin-react's default, jsxRuntime: 'automatic') has them.");
+        return null;
+      },
+    },
+  };
+  return [stamp, classicCheck];
 }
 
 // After Svelte compiled a component for the browser: its props on its root
@@ -90,8 +184,7 @@ function sveltePropsPlugin({ enabled = true } = {}) {
       handler(code, id) {
         if (!enabled || !id.endsWith('.svelte') || id.includes('/node_modules/')) return null;
         if (this.environment && this.environment.config.consumer === 'server') return null;
-        const out = exposeSvelteProps(code);
-        return out === null ? null : { code: out, map: null };
+        return exposeSveltePropsWithMap(code, id);
       },
     },
   };
@@ -101,5 +194,5 @@ function sveltePropsPlugin({ enabled = true } = {}) {
 // (`ngAnnotate({ stamp: false })` turns them off).
 export function sourcePlugins(context = { options: {} }) {
   const enabled = context.options.stamp !== false;
-  return [stampPlugin({ enabled }), sveltePropsPlugin({ enabled })];
+  return [...stampPlugin({ enabled }), sveltePropsPlugin({ enabled })];
 }

@@ -2,16 +2,21 @@
 // component's source renders `data-nga-src="<root-relative path>:<line>:<col>"`
 // (1-based line and column of the element's opening `<`). Each takes the
 // file's text and returns the stamped text, or null when nothing changes or
-// the file cannot be parsed (the framework's own plugin then reports it). The
-// parser is the user's own (Vite's `parseAst`, `vue/compiler-sfc`,
-// `svelte/compiler`), passed in, so that this file depends on nothing.
+// the file cannot be parsed (the framework's own plugin then reports it); the
+// `…WithMap` forms return {code, map} instead, with a source map back to the
+// user's text (what a bundler's transform hook should return). JSX is found by
+// a scan (./jsx-scan.js), with the parser passed in as the fallback; Vue and
+// Svelte use the user's own compiler (`vue/compiler-sfc`, `svelte/compiler`),
+// passed in, so that this file depends on nothing.
+import { applyInsertions } from './insert-map.js';
+import { scanJsxHostElements } from './jsx-scan.js';
 
 export const STAMP_ATTR = 'data-nga-src';
 
 // Offsets of the first character of each line, for offset → line/column.
 export function lineStarts(text) {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
 }
 
@@ -32,21 +37,26 @@ export function escapeAttr(value) {
   return value.replace(/[&"<>{}]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-// Inserts ` data-nga-src="…"` for each point: `tagStart` is the offset of the
-// element's `<`, `insertAt` the offset just after its tag name. Returns the
-// new text (the text itself when there are no points).
-export function insertStamps(text, relPath, points) {
-  if (!points.length) return text;
+// The insertions that stamp each point: `tagStart` is the offset of the
+// element's `<`, `insertAt` the offset just after its tag name.
+export function stampInserts(text, relPath, points) {
   const starts = lineStarts(text);
-  const sorted = [...points].sort((a, b) => a.insertAt - b.insertAt);
-  let out = '';
-  let last = 0;
-  for (const { tagStart, insertAt } of sorted) {
+  return points.map(({ tagStart, insertAt }) => {
     const { line, column } = lineColumn(starts, tagStart);
-    out += text.slice(last, insertAt) + ` ${STAMP_ATTR}="${escapeAttr(`${relPath}:${line}:${column}`)}"`;
-    last = insertAt;
-  }
-  return out + text.slice(last);
+    return { at: insertAt, text: ` ${STAMP_ATTR}="${escapeAttr(`${relPath}:${line}:${column}`)}"` };
+  });
+}
+
+// Inserts ` data-nga-src="…"` for each point, plus `extra` insertions
+// ([{at, text}], e.g. a loader's own script tag), in one pass. Returns
+// {code, map} (`source` names the file in the map).
+export function insertStampsWithMap(text, relPath, points, source = relPath, extra = []) {
+  return applyInsertions(text, [...stampInserts(text, relPath, points), ...extra], source);
+}
+
+// The same, text only (the text itself when there are no points).
+export function insertStamps(text, relPath, points) {
+  return points.length ? insertStampsWithMap(text, relPath, points).code : text;
 }
 
 // Depth-first visit of every object in `node` (skipping `skip` keys).
@@ -75,14 +85,27 @@ export function jsxPoints(ast) {
 
 export const jsxLang = (file) => (/\.tsx$/.test(file) ? 'tsx' : /\.ts$/.test(file) ? 'ts' : 'jsx');
 
-// `parseAst(code, {lang})` is Vite's exported parser.
-export function stampJsx(code, relPath, parseAst, file = relPath) {
-  if (!code.includes('<')) return null;
-  let ast;
-  try { ast = parseAst(code, { lang: jsxLang(file) }); } catch { return null; }
-  const points = jsxPoints(ast);
-  return points.length ? insertStamps(code, relPath, points) : null;
+// The host elements of a JSX/TSX module: scanned, or parsed with
+// `parseAst(code, {lang})` (an ESTree parser such as Vite's) when the scan is
+// unsure; null when neither can read it.
+export function jsxHostPoints(code, parseAst, file) {
+  const scanned = scanJsxHostElements(code, STAMP_ATTR);
+  if (scanned) return scanned.filter((p) => !p.stamped);
+  if (!parseAst) return null;
+  try { return jsxPoints(parseAst(code, { lang: jsxLang(file) })); } catch { return null; }
 }
+
+// `parseAst` may be null (then a file the scan cannot read is left alone).
+// `options.inserts` ([{at, text}]) are made in the same pass, with the same
+// map (for a loader that adds its own text, such as the overlay's tag).
+export function stampJsxWithMap(code, relPath, parseAst, file = relPath, { inserts = [] } = {}) {
+  const points = code.includes('<') ? jsxHostPoints(code, parseAst, file) ?? [] : [];
+  return points.length || inserts.length ? insertStampsWithMap(code, relPath, points, file, inserts) : null;
+}
+
+export { applyInsertions };
+
+export const stampJsx = (code, relPath, parseAst, file = relPath) => stampJsxWithMap(code, relPath, parseAst, file)?.code ?? null;
 
 // Vue template elements: plain elements (tagType 0), not components, <slot>
 // or <template>; their children are visited whatever they are.
@@ -102,7 +125,7 @@ export function vuePoints(templateAst) {
 
 // `compilerSfc` is `vue/compiler-sfc`. Templates in another language (pug)
 // are left alone.
-export function stampVue(code, relPath, compilerSfc) {
+export function stampVueWithMap(code, relPath, compilerSfc, file = relPath) {
   let descriptor;
   try {
     const r = compilerSfc.parse(code, { sourceMap: false, filename: relPath });
@@ -112,7 +135,35 @@ export function stampVue(code, relPath, compilerSfc) {
   const template = descriptor.template;
   if (!template || (template.lang && template.lang !== 'html') || template.src || !template.ast) return null;
   const points = vuePoints(template.ast.children);
-  return points.length ? insertStamps(code, relPath, points) : null;
+  return points.length ? insertStampsWithMap(code, relPath, points, file) : null;
+}
+
+export const stampVue = (code, relPath, compilerSfc, file = relPath) => stampVueWithMap(code, relPath, compilerSfc, file)?.code ?? null;
+
+// The same stamps from inside Vue's own template compiler: a `nodeTransforms`
+// entry that adds the attribute to each plain element's props as the
+// compiler walks the template, so the source is neither parsed again nor
+// changed (its map stays Vue's own). `relPathOf(filename)` gives the stamp's
+// path, or null for a file not to stamp. Positions are the SFC's own only
+// when the compiler reuses the SFC parser's AST (compiler-sfc ≥ 3.4.3):
+// check with vueCompilerReusesAst first.
+export function vueStampNodeTransform(relPathOf) {
+  return (node, context) => {
+    if (node.type !== VUE_ELEMENT || node.tagType !== VUE_PLAIN) return;
+    if (node.props.some((p) => p.type === 6 && p.name === STAMP_ATTR)) return;
+    const rel = context.filename ? relPathOf(context.filename) : null;
+    if (!rel) return;
+    const { loc } = node;
+    node.props.push({
+      type: 6, name: STAMP_ATTR, nameLoc: loc, loc,
+      value: { type: 2, content: `${rel}:${loc.start.line}:${loc.start.column}`, loc },
+    });
+  };
+}
+
+export function vueCompilerReusesAst(version) {
+  const [major, minor, patch] = String(version || '').split('.').map(Number);
+  return major > 3 || (major === 3 && (minor > 4 || (minor === 4 && patch >= 3)));
 }
 
 // Svelte 5 RegularElement nodes of the markup (not <svelte:*>, components or
@@ -128,9 +179,11 @@ export function sveltePoints(fragment) {
 }
 
 // `svelteCompiler` is `svelte/compiler`.
-export function stampSvelte(code, relPath, svelteCompiler) {
+export function stampSvelteWithMap(code, relPath, svelteCompiler, file = relPath) {
   let ast;
   try { ast = svelteCompiler.parse(code, { modern: true }); } catch { return null; }
   const points = sveltePoints(ast.fragment);
-  return points.length ? insertStamps(code, relPath, points) : null;
+  return points.length ? insertStampsWithMap(code, relPath, points, file) : null;
 }
+
+export const stampSvelte = (code, relPath, svelteCompiler, file = relPath) => stampSvelteWithMap(code, relPath, svelteCompiler, file)?.code ?? null;

@@ -5,11 +5,15 @@
 // the overlay describes a click). Null when the code is not a Svelte 5
 // component with props.
 
-// Appended at the end and inserted on existing lines, so that no line moves
-// (the compiled code's source map stays right).
+import { applyInsertions } from './insert-map.js';
+
+// Appended at the end and inserted on existing lines, so that no line moves;
+// the insertions come with their own map (./insert-map.js), so columns stay
+// right too.
 const HELPER = '\nfunction __nga_expose(node, props) { for (const el of node && node.nodeType === 11 ? node.children : [node]) if (el && el.nodeType === 1) el.__ngaProps = props; }\n';
 
-export function exposeSvelteProps(js) {
+// {code, map} (`source` names the compiled module in the map), or null.
+export function exposeSveltePropsWithMap(js, source) {
   // `function Name($$anchor, $$props) {` at column 0 and its closing `}` at column 0.
   const head = /^(?:export default )?function ([\w$]+)\(\$\$anchor, \$\$props\) \{$/m.exec(js);
   if (!head) return null;
@@ -18,11 +22,11 @@ export function exposeSvelteProps(js) {
   const bodyEnd = close === -1 ? js.length : close;
   const body = js.slice(bodyStart, bodyEnd);
   // The component's own top-level appends (one tab in): its root nodes.
-  let changed = false;
-  const newBody = body.replace(/^\t\$\.append\(\$\$anchor, ([\w$]+)\);$/gm, (line, node) => {
-    changed = true;
-    return `\t__nga_expose(${node}, $$props); ${line.slice(1)}`;
-  });
-  if (!changed) return null;
-  return js.slice(0, bodyStart) + newBody + js.slice(bodyEnd) + HELPER;
+  const inserts = [...body.matchAll(/^\t\$\.append\(\$\$anchor, ([\w$]+)\);$/gm)]
+    .map((m) => ({ at: bodyStart + m.index + 1, text: `__nga_expose(${m[1]}, $$props); ` }));
+  if (!inserts.length) return null;
+  inserts.push({ at: js.length, text: HELPER });
+  return applyInsertions(js, inserts, source);
 }
+
+export const exposeSvelteProps = (js) => exposeSveltePropsWithMap(js, 'component.js')?.code ?? null;

@@ -1,0 +1,293 @@
+// The user's dev loop with and without the integration (SPEC §11): a generated
+// app of 1 000 components per framework (React, Vue, Svelte, on the fixture
+// apps' own installs of Vite and the framework plugin), each measured as
+//   cold start  spawn `vite` with an empty deps cache → all 1 000 components in the DOM
+//   warm start  the same with the deps cache kept (Vite keeps no transform cache)
+//   HMR         write one component's file → its new text in the DOM
+//   JS bytes    bodies of every script the page loaded (the overlay's included)
+// in headless Chromium. "with" is `plugins: [framework(), ngAnnotate()]` (the
+// plugin as the fixture app installed it, the daemon included: re-run
+// `make setup` after changing packages/vite-plugin), "without" the framework
+// alone.
+// Rounds interleave the two (ABBA), so a busy machine slows both alike; the
+// table prints medians and their ratio against the targets.
+//   node bench/devloop.mjs /abs/path/to/ng-annotate [--rounds N] [--only react,vue,svelte] [--components N]
+//     [--options '{"overlay":false}']   (ngAnnotate()'s options in "with", to see what costs what)
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+const TARGETS = { cold: 1.05, warm: 1.05, hmr: 1.10, bytes: 1.05 };
+
+const args = process.argv.slice(2);
+const BIN = args[0];
+const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i === -1 ? dflt : args[i + 1]; };
+const ROUNDS = Number(opt('rounds', 3));
+const COMPONENTS = Number(opt('components', 1000));
+const ONLY = opt('only', 'react,vue,svelte').split(',');
+const OPTIONS = opt('options', '');
+const HMR_EDITS = 3;
+if (!BIN || !existsSync(BIN)) { console.error('usage: node bench/devloop.mjs /abs/path/to/ng-annotate [--rounds N] [--only react,vue,svelte]'); process.exit(2); }
+
+const GROUPS = 10;
+const label = (i) => `item ${i}`;
+
+// Per framework: the fixture app whose node_modules it borrows, its plugin
+// import, and the source of one leaf component, a group of leaves and the app.
+const FRAMEWORKS = {
+  react: {
+    app: 'react-demo', ext: 'tsx', plugin: "import framework from '@vitejs/plugin-react'", call: 'framework()',
+    leaf: (i, v) => `import { useState } from 'react'
+
+type Props = { n: number; label: string; tags: string[] }
+
+export default function C${i}({ n, label, tags }: Props) {
+  const [open, setOpen] = useState(false)
+  return (
+    <div className="leaf" data-c="${i}">
+      <h4 title={label}>{label} #{n}</h4>
+      <p className="v">v${v} <span>{open ? 'open' : 'closed'}</span></p>
+      <ul>{tags.map((t) => <li key={t}>{t}</li>)}</ul>
+      <button onClick={() => setOpen(!open)}>toggle</button>
+    </div>
+  )
+}
+`,
+    group: (g, ids) => `${ids.map((i) => `import C${i} from './C${i}'`).join('\n')}
+
+export default function G${g}() {
+  return (
+    <section className="group">
+${ids.map((i) => `      <C${i} n={${i}} label="${label(i)}" tags={['a', 'b']} />`).join('\n')}
+    </section>
+  )
+}
+`,
+    main: (groups) => `import { createRoot } from 'react-dom/client'
+${groups.map((g) => `import G${g} from './c/G${g}'`).join('\n')}
+
+createRoot(document.getElementById('app')!).render(
+  <main>
+${groups.map((g) => `    <G${g} />`).join('\n')}
+  </main>,
+)
+`,
+    entry: 'main.tsx',
+  },
+  vue: {
+    app: 'vue-demo', ext: 'vue', plugin: "import framework from '@vitejs/plugin-vue'", call: 'framework()',
+    leaf: (i, v) => `<script setup lang="ts">
+import { ref } from 'vue'
+defineProps<{ n: number; label: string; tags: string[] }>()
+const open = ref(false)
+</script>
+
+<template>
+  <div class="leaf" data-c="${i}">
+    <h4 :title="label">{{ label }} #{{ n }}</h4>
+    <p class="v">v${v} <span>{{ open ? 'open' : 'closed' }}</span></p>
+    <ul><li v-for="t in tags" :key="t">{{ t }}</li></ul>
+    <button @click="open = !open">toggle</button>
+  </div>
+</template>
+`,
+    group: (g, ids) => `<script setup lang="ts">
+${ids.map((i) => `import C${i} from './C${i}.vue'`).join('\n')}
+</script>
+
+<template>
+  <section class="group">
+${ids.map((i) => `    <C${i} :n="${i}" label="${label(i)}" :tags="['a', 'b']" />`).join('\n')}
+  </section>
+</template>
+`,
+    main: (groups) => `import { createApp, h } from 'vue'
+${groups.map((g) => `import G${g} from './c/G${g}.vue'`).join('\n')}
+
+createApp({ render: () => h('main', [${groups.map((g) => `h(G${g})`).join(', ')}]) }).mount('#app')
+`,
+    entry: 'main.ts',
+  },
+  svelte: {
+    app: 'svelte-demo', ext: 'svelte', plugin: "import { svelte } from '@sveltejs/vite-plugin-svelte'", call: 'svelte()',
+    leaf: (i, v) => `<script lang="ts">
+  let { n, label, tags }: { n: number; label: string; tags: string[] } = $props()
+  let open = $state(false)
+</script>
+
+<div class="leaf" data-c="${i}">
+  <h4 title={label}>{label} #{n}</h4>
+  <p class="v">v${v} <span>{open ? 'open' : 'closed'}</span></p>
+  <ul>{#each tags as t (t)}<li>{t}</li>{/each}</ul>
+  <button onclick={() => (open = !open)}>toggle</button>
+</div>
+`,
+    group: (g, ids) => `<script lang="ts">
+${ids.map((i) => `  import C${i} from './C${i}.svelte'`).join('\n')}
+</script>
+
+<section class="group">
+${ids.map((i) => `  <C${i} n={${i}} label="${label(i)}" tags={['a', 'b']} />`).join('\n')}
+</section>
+`,
+    main: (groups) => `import { mount } from 'svelte'
+${groups.map((g) => `import G${g} from './c/G${g}.svelte'`).join('\n')}
+
+const target = document.getElementById('app')!
+${groups.map((g) => `mount(G${g}, { target })`).join('\n')}
+`,
+    entry: 'main.ts',
+  },
+};
+
+const leafFile = (fw, i) => `src/c/C${i}.${fw.ext === 'tsx' ? 'tsx' : fw.ext}`;
+
+// The generated app in a temp dir, borrowing the fixture's node_modules (a
+// symlink: nothing is written into it; Vite's cache goes to .vite here).
+function generate(name) {
+  const fw = FRAMEWORKS[name];
+  const root = mkdtempSync(join(tmpdir(), `nga-devloop-${name}-`));
+  const modules = join(REPO, 'examples', fw.app, 'node_modules');
+  if (!existsSync(join(modules, 'vite'))) throw new Error(`examples/${fw.app} is not installed: run make setup`);
+  symlinkSync(modules, join(root, 'node_modules'));
+  mkdirSync(join(root, 'src/c'), { recursive: true });
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: `devloop-${name}`, private: true, type: 'module' }));
+  writeFileSync(join(root, 'index.html'), `<!doctype html><html><head><meta charset="UTF-8"><title>devloop</title></head><body><div id="app"></div><script type="module" src="/src/${fw.entry}"></script></body></html>\n`);
+  const per = COMPONENTS / GROUPS;
+  const groups = [...Array(GROUPS).keys()];
+  for (const g of groups) {
+    const ids = Array.from({ length: per }, (_, k) => g * per + k);
+    for (const i of ids) writeFileSync(join(root, leafFile(fw, i)), fw.leaf(i, 0));
+    writeFileSync(join(root, `src/c/G${g}.${fw.ext}`), fw.group(g, ids));
+  }
+  writeFileSync(join(root, 'src', fw.entry), fw.main(groups));
+  for (const variant of ['with', 'without']) {
+    const plugins = variant === 'with' ? `[${fw.call}, ngAnnotate(${OPTIONS})]` : `[${fw.call}]`;
+    writeFileSync(join(root, `vite.${variant}.config.mjs`), `${fw.plugin}
+${variant === 'with' ? "import ngAnnotate from '@ng-annotate/vite-plugin'\n" : ''}export default { plugins: ${plugins}, cacheDir: '.vite', logLevel: 'info', clearScreen: false }
+`);
+  }
+  return { name, fw, root, version: 0 };
+}
+
+// `vite` on a free port with the variant's config; resolves {url, stop}.
+async function startVite(app, variant) {
+  const vite = join(app.root, 'node_modules/vite/bin/vite.js');
+  const child = spawn(process.execPath, [vite, '--config', `vite.${variant}.config.mjs`, '--configLoader', 'native',
+    '--host', '127.0.0.1', '--port', '0', '--strictPort'], {
+    cwd: app.root, env: { ...process.env, NG_ANNOTATE_BIN: BIN, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+  });
+  let log = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`vite did not start in 120 s:\n${log}`)), 120000);
+    const onData = (c) => {
+      log += c;
+      const m = /Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(log);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.stderr.setEncoding('utf8').on('data', onData);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`vite exited (${code}):\n${log}`)); });
+  });
+  const stop = async () => {
+    const exited = new Promise((r) => child.once('exit', r));
+    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+    // The daemon the plugin started lives on by design: end it too.
+    try {
+      const { pid } = JSON.parse(readFileSync(join(app.root, '.ng-annotate/daemon.json'), 'utf8'));
+      process.kill(pid, 'SIGTERM');
+    } catch { /* none */ }
+  };
+  return { url, stop, log: () => log };
+}
+
+// One start: spawn → every component in the DOM, plus the scripts' bytes and
+// (when `hmr`) the HMR edits. Times in ms.
+async function oneStart(browser, app, variant, { cold, hmr }) {
+  if (cold) rmSync(join(app.root, '.vite'), { recursive: true, force: true });
+  const t0 = performance.now();
+  const server = await startVite(app, variant);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const bodies = [];
+  page.on('response', (r) => {
+    if (r.request().resourceType() === 'script') bodies.push(r.body().then((b) => b.length, () => 0));
+  });
+  try {
+    await page.goto(server.url, { timeout: 180000 });
+    await page.waitForFunction((n) => document.querySelectorAll('[data-c]').length === n, COMPONENTS, { timeout: 180000, polling: 50 });
+    const start = performance.now() - t0;
+    const bytes = (await Promise.all(bodies)).reduce((a, b) => a + b, 0);
+    const edits = [];
+    // Each edit gives a component a version it never had (an edit that
+    // writes back older text can be taken for no change).
+    for (let k = 1; hmr && k <= HMR_EDITS; k++) {
+      const i = Math.floor(COMPONENTS / 2) + k;
+      const v = ++app.version;
+      const t = performance.now();
+      writeFileSync(join(app.root, leafFile(app.fw, i)), app.fw.leaf(i, v));
+      await page.waitForFunction(([id, ver]) => document.querySelector(`[data-c="${id}"] .v`)?.textContent.startsWith(`v${ver} `), [i, v], { timeout: 60000, polling: 20 });
+      edits.push(performance.now() - t);
+    }
+    return { start, bytes, hmr: edits };
+  } catch (e) {
+    throw new Error(`${app.name} ${variant}: ${e.message}\n--- vite's log:\n${server.log().slice(-3000)}`);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+async function main() {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const apps = [];
+  const rows = [];
+  try {
+    for (const name of ONLY) {
+      const app = generate(name);
+      apps.push(app);
+      const m = { with: { cold: [], warm: [], hmr: [], bytes: [] }, without: { cold: [], warm: [], hmr: [], bytes: [] } };
+      for (let r = 0; r < ROUNDS; r++) {
+        const order = r % 2 ? ['without', 'with'] : ['with', 'without'];
+        for (const v of order) {
+          const c = await oneStart(browser, app, v, { cold: true, hmr: false });
+          m[v].cold.push(c.start);
+          m[v].bytes.push(c.bytes);
+        }
+        for (const v of [...order].reverse()) {
+          const w = await oneStart(browser, app, v, { cold: false, hmr: true });
+          m[v].warm.push(w.start);
+          m[v].hmr.push(...w.hmr);
+        }
+        process.stderr.write(`devloop ${name}: round ${r + 1}/${ROUNDS} done\n`);
+      }
+      for (const k of ['cold', 'warm', 'hmr', 'bytes']) {
+        const a = median(m.with[k]);
+        const b = median(m.without[k]);
+        rows.push({ name, k, a, b, ratio: a / b });
+      }
+    }
+  } finally {
+    await browser.close();
+    for (const a of apps) rmSync(a.root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  }
+  const unit = (k, x) => (k === 'bytes' ? `${(x / 1024).toFixed(0)} KiB` : `${x.toFixed(0)} ms`);
+  const what = { cold: 'cold start', warm: 'warm start', hmr: 'HMR edit → DOM', bytes: 'JS transferred' };
+  console.log(`devloop: ${COMPONENTS} components, ${ROUNDS} interleaved rounds (medians; ${HMR_EDITS} HMR edits per warm start)${OPTIONS ? `, with ngAnnotate(${OPTIONS})` : ''}`);
+  console.log(`${'app'.padEnd(7)} ${'measure'.padEnd(15)} ${'with'.padStart(10)} ${'without'.padStart(10)} ${'ratio'.padStart(6)}  target`);
+  for (const { name, k, a, b, ratio } of rows) {
+    const ok = ratio <= TARGETS[k] ? 'ok' : 'OVER';
+    console.log(`${name.padEnd(7)} ${what[k].padEnd(15)} ${unit(k, a).padStart(10)} ${unit(k, b).padStart(10)} ${ratio.toFixed(2).padStart(5)}×  ≤ ${TARGETS[k].toFixed(2)}× ${ok}`);
+  }
+}
+
+main().catch((e) => { console.error(`devloop: ${e.stack || e}`); process.exit(1); });
