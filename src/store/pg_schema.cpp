@@ -100,6 +100,24 @@ const std::vector<const char*>& Migrations() {
       );
       ALTER TABLE nga_sessions ADD COLUMN owner_instance TEXT;
       )sql",
+      // 3: an annotation's screenshots (issue 18; store/screenshot.h), as
+      // SQLite's migration 4: blobs beside the annotation, never in its row,
+      // gone with it.
+      R"sql(
+      CREATE TABLE nga_screenshots (
+        project TEXT NOT NULL,
+        annotation_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        mime_type TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        data BYTEA NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (project, annotation_id, kind),
+        FOREIGN KEY (project, annotation_id) REFERENCES nga_annotations(project, id)
+          ON DELETE CASCADE
+      );
+      )sql",
   };
   return migrations;
 }

@@ -9,6 +9,7 @@
 #include "store/pg.h"
 #include "store/pg_schema.h"
 #include "store/validate.h"
+#include "util/base64.h"
 #include "util/uuid.h"
 
 namespace nga {
@@ -357,6 +358,53 @@ class PostgresStore final : public Store {
     std::size_t removed = static_cast<std::size_t>(del->Affected());
     if (auto ok = Commit(*tx); !ok) return ok.error();
     return removed;
+  }
+
+  // ---- screenshots ----------------------------------------------------
+
+  // Parameters travel as text (pg.h), so the image goes as base64 and
+  // PostgreSQL keeps the bytes (BYTEA); its base64 output breaks lines every
+  // 76 characters, which translate() takes out before Base64Decode.
+  Status PutScreenshot(std::string_view annotation_id, const Screenshot& shot) override {
+    auto tx = Begin();
+    if (!tx) return tx.error();
+    auto exists = conn_.Query("SELECT 1 FROM nga_annotations WHERE project = $1 AND id = $2",
+                              {project_, std::string(annotation_id)});
+    if (!exists) return exists.error();
+    if (exists->empty()) return NotFound("annotation", annotation_id);
+    auto put = conn_.Query(
+        "INSERT INTO nga_screenshots "
+        "(project, annotation_id, kind, mime_type, width, height, data, created_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, decode($7, 'base64'), $8) "
+        "ON CONFLICT (project, annotation_id, kind) DO UPDATE SET mime_type = EXCLUDED.mime_type, "
+        "width = EXCLUDED.width, height = EXCLUDED.height, data = EXCLUDED.data, "
+        "created_at = EXCLUDED.created_at",
+        {project_, std::string(annotation_id), std::string(ScreenshotKindName(shot.kind)),
+         shot.mime_type, std::to_string(shot.width), std::to_string(shot.height),
+         Base64Encode(shot.bytes), std::to_string(clock_())});
+    if (!put) return put.error();
+    return Commit(*tx);
+  }
+
+  Result<std::optional<Screenshot>> GetScreenshot(std::string_view annotation_id,
+                                                  ScreenshotKind kind) override {
+    auto rows = conn_.Query(
+        "SELECT mime_type, width, height, translate(encode(data, 'base64'), E'\\n', ''), "
+        "created_at FROM nga_screenshots WHERE project = $1 AND annotation_id = $2 AND kind = $3",
+        {project_, std::string(annotation_id), std::string(ScreenshotKindName(kind))});
+    if (!rows) return rows.error();
+    std::optional<Screenshot> shot;
+    if (rows->empty()) return shot;
+    auto bytes = Base64Decode(rows->Text(0, 3));
+    if (!bytes) return Error{ErrorCode::kStorage, "a stored screenshot is not valid base64"};
+    shot.emplace();
+    shot->kind = kind;
+    shot->mime_type = rows->Text(0, 0);
+    shot->width = static_cast<int>(rows->Int(0, 1));
+    shot->height = static_cast<int>(rows->Int(0, 2));
+    shot->bytes = std::move(*bytes);
+    shot->created_at = rows->Int(0, 4);
+    return shot;
   }
 
   // ---- heartbeat ------------------------------------------------------

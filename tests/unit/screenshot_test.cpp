@@ -14,18 +14,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// Chromium's canvas.toDataURL('image/png') of a 37 x 23 canvas.
-constexpr std::string_view kPngBase64 =
-    "iVBORw0KGgoAAAANSUhEUgAAACUAAAAXCAYAAACMLIalAAAARklEQVR4AezSsQkAQAgEwce2vjuLNtUWNlRYwewCGS9+"
-    "Vm/"
-    "beAvHo+hTlFKKCtCcnVKKCtCcnVKKCtCcnVKKCtCcnTotNQAAAP//HecRxQAAAAZJREFUAwBlrWPp/"
-    "DzA1AAAAABJRU5ErkJggg==";
-
-Screenshot Png(ScreenshotKind kind = ScreenshotKind::kBefore) {
-  auto shot = MakeScreenshot(kind, *Base64Decode(kPngBase64));
-  EXPECT_TRUE(shot) << shot.error().message;
-  return shot ? *shot : Screenshot{};
-}
+Screenshot Png(ScreenshotKind kind = ScreenshotKind::kBefore) { return TinyPng(kind); }
+constexpr std::string_view kPngBase64 = kTinyPngBase64;
 
 class ScreenshotTest : public McpTest {
  protected:
@@ -36,32 +26,8 @@ class ScreenshotTest : public McpTest {
   Session s;
 };
 
-TEST_F(ScreenshotTest, StoredBesideTheAnnotationOnePerKindAndGoneWithIt) {
-  Annotation a = NewAnnotation(*store, s.id);
-  auto none = store->GetScreenshot(a.id, ScreenshotKind::kBefore);
-  ASSERT_TRUE(none);
-  EXPECT_FALSE(*none);
-  ASSERT_TRUE(store->PutScreenshot(a.id, Png()));
-  ASSERT_TRUE(store->PutScreenshot(a.id, Png()));  // replaces
-  auto got = store->GetScreenshot(a.id, ScreenshotKind::kBefore);
-  ASSERT_TRUE(got && *got);
-  EXPECT_EQ((*got)->mime_type, "image/png");
-  EXPECT_EQ((*got)->width, 37);
-  EXPECT_EQ((*got)->height, 23);
-  EXPECT_EQ((*got)->bytes, *Base64Decode(kPngBase64));
-  EXPECT_FALSE(*store->GetScreenshot(a.id, ScreenshotKind::kAfter));
-  // Never in the annotation's JSON.
-  auto again = store->GetAnnotation(a.id);
-  ASSERT_TRUE(again);
-  EXPECT_EQ(json::serialize(ToJson(*again)).find("iVBOR"), std::string::npos);
-
-  auto unknown = store->PutScreenshot("no-such-id", Png());
-  ASSERT_FALSE(unknown);
-  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
-
-  ASSERT_TRUE(store->ClearSession(s.id));
-  EXPECT_FALSE(*store->GetScreenshot(a.id, ScreenshotKind::kBefore));
-}
+// Stored beside the annotation, one per kind, gone with it: store_test.cpp
+// (ScreenshotsBesideTheAnnotation), on both backends.
 
 TEST_F(ScreenshotTest, BoundsAreCheckedFromTheImageItself) {
   std::string png = *Base64Decode(kPngBase64);

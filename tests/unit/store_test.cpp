@@ -348,6 +348,34 @@ TEST_P(StoreTest, EventLogRecordsEveryChangeInOrder) {
   EXPECT_TRUE(store_->EventsSince(*store_->LatestSequence())->empty());
 }
 
+// Screenshots (issue 18) sit beside the annotation, one per kind, never in
+// its JSON, and go with it.
+TEST_P(StoreTest, ScreenshotsBesideTheAnnotation) {
+  Annotation a = Create();
+  auto none = store_->GetScreenshot(a.id, ScreenshotKind::kBefore);
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_FALSE(*none);
+  ASSERT_TRUE(store_->PutScreenshot(a.id, testing::TinyPng()));
+  ASSERT_TRUE(store_->PutScreenshot(a.id, testing::TinyPng()));  // replaces
+  auto got = store_->GetScreenshot(a.id, ScreenshotKind::kBefore);
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->mime_type, "image/png");
+  EXPECT_EQ((*got)->width, 37);
+  EXPECT_EQ((*got)->height, 23);
+  EXPECT_EQ((*got)->bytes, *Base64Decode(testing::kTinyPngBase64));
+  EXPECT_FALSE(*store_->GetScreenshot(a.id, ScreenshotKind::kAfter));
+  auto again = store_->GetAnnotation(a.id);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(boost::json::serialize(ToJson(*again)).find("iVBOR"), std::string::npos);
+
+  auto unknown = store_->PutScreenshot("no-such-id", testing::TinyPng());
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+
+  ASSERT_TRUE(store_->ClearSession(session_.id));
+  EXPECT_FALSE(*store_->GetScreenshot(a.id, ScreenshotKind::kBefore));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
                          ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgres),
                          testing::BackendName);

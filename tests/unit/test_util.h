@@ -12,7 +12,9 @@
 
 #include "pg_test_cluster.h"
 #include "store/pg_store.h"
+#include "store/screenshot.h"
 #include "store/store.h"
+#include "util/base64.h"
 
 namespace nga::testing {
 
@@ -90,6 +92,20 @@ inline boost::json::object PayloadWithPageContext(std::string text = "make this 
       boost::json::object{{"display", "flex"}, {"color", "rgb(255, 0, 0)"}, {"z-index", "3"}};
   payload["accessibility"] = boost::json::object{{"role", "button"}, {"name", "Buy now"}};
   return payload;
+}
+
+// A 37 x 23 PNG as Chromium's canvas.toDataURL('image/png') encodes it: a
+// real image for the screenshot tests of both store backends and of the tools.
+inline constexpr std::string_view kTinyPngBase64 =
+    "iVBORw0KGgoAAAANSUhEUgAAACUAAAAXCAYAAACMLIalAAAARklEQVR4AezSsQkAQAgEwce2vjuLNtUWNlRYwewCGS9+"
+    "Vm/"
+    "beAvHo+hTlFKKCtCcnVKKCtCcnVKKCtCcnVKKCtCcnTotNQAAAP//HecRxQAAAAZJREFUAwBlrWPp/"
+    "DzA1AAAAABJRU5ErkJggg==";
+
+inline Screenshot TinyPng(ScreenshotKind kind = ScreenshotKind::kBefore) {
+  auto shot = MakeScreenshot(kind, *Base64Decode(kTinyPngBase64));
+  EXPECT_TRUE(shot) << shot.error().message;
+  return shot ? *shot : Screenshot{};
 }
 
 }  // namespace nga::testing
