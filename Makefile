@@ -3,7 +3,7 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 BIN := $(BUILD_DIR)/ng-annotate
 
-.PHONY: setup configure build test unit-test node-test demo bench dist format clean fuzz-build fuzz-smoke fuzz test-asan
+.PHONY: setup configure build test unit-test node-test demo bench dist format clean fuzz-build fuzz-smoke fuzz test-asan test-portable-watch
 
 setup:
 	@bash scripts/setup.sh
@@ -23,6 +23,20 @@ unit-test:
 NODE_TESTS = $(shell find tests/integration tests/e2e tests/reliability -name '*.test.js' 2>/dev/null | sort)
 node-test:
 	NG_ANNOTATE_BIN=$(abspath $(BIN)) $$(bash scripts/node.sh) --test --test-concurrency=1 --test-timeout=600000 $(NODE_TESTS)
+
+# The store, change-feed and MCP suites that every platform build runs (the
+# Windows build under Wine too): they exercise the change wake-up across
+# processes, stdio and the browser socket.
+PLATFORM_NODE_TESTS := $(addprefix tests/integration/,browser_protocol.test.js cli.test.js \
+  mcp-conformance.test.js mcp-http.test.js mcp-multiprocess.test.js mcp-protocol.test.js \
+  mcp-tools.test.js watch.test.js manifest.test.js) tests/reliability/feed-deleted.test.js
+
+# The unit suite and those suites with the portable watch backends forced
+# (src/util/watch_backend.h): what macOS and Windows ship, tested on Linux.
+test-portable-watch: build
+	NG_ANNOTATE_PORTABLE_WATCH=1 $(MAKE) --no-print-directory unit-test
+	NG_ANNOTATE_PORTABLE_WATCH=1 NG_ANNOTATE_BIN=$(abspath $(BIN)) $$(bash scripts/node.sh) --test \
+	  --test-concurrency=1 --test-timeout=600000 $(PLATFORM_NODE_TESTS)
 
 test: build
 	$(MAKE) --no-print-directory unit-test
