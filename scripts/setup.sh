@@ -13,6 +13,14 @@ APT_PACKAGES=(
   clang libclang-rt-14-dev
 )
 
+# `setup.sh cross`: what the windows-x64 cross build and its tests add
+# (`make build-windows`, `make test-windows`), not needed by `make test`.
+CROSS=0
+if [ "${1:-}" = cross ]; then
+  CROSS=1
+  APT_PACKAGES+=(g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine64)
+fi
+
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   # nodejs/npm may come from elsewhere than Debian (the image ships Node 20).
@@ -32,6 +40,25 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+
+# The SQLite amalgamation for cross builds (cmake/cross_deps.cmake): from a
+# pinned npm tarball, its sha256 checked, unpacked into build/cross-deps/sqlite.
+SQLITE_PACKAGE=better-sqlite3@12.11.1  # SQLite 3.x amalgamation in deps/sqlite3/
+SQLITE_PACKAGE_SHA256=ebf0ed75a7a59dbcb3b24bbd014ef49d9f15bc328e4adcbf516f2a8fadfa2835
+if ((CROSS)) && ! grep -qsx "$SQLITE_PACKAGE_SHA256" build/cross-deps/sqlite/.sha256; then
+  echo "setup: fetching SQLite's amalgamation ($SQLITE_PACKAGE)"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack "$SQLITE_PACKAGE" --silent >/dev/null)
+  tarball=$(ls "$tmp"/*.tgz)
+  echo "$SQLITE_PACKAGE_SHA256  $tarball" | sha256sum -c --quiet - ||
+    { echo "setup: $SQLITE_PACKAGE does not have the pinned sha256" >&2; rm -rf "$tmp"; exit 1; }
+  mkdir -p build/cross-deps/sqlite
+  tar xzf "$tarball" -C build/cross-deps/sqlite --strip-components=3 \
+    package/deps/sqlite3/sqlite3.c package/deps/sqlite3/sqlite3.h
+  echo "$SQLITE_PACKAGE_SHA256" > build/cross-deps/sqlite/.sha256
+  rm -rf "$tmp"
+fi
+if ((CROSS)); then exit 0; fi
 
 # npm dependencies, reinstalled only when a lockfile changed.
 npm_ci() {  # dir
