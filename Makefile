@@ -48,8 +48,9 @@ build-windows:
 	flock /tmp/nga-build.lock cmake --build --preset windows-x64 -j2 --target ng-annotate
 	file $(WIN_DIR)/ng-annotate.exe | grep -q 'PE32+ executable (console) x86-64'
 
-# The suites of PLATFORM_NODE_TESTS against the .exe, plus the end-to-end run.
-WINDOWS_NODE_TESTS := tests/windows/wine-e2e.test.js
+# What passes against the .exe under Wine so far (the rest of
+# PLATFORM_NODE_TESTS is not green there yet: see README), plus the e2e run.
+WINDOWS_NODE_TESTS := tests/windows/wine-e2e.test.js tests/integration/mcp-multiprocess.test.js
 test-windows: build-windows
 	NG_ANNOTATE_BIN=$(abspath scripts/wine-bin.sh) NG_ANNOTATE_WINE_EXE=$(abspath $(WIN_DIR)/ng-annotate.exe) \
 	  $$(bash scripts/node.sh) --test --test-concurrency=1 --test-timeout=600000 $(WINDOWS_NODE_TESTS)
