@@ -50,7 +50,8 @@ build-windows:
 
 # What passes against the .exe under Wine so far (the rest of
 # PLATFORM_NODE_TESTS is not green there yet: see README), plus the e2e run.
-WINDOWS_NODE_TESTS := tests/windows/wine-e2e.test.js tests/integration/mcp-multiprocess.test.js
+WINDOWS_NODE_TESTS := tests/windows/wine-e2e.test.js tests/integration/mcp-multiprocess.test.js \
+  tests/integration/browser_protocol.test.js
 test-windows: build-windows
 	NG_ANNOTATE_BIN=$(abspath scripts/wine-bin.sh) NG_ANNOTATE_WINE_EXE=$(abspath $(WIN_DIR)/ng-annotate.exe) \
 	  $$(bash scripts/node.sh) --test --test-concurrency=1 --test-timeout=600000 $(WINDOWS_NODE_TESTS)
