@@ -34,11 +34,19 @@ if [ "$(dpkg --print-architecture)" = amd64 ]; then
     g++-aarch64-linux-gnu qemu-user
     libboost1.81-dev:arm64 libboost-json1.81-dev:arm64 libboost-url1.81-dev:arm64
     libsqlite3-dev:arm64 libfmt-dev:arm64 libgtest-dev:arm64 libgmock-dev:arm64
+    libpq5:arm64  # the PostgreSQL store under qemu (loaded at run time)
   )
   if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     echo "setup: dpkg --add-architecture arm64"
     $SUDO dpkg --add-architecture arm64
   fi
+fi
+# `setup.sh cross`: what the windows-x64 cross build and its tests add
+# (`make build-windows`, `make test-windows`), not needed by `make test`.
+CROSS=0
+if [ "${1:-}" = cross ]; then
+  CROSS=1
+  APT_PACKAGES+=(g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine64)
 fi
 
 missing=()
@@ -58,6 +66,25 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+
+# The SQLite amalgamation for cross builds (cmake/cross_deps.cmake): from a
+# pinned npm tarball, its sha256 checked, unpacked into build/cross-deps/sqlite.
+SQLITE_PACKAGE=better-sqlite3@12.11.1  # SQLite 3.x amalgamation in deps/sqlite3/
+SQLITE_PACKAGE_SHA256=ebf0ed75a7a59dbcb3b24bbd014ef49d9f15bc328e4adcbf516f2a8fadfa2835
+if ((CROSS)) && ! grep -qsx "$SQLITE_PACKAGE_SHA256" build/cross-deps/sqlite/.sha256; then
+  echo "setup: fetching SQLite's amalgamation ($SQLITE_PACKAGE)"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack "$SQLITE_PACKAGE" --silent >/dev/null)
+  tarball=$(ls "$tmp"/*.tgz)
+  echo "$SQLITE_PACKAGE_SHA256  $tarball" | sha256sum -c --quiet - ||
+    { echo "setup: $SQLITE_PACKAGE does not have the pinned sha256" >&2; rm -rf "$tmp"; exit 1; }
+  mkdir -p build/cross-deps/sqlite
+  tar xzf "$tarball" -C build/cross-deps/sqlite --strip-components=3 \
+    package/deps/sqlite3/sqlite3.c package/deps/sqlite3/sqlite3.h
+  echo "$SQLITE_PACKAGE_SHA256" > build/cross-deps/sqlite/.sha256
+  rm -rf "$tmp"
+fi
+if ((CROSS)); then exit 0; fi
 
 # npm dependencies, reinstalled only when a lockfile changed.
 npm_ci() {  # dir

@@ -1,10 +1,19 @@
 #include "cli/daemon_file.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
+
+#if defined(_WIN32)
+#include <windows.h>
+// After windows.h, which it needs.
+#include <bcrypt.h>
+
+#include <fstream>
+#else
+#include <fcntl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#endif
 
 #include <array>
 #include <boost/json/parse.hpp>
@@ -24,6 +33,7 @@ Error IoError(const fs::path& file, std::string_view what) {
   return MakeError(ErrorCode::kIo, fmt::format("{}: {}", file.string(), what));
 }
 
+#if !defined(_WIN32)
 Status WriteAll(int fd, const std::string& text) {
   std::size_t done = 0;
   while (done < text.size()) {
@@ -48,6 +58,7 @@ Result<std::string> ReadBounded(int fd, std::size_t limit) {
   }
   return MakeError(ErrorCode::kIo, fmt::format("larger than {} bytes", limit));
 }
+#endif
 
 Result<DaemonInfo> ParseDaemonInfo(const fs::path& file, std::string_view text) {
   boost::system::error_code ec;
@@ -80,6 +91,12 @@ fs::path DaemonFilePath(const fs::path& store_dir) { return store_dir / "daemon.
 
 Result<std::string> NewDaemonToken() {
   std::array<unsigned char, 32> bytes;
+#if defined(_WIN32)
+  if (!BCRYPT_SUCCESS(BCryptGenRandom(nullptr, bytes.data(), static_cast<ULONG>(bytes.size()),
+                                      BCRYPT_USE_SYSTEM_PREFERRED_RNG))) {
+    return MakeError(ErrorCode::kIo, "cannot get random bytes from BCryptGenRandom");
+  }
+#else
   std::size_t filled = 0;
   while (filled < bytes.size()) {
     const ssize_t n = ::getrandom(bytes.data() + filled, bytes.size() - filled, 0);
@@ -90,6 +107,7 @@ Result<std::string> NewDaemonToken() {
     }
     filled += static_cast<std::size_t>(n);
   }
+#endif
   std::string hex;
   for (unsigned char byte : bytes) hex += fmt::format("{:02x}", byte);
   return hex;
@@ -102,6 +120,19 @@ Status WriteDaemonFile(const fs::path& file, const DaemonInfo& info) {
   const fs::path temp = file.parent_path() / fmt::format(".daemon.json.{}.tmp", info.pid);
   std::error_code ec;
   fs::remove(temp, ec);  // a leftover of a crashed daemon that had our pid
+#if defined(_WIN32)
+  // The profile's directories are the user's own on Windows (no mode bits),
+  // and planting symlinks there takes the user's privileges already.
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << json::serialize(body) << "\n";
+    out.close();
+    if (!out) {
+      fs::remove(temp, ec);
+      return IoError(temp, "cannot write");
+    }
+  }
+#else
   // O_EXCL | O_NOFOLLOW: never write through a symlink planted at the temp name.
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return IoError(temp, fmt::format("cannot create: {}", std::strerror(errno)));
@@ -111,6 +142,7 @@ Status WriteDaemonFile(const fs::path& file, const DaemonInfo& info) {
     fs::remove(temp, ec);
     return IoError(temp, fmt::format("cannot write: {}", written.error().message));
   }
+#endif
   fs::rename(temp, file, ec);
   if (ec) {
     fs::remove(temp, ec);
@@ -120,6 +152,21 @@ Status WriteDaemonFile(const fs::path& file, const DaemonInfo& info) {
 }
 
 Result<DaemonInfo> ReadDaemonFile(const fs::path& file) {
+#if defined(_WIN32)
+  std::error_code ec;
+  auto status = fs::symlink_status(file, ec);
+  if (ec) return IoError(file, ec.message());
+  if (!fs::is_regular_file(status)) return IoError(file, "not a regular file");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return IoError(file, "cannot open");
+  std::string text(kMaxDaemonFileBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxDaemonFileBytes) {
+    return IoError(file, fmt::format("larger than {} bytes", kMaxDaemonFileBytes));
+  }
+  return ParseDaemonInfo(file, text);
+#else
   // lstat first: a symlink (to /dev/zero, say) or a FIFO is never opened.
   struct stat before {};
   if (::lstat(file.c_str(), &before) != 0) return IoError(file, std::strerror(errno));
@@ -140,6 +187,7 @@ Result<DaemonInfo> ReadDaemonFile(const fs::path& file) {
   ::close(fd);
   if (!text) return IoError(file, text.error().message);
   return ParseDaemonInfo(file, *text);
+#endif
 }
 
 void RemoveDaemonFileIfOwn(const fs::path& file, long pid, const std::string& token) {

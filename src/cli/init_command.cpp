@@ -12,6 +12,7 @@
 #include "cli/mcp_config.h"
 #include "cli/project_kind.h"
 #include "store/root.h"
+#include "util/executable_path.h"
 
 namespace nga::cli {
 
@@ -186,8 +187,9 @@ int RunInit(const InitOptions& options) {
   }
   ProjectKind kind = DetectProject(root);
 
-  fs::path binary = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return Fail("cannot find this binary's path: " + ec.message());
+  auto found = ExecutablePath();
+  if (!found) return Fail(found.error().message);
+  fs::path binary = *found;
   // What the printed commands run.
   std::string command = kind.cli_package ? "npx ng-annotate" : binary.string();
 
@@ -197,8 +199,13 @@ int RunInit(const InitOptions& options) {
   for (McpClient client : clients) {
     McpServerEntry entry = EntryFor(client, kind.cli_package, binary.string(), root.string());
     if (client == McpClient::kCodex) {
-      auto home = CodexHome(std::getenv("CODEX_HOME"), std::getenv("HOME"));
-      if (!home) return Fail("cannot find Codex's config: neither CODEX_HOME nor HOME is set");
+      // Windows has no HOME by default; Codex uses the user's profile there.
+      const char* home_env = std::getenv("HOME");
+      if (!home_env || !*home_env) home_env = std::getenv("USERPROFILE");
+      auto home = CodexHome(std::getenv("CODEX_HOME"), home_env);
+      if (!home) {
+        return Fail("cannot find Codex's config: neither CODEX_HOME nor HOME (USERPROFILE) is set");
+      }
       fs::path file = *home / McpConfigPath(client);
       auto old = ReadFile(file);
       auto merged = MergeCodexConfig(old, entry);

@@ -12,6 +12,10 @@ int main(int argc, char** argv) {
       "AI coding agent picks it up over MCP."};
   app.set_version_flag("--version", std::string("ng-annotate ") + NGA_VERSION);
   app.require_subcommand(1);
+  // CLI11 reads "/x" as an option on Windows; ours are --options, and a
+  // path such as /tmp/store.json (Git Bash, Wine) is a path. Subcommands
+  // inherit this.
+  app.allow_windows_style_options(false);
 
   nga::cli::Action run;
   nga::cli::AddServeCommand(app, run);

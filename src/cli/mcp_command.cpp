@@ -12,8 +12,6 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -22,6 +20,7 @@
 
 #include "cli/commands.h"
 #include "cli/open_store.h"
+#include "cli/stop_signals.h"
 #include "mcp/services.h"
 #include "mcp/stdio_transport.h"
 #include "store/change_feed.h"
@@ -32,7 +31,7 @@ namespace nga::cli {
 namespace {
 
 int RunMcp(const std::optional<std::string>& root, const StoreChoice& choice) {
-  std::signal(SIGPIPE, SIG_IGN);  // a closed stdout is an error value, not a death
+  IgnoreBrokenPipe();
   auto paths = ResolveProject(root);
   if (!paths) return Fail(paths.error().message);
 
@@ -82,21 +81,19 @@ int RunMcp(const std::optional<std::string>& root, const StoreChoice& choice) {
     });
   };
 
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  StopSignals signals(io);
   auto transport =
       mcp::StdioTransport::StartLazily(io.get_executor(), open, STDIN_FILENO, STDOUT_FILENO, [&] {
         // The output is flushed and nobody reads any more: stop all that
         // keeps the loop running, and open nothing more (see `open`).
         closed = true;
-        signals.cancel();
+        signals.Cancel();
         if (feed) feed->Stop();
       });
   // Right after the first read: an initialize already waiting is answered
   // first; otherwise the store opens now, so a broken store fails at once.
   boost::asio::post(io, [&] { transport->OpenServices(); });
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (!ec) transport->Stop();
-  });
+  signals.AsyncWait([&](std::string_view) { transport->Stop(); });
   io.run();
   int code = open_failed ? 1 : 0;
   if (opener.joinable() && !opener_done) {

@@ -50,10 +50,14 @@ std::optional<std::filesystem::path> CodexHome(const char* codex_home_env, const
 }
 
 McpServerEntry EntryFor(McpClient client, bool installed, const std::string& binary,
-                        const std::string& root) {
+                        const std::string& root, HostOs os) {
   if (!installed || IsUserLevel(client)) return {binary, {"mcp", "--root", root}};
   bool workspace_variable = client == McpClient::kVsCode || client == McpClient::kCursor;
-  return {"npx", {"ng-annotate", "mcp", "--root", workspace_variable ? "${workspaceFolder}" : "."}};
+  std::vector<std::string> args = {"ng-annotate", "mcp", "--root",
+                                   workspace_variable ? "${workspaceFolder}" : "."};
+  if (os == HostOs::kPosix) return {"npx", std::move(args)};
+  args.insert(args.begin(), {"/c", "npx"});
+  return {"cmd", std::move(args)};
 }
 
 Result<std::string> MergeMcpConfig(const std::optional<std::string>& existing, McpClient client,

@@ -41,6 +41,18 @@ struct McpServerEntry {
   std::vector<std::string> args;  // {"mcp", "--root", <root>} or {"ng-annotate", "mcp", …}
 };
 
+// The OS a config is written for. On Windows `npx` is npx.cmd, a batch
+// script, and the clients start servers without a shell, so a bare "npx"
+// fails there (Claude Code warns "Windows requires 'cmd /c' wrapper to
+// execute npx"; the MCP servers' own READMEs give the same form): the entry
+// becomes `cmd /c npx ng-annotate mcp …`. The absolute .exe needs nothing.
+enum class HostOs { kPosix, kWindows };
+#if defined(_WIN32)
+constexpr HostOs kThisHostOs = HostOs::kWindows;
+#else
+constexpr HostOs kThisHostOs = HostOs::kPosix;
+#endif
+
 // How the entry is written for one client.
 //   installed: the project has the @ng-annotate/cli npm package, so the entry
 //     is `npx ng-annotate mcp` with a root the config names relative to where
@@ -51,7 +63,7 @@ struct McpServerEntry {
 //   not installed, or a user-level config (Codex): the absolute path of this
 //     binary and of the root.
 McpServerEntry EntryFor(McpClient client, bool installed, const std::string& binary,
-                        const std::string& root);
+                        const std::string& root, HostOs os = kThisHostOs);
 
 // The JSON config text with the "ng-annotate" server set to `entry`. Every
 // other key and server in `existing` is kept as it was. Fails (and nothing

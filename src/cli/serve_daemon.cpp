@@ -4,11 +4,9 @@
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <functional>
 
@@ -19,6 +17,7 @@
 #include "browser/screenshot_route.h"
 #include "cli/commands.h"
 #include "cli/daemon_file.h"
+#include "cli/stop_signals.h"
 #include "manifest/manifest_index.h"
 #include "manifest/manifest_watcher.h"
 #include "mcp/http_transport.h"
@@ -201,11 +200,9 @@ int RunServe(const ServeConfig& config) {
   // Shutdown: stop accepting, close the sockets (1001) and wait for them,
   // with a deadline; the store is closed when this function returns.
   asio::steady_timer deadline(io);
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code ec, int signal) {
-    if (ec) return;
-    fmt::print(stderr, "ng-annotate: {} received, shutting down\n",
-               signal == SIGINT ? "SIGINT" : "SIGTERM");
+  StopSignals signals(io);
+  signals.AsyncWait([&](std::string_view what) {
+    fmt::print(stderr, "ng-annotate: {} received, shutting down\n", what);
     sync_timer.cancel();
     lease_timer.cancel();
     if (manifest_watcher) manifest_watcher->Stop();

@@ -5,12 +5,11 @@
 // files), it reads only the new events and prints them; nothing polls.
 // SIGINT or SIGTERM end it with exit code 0; so does a closed stdout.
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <csignal>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/open_store.h"
+#include "cli/stop_signals.h"
 #include "cli/watch_lines.h"
 #include "store/change_feed.h"
 
@@ -19,7 +18,7 @@ namespace nga::cli {
 namespace {
 
 int RunWatch(const std::optional<std::string>& root, const StoreChoice& choice) {
-  std::signal(SIGPIPE, SIG_IGN);  // a closed stdout is an error value, not a death
+  IgnoreBrokenPipe();
   // Like `mcp`, watch is a long-lived user of the store and creates it when
   // it is not there yet: it may well start before the daemon does.
   auto opened = OpenProjectStore(root, choice);
@@ -32,10 +31,9 @@ int RunWatch(const std::optional<std::string>& root, const StoreChoice& choice) 
   auto printer = WatchPrinter::Start(store);
   if (!printer) return Fail(printer.error().message);
 
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  StopSignals signals(io);
   auto stop = [&] {
-    boost::system::error_code ignored;
-    signals.cancel(ignored);
+    signals.Cancel();
     (*feed)->Stop();
     io.stop();
   };
@@ -43,9 +41,7 @@ int RunWatch(const std::optional<std::string>& root, const StoreChoice& choice) 
     for (const auto& line : printer->Lines(events)) std::cout << line << '\n';
     if (!std::cout.flush()) stop();  // nobody is reading any more
   });
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (!ec) stop();
-  });
+  signals.AsyncWait([&](std::string_view) { stop(); });
 
   std::cout << "watching " << opened->paths.root.string()
             << " for annotations, replies and status changes (Ctrl+C to stop)" << std::endl;

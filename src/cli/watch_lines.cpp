@@ -43,7 +43,11 @@ std::string ReplyText(const Reply& reply) {
 std::string LocalTimeOfDay(Millis at) {
   std::time_t seconds = static_cast<std::time_t>(at / 1000);
   std::tm local{};
+#if defined(_WIN32)
+  localtime_s(&local, &seconds);  // Windows' thread-safe form, arguments swapped
+#else
   localtime_r(&seconds, &local);
+#endif
   char text[16];
   std::strftime(text, sizeof text, "%H:%M:%S", &local);
   return text;

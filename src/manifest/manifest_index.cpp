@@ -1,8 +1,12 @@
 #include "manifest/manifest_index.h"
 
+#if !defined(_WIN32)
 #include <fcntl.h>
 #include <unistd.h>
+#endif
 
+#include <fstream>
+#include <iterator>
 #include <system_error>
 #include <utility>
 
@@ -21,6 +25,15 @@ bool EndsWith(std::string_view text, std::string_view suffix) {
 
 // The whole file, or nullopt when it cannot be read.
 std::optional<std::string> ReadFile(const fs::path& file) {
+#if defined(_WIN32)
+  // std::ifstream takes the wide path Windows needs for names outside the
+  // ANSI code page.
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return std::nullopt;
+  return data;
+#else
   int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   std::string data;
@@ -37,11 +50,12 @@ std::optional<std::string> ReadFile(const fs::path& file) {
   }
   ::close(fd);
   return data;
+#endif
 }
 
 bool UnderSkippedDirectory(const fs::path& relative) {
   for (const auto& part : relative.parent_path()) {
-    if (IsSkippedDirectory(part.native())) return true;
+    if (IsSkippedDirectory(part.string())) return true;
   }
   return false;
 }
@@ -69,7 +83,7 @@ void ManifestIndex::ScanDirectory(const fs::path& dir) {
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const fs::directory_entry& entry = *it;
     std::error_code type_ec;
-    std::string name = entry.path().filename().native();
+    std::string name = entry.path().filename().string();
     if (entry.is_symlink(type_ec)) continue;  // no loops, no scanning outside the root
     if (entry.is_directory(type_ec)) {
       if (!IsSkippedDirectory(name)) ScanDirectory(entry.path());
@@ -82,7 +96,7 @@ void ManifestIndex::ScanDirectory(const fs::path& dir) {
 void ManifestIndex::UpdateFile(const fs::path& file) {
   std::string relative = RelativeToRoot(root_, file);
   std::optional<std::string> source;
-  if (IsScannedFile(file.filename().native()) && !UnderSkippedDirectory(relative)) {
+  if (IsScannedFile(file.filename().string()) && !UnderSkippedDirectory(relative)) {
     source = ReadFile(file);
   }
   if (source) {

@@ -1,12 +1,11 @@
 // Keeps a ManifestIndex current while `serve` runs (SPEC §7).
 //
-// inotify is not recursive, so there is one watch per directory of the tree
-// (skipped directories excepted); new directories get theirs as they appear.
-// Events are collected until the tree has been quiet for `debounce` (at most
-// kMaxDelay after the first one), then only the files they name are
-// rescanned. An inotify queue overflow means events were lost: the whole
-// tree is rescanned. `on_change` is called with the new manifest only when
-// it differs from the last one.
+// A TreeWatch (manifest/tree_watch.h: inotify on Linux, polling elsewhere)
+// reports which files changed. They are collected until the tree has been
+// quiet for `debounce` (at most kMaxDelay after the first report), then only
+// those files are rescanned. When the watch lost events (an inotify queue
+// overflow) the whole tree is rescanned. `on_change` is called with the new
+// manifest only when it differs from the last one.
 //
 // Thread rules: create, use and destroy it on the thread running `executor`;
 // the callback runs there too.
@@ -21,6 +20,7 @@
 
 #include "manifest/manifest_index.h"
 #include "util/result.h"
+#include "util/watch_backend.h"
 
 namespace nga::manifest {
 
@@ -34,7 +34,8 @@ class ManifestWatcher {
   // scanned already: its current manifest is the baseline for changes.
   static Result<std::shared_ptr<ManifestWatcher>> Start(
       boost::asio::any_io_executor executor, ManifestIndex& index, OnChange on_change,
-      std::chrono::milliseconds debounce = kDefaultDebounce);
+      std::chrono::milliseconds debounce = kDefaultDebounce,
+      WatchBackend backend = DefaultWatchBackend());
 
   // Stops watching; no callback runs after it returns. Idempotent.
   virtual void Stop() = 0;

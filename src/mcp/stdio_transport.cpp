@@ -2,6 +2,12 @@
 
 #include <fmt/format.h>
 #include <unistd.h>
+#if defined(_WIN32)
+#include <fcntl.h>
+#include <io.h>
+
+#include <thread>
+#endif
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -37,9 +43,12 @@ std::shared_ptr<StdioTransport> StdioTransport::StartLazily(asio::any_io_executo
 StdioTransport::StdioTransport(asio::any_io_executor executor, std::function<void()> on_closed)
     : executor_(executor),
       on_closed_(std::move(on_closed)),
+#if !defined(_WIN32)
       in_(executor),
       out_(executor),
-      flush_deadline_(executor) {}
+#endif
+      flush_deadline_(executor) {
+}
 
 void StdioTransport::OpenServices() {
   // After the input ended nothing needs them: `true | ng-annotate mcp` once
@@ -92,9 +101,56 @@ bool StdioTransport::AnsweredEarly(std::string_view line) {
 }
 
 StdioTransport::~StdioTransport() {
+  CloseInput();
   if (out_fd_ >= 0) ::close(out_fd_);
 }
 
+#if defined(_WIN32)
+void StdioTransport::Open(int in_fd, int out_fd) {
+  // Bytes as they are: the C runtime would otherwise turn \r\n into \n.
+  _setmode(in_fd, _O_BINARY);
+  _setmode(out_fd, _O_BINARY);
+  out_fd_ = ::dup(out_fd);
+  int in = ::dup(in_fd);
+  if (in < 0) {
+    asio::post(executor_, [self = shared_from_this()] { self->OnInputEnd(); });
+    return;
+  }
+  reader_link_ = std::make_shared<ReaderLink>();
+  std::weak_ptr<StdioTransport> weak = weak_from_this();
+  // Detached: a read blocked in a pipe cannot be interrupted portably; the
+  // process ends with it, and it posts nothing once the link is closed.
+  std::thread([in, link = reader_link_, executor = executor_, weak] {
+    std::string buffer(64 * 1024, '\0');
+    while (true) {
+      int n = ::read(in, buffer.data(), static_cast<unsigned>(buffer.size()));
+      std::lock_guard<std::mutex> lock(link->mutex);
+      if (!link->open) break;
+      if (n <= 0) {
+        asio::post(executor, [weak] {
+          if (auto self = weak.lock()) self->OnInputEnd();
+        });
+        break;
+      }
+      asio::post(executor, [weak, data = buffer.substr(0, static_cast<std::size_t>(n))] {
+        auto self = weak.lock();
+        if (self && !self->input_done_) self->OnData(data);
+      });
+    }
+    ::close(in);
+  }).detach();
+}
+
+void StdioTransport::ReadSome() {}
+
+void StdioTransport::CloseInput() {
+  if (!reader_link_) return;
+  std::lock_guard<std::mutex> lock(reader_link_->mutex);
+  reader_link_->open = false;
+}
+
+void StdioTransport::CloseOutput() {}
+#else
 void StdioTransport::Open(int in_fd, int out_fd) {
   boost::system::error_code ec;
   int out = ::dup(out_fd);
@@ -125,6 +181,17 @@ void StdioTransport::ReadSome() {
                         if (!self->input_done_) self->ReadSome();
                       });
 }
+
+void StdioTransport::CloseInput() {
+  boost::system::error_code ignored;
+  in_.close(ignored);
+}
+
+void StdioTransport::CloseOutput() {
+  boost::system::error_code ignored;
+  out_.close(ignored);
+}
+#endif
 
 void StdioTransport::OnData(std::string_view data) {
   while (!data.empty() && !input_done_) {
@@ -182,8 +249,7 @@ void StdioTransport::OnInputEnd() {
   if (!discarding_ && !line_.empty()) HandleLine(line_);
   input_done_ = true;
   line_.clear();
-  boost::system::error_code ignored;
-  in_.close(ignored);
+  CloseInput();
   if (session_) session_->Close();
   MaybeFinish();
 }
@@ -201,8 +267,7 @@ void StdioTransport::Stop() {
   flush_deadline_.expires_after(std::chrono::seconds(1));
   flush_deadline_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (ec || self->finished_) return;
-    boost::system::error_code ignored;
-    self->out_.close(ignored);  // cancels the write in progress before its buffer goes
+    self->CloseOutput();  // cancels the write in progress before its buffer goes
     self->queue_.clear();
     self->queued_bytes_ = 0;
     self->writing_ = false;
@@ -231,6 +296,15 @@ void StdioTransport::Send(const json::value& message, bool droppable) {
 }
 
 void StdioTransport::WriteNext() {
+#if defined(_WIN32)
+  // Output is written blocking (Send); without an output there is no one to
+  // write to.
+  queue_.clear();
+  queued_bytes_ = 0;
+  writing_ = false;
+  Stop();
+  MaybeFinish();
+#else
   writing_ = true;
   asio::async_write(out_, asio::buffer(queue_.front()),
                     [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
@@ -252,6 +326,7 @@ void StdioTransport::WriteNext() {
                         self->WriteNext();
                       }
                     });
+#endif
 }
 
 void StdioTransport::MaybeFinish() {
@@ -259,8 +334,7 @@ void StdioTransport::MaybeFinish() {
   if (opening_ && !waiting_lines_.empty()) return;  // they are answered once it is open
   finished_ = true;
   flush_deadline_.cancel();
-  boost::system::error_code ignored;
-  out_.close(ignored);
+  CloseOutput();
   if (auto on_closed = std::move(on_closed_)) on_closed();
 }
 

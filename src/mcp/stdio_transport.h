@@ -1,16 +1,26 @@
 // MCP over a pair of file descriptors (stdin/stdout for `ng-annotate mcp`):
 // newline-delimited JSON-RPC, one McpSession. Only moves bytes.
 //
-// Reads and writes go through Asio posix::stream_descriptors, so they never
-// block the event loop (pipes, terminals; regular files never block). Output
-// is queued and written asynchronously; when more than a bound is
-// queued (a client not reading), notifications are dropped, never responses.
+// On POSIX, reads and writes go through Asio posix::stream_descriptors, so
+// they never block the event loop (pipes, terminals; regular files never
+// block). Output is queued and written asynchronously; when more than a bound
+// is queued (a client not reading), notifications are dropped, never
+// responses.
+//
+// On Windows, Asio cannot wait on the anonymous pipes an agent gives a
+// server (they are not opened for overlapped I/O): a thread of its own blocks
+// in read() and posts what it got to the loop, and output is written at once,
+// blocking (the same path POSIX takes for an output Asio cannot watch).
 //
 // Thread rules: as McpSession (the Services thread).
 #pragma once
 
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
+#if defined(_WIN32)
+#include <mutex>
+#else
+#include <boost/asio/posix/stream_descriptor.hpp>
+#endif
 #include <deque>
 #include <functional>
 #include <memory>
@@ -81,6 +91,8 @@ class StdioTransport : public std::enable_shared_from_this<StdioTransport> {
   void Send(const boost::json::value& message, bool droppable);
   void WriteNext();
   void MaybeFinish();
+  void CloseInput();
+  void CloseOutput();
 
   boost::asio::any_io_executor executor_;
   Opener open_;  // StartLazily: until the open starts
@@ -93,9 +105,19 @@ class StdioTransport : public std::enable_shared_from_this<StdioTransport> {
   std::string early_version_;  // agreed by an initialize answered before the session
   std::function<void()> on_closed_;
 
+#if defined(_WIN32)
+  // What the reader thread shares with the transport: it posts only while
+  // `open` (the transport and its loop still exist).
+  struct ReaderLink {
+    std::mutex mutex;
+    bool open = true;
+  };
+  std::shared_ptr<ReaderLink> reader_link_;
+#else
   boost::asio::posix::stream_descriptor in_;
   boost::asio::posix::stream_descriptor out_;
-  int out_fd_ = -1;  // blocking fallback when out_ cannot be watched
+#endif
+  int out_fd_ = -1;  // blocking output: when out_ cannot be watched, and on Windows
   std::string read_buffer_;
   std::string line_;
   bool discarding_ = false;  // inside an over-long line

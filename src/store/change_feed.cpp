@@ -1,9 +1,7 @@
 #include "store/change_feed.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <map>
@@ -21,15 +19,14 @@ constexpr std::chrono::milliseconds kSafetyInterval{3000};
 // wake-up or the safety tick reads on from there.)
 constexpr std::size_t kEventsPerRead = 10000;
 
-class InotifyChangeFeed final : public ChangeFeed,
-                                public std::enable_shared_from_this<InotifyChangeFeed> {
+class WatchedChangeFeed final : public ChangeFeed,
+                                public std::enable_shared_from_this<WatchedChangeFeed> {
  public:
-  InotifyChangeFeed(boost::asio::any_io_executor executor, Store& store,
+  WatchedChangeFeed(boost::asio::any_io_executor executor, Store& store,
                     std::unique_ptr<ChangeWatcher> watcher, std::int64_t start)
       : store_(store),
         watcher_(std::move(watcher)),
-        // A duplicate, so Asio may own and close its copy.
-        descriptor_(executor, dup(watcher_->fd())),
+        executor_(executor),
         timer_(executor),
         last_seq_(start) {}
 
@@ -67,22 +64,18 @@ class InotifyChangeFeed final : public ChangeFeed,
   void Stop() override {
     if (stopped_) return;
     stopped_ = true;
-    boost::system::error_code ignored;
-    descriptor_.cancel(ignored);
-    descriptor_.close(ignored);
+    watcher_->Cancel();
     timer_.cancel();
     listeners_.clear();
   }
 
   void Wait() {
-    descriptor_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                           [self = shared_from_this()](boost::system::error_code ec) {
-                             if (ec || self->stopped_) return;
-                             self->watcher_->Drain();
-                             self->NoteRearm();
-                             self->Check();
-                             self->Wait();
-                           });
+    watcher_->AsyncWait(executor_, [self = shared_from_this()] {
+      if (self->stopped_) return;
+      self->NoteRearm();
+      self->Check();
+      self->Wait();
+    });
   }
 
   // The safety net: whatever happened to the signal, a change is seen within
@@ -118,7 +111,7 @@ class InotifyChangeFeed final : public ChangeFeed,
  private:
   Store& store_;
   std::unique_ptr<ChangeWatcher> watcher_;
-  boost::asio::posix::stream_descriptor descriptor_;
+  boost::asio::any_io_executor executor_;
   boost::asio::steady_timer timer_;
   bool warned_rearm_ = false;
   bool warned_missed_ = false;
@@ -139,7 +132,7 @@ Result<std::shared_ptr<ChangeFeed>> ChangeFeed::Start(boost::asio::any_io_execut
   auto start = store.LatestSequence();
   if (!start) return start.error();
   auto feed =
-      std::make_shared<InotifyChangeFeed>(std::move(executor), store, std::move(*watcher), *start);
+      std::make_shared<WatchedChangeFeed>(std::move(executor), store, std::move(*watcher), *start);
   feed->Wait();
   feed->Tick();
   return std::shared_ptr<ChangeFeed>(feed);

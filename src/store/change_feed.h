@@ -1,6 +1,7 @@
 // The store's change feed on an Asio event loop: listeners get every new
 // event (from this process or any other writing the same store) within
-// microseconds of the commit, by way of ChangeWatcher's inotify descriptor.
+// microseconds of the commit, by way of a ChangeWatcher (inotify on Linux, a
+// polled stamp elsewhere: see change_watcher.h).
 //
 // Thread rules: create, use and destroy it on the thread that runs `executor`
 // and that owns `store`. Listeners run on that thread.
@@ -33,7 +34,7 @@ class ChangeFeed {
   virtual void Unsubscribe(ListenerId id) = 0;
 
   // Reads and delivers new events now. Call it right after a write made by
-  // this process to skip the (tiny) inotify hop; harmless when nothing is new.
+  // this process to skip the (tiny) watcher hop; harmless when nothing is new.
   // Does nothing while the store has a batch open (see WriteQueue, whose
   // commit calls it).
   virtual void Check() = 0;

@@ -1,6 +1,8 @@
 #include "store/libpq_loader.h"
 
+#if !defined(_WIN32)
 #include <dlfcn.h>
+#endif
 
 #include <cstdlib>
 #include <string>
@@ -16,6 +18,18 @@ Error Missing(const std::string& name, const std::string& why) {
                        name + ": " + why + ")");
 }
 
+#if defined(_WIN32)
+// The Windows build carries no PostgreSQL store: loading libpq.dll and
+// waiting on its socket could not be run on the machines this is built and
+// tested on (Wine has no PostgreSQL), and we ship only what is tested. The
+// team server runs on Linux or macOS; Windows keeps the SQLite store.
+Result<LibPq> Load() {
+  return MakeError(ErrorCode::kStorage,
+                   "PostgreSQL stores are not in the Windows build of ng-annotate yet: run the "
+                   "team server (serve --store postgres://...) on Linux or macOS, or use the "
+                   "project's SQLite store here");
+}
+#else
 Result<LibPq> Load() {
   const char* env = std::getenv("NG_ANNOTATE_LIBPQ");
   std::string name = env && *env ? env : kLibPqName;
@@ -29,7 +43,7 @@ Result<LibPq> Load() {
   LibPq lib{};
   std::string missing;
   auto resolve = [&](auto& fn, const char* symbol) {
-    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(dlsym(handle, symbol));
+    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)> >(dlsym(handle, symbol));
     if (!fn) missing += (missing.empty() ? "" : ", ") + std::string(symbol);
   };
   resolve(lib.connectdb, "PQconnectdb");
@@ -59,6 +73,7 @@ Result<LibPq> Load() {
   }
   return lib;
 }
+#endif  // _WIN32
 
 }  // namespace
 

@@ -1,5 +1,9 @@
 #include "store/pg_change_feed.h"
 
+// The Windows build has no PostgreSQL store (libpq_loader.cpp says why), so
+// no feed either: it waits on libpq's socket as a POSIX descriptor.
+#if !defined(_WIN32)
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -178,3 +182,15 @@ Result<std::shared_ptr<ChangeFeed>> StartPostgresChangeFeed(boost::asio::any_io_
 }
 
 }  // namespace nga
+
+#else  // _WIN32
+
+namespace nga {
+
+Result<std::shared_ptr<ChangeFeed>> StartPostgresChangeFeed(boost::asio::any_io_executor, Store&) {
+  return MakeError(ErrorCode::kStorage, "PostgreSQL stores are not in the Windows build");
+}
+
+}  // namespace nga
+
+#endif  // _WIN32

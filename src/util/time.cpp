@@ -19,7 +19,11 @@ std::string FormatIso8601(Millis ms) {
     seconds -= 1;
   }
   std::tm tm{};
+#if defined(_WIN32)
+  gmtime_s(&tm, &seconds);  // Windows' thread-safe form, arguments swapped
+#else
   gmtime_r(&seconds, &tm);
+#endif
   char buf[64];  // roomy: g++ cannot prove the fields stay within their widths
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
@@ -91,7 +95,11 @@ std::optional<Millis> ParseIso8601(std::string_view s) {
   tm.tm_hour = hour;
   tm.tm_min = minute;
   tm.tm_sec = second;
+#if defined(_WIN32)
+  std::time_t seconds = _mkgmtime(&tm);  // Windows' name for timegm
+#else
   std::time_t seconds = timegm(&tm);
+#endif
   return (static_cast<Millis>(seconds) - offset_minutes * 60LL) * 1000 + millis;
 }
 

@@ -21,7 +21,9 @@ namespace {
 using testing::Payload;
 using testing::TempDir;
 
-TEST(LostWakeup, EveryCommitOfALongLivedWriterWakesTheWatcher) {
+class LostWakeup : public ::testing::TestWithParam<WatchBackend> {};
+
+TEST_P(LostWakeup, EveryCommitOfALongLivedWriterWakesTheWatcher) {
   TempDir dir;
   auto db_file = dir.path() / ".ng-annotate" / "store.db";
   std::string session_id;
@@ -49,7 +51,7 @@ TEST(LostWakeup, EveryCommitOfALongLivedWriterWakesTheWatcher) {
   close(go[0]);
 
   auto store = Store::Open(db_file);
-  auto watcher = ChangeWatcher::Open(db_file);
+  auto watcher = ChangeWatcher::Open(db_file, GetParam());
   ASSERT_TRUE(store && watcher);
   std::int64_t seen = *(*store)->LatestSequence();
   for (int i = 0; i < kCommits; ++i) {
@@ -74,6 +76,12 @@ TEST(LostWakeup, EveryCommitOfALongLivedWriterWakesTheWatcher) {
   waitpid(writer, &status, 0);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, LostWakeup,
+                         ::testing::Values(WatchBackend::kNative, WatchBackend::kPortable),
+                         [](const auto& info) {
+                           return info.param == WatchBackend::kNative ? "Native" : "Portable";
+                         });
 
 }  // namespace
 }  // namespace nga

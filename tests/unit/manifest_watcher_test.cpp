@@ -29,7 +29,8 @@ std::string Component(std::string_view name) {
   return "@Component({ selector: 'app-x' })\nexport class " + std::string(name) + " {}\n";
 }
 
-class ManifestWatcherTest : public ::testing::Test {
+// Each backend (inotify, and the portable polling one macOS and Windows ship).
+class ManifestWatcherTest : public ::testing::TestWithParam<WatchBackend> {
  protected:
   void SetUp() override {
     Write(At("src/app/app.component.ts"), Component("AppComponent"));
@@ -37,7 +38,7 @@ class ManifestWatcherTest : public ::testing::Test {
     auto started = ManifestWatcher::Start(
         io_.get_executor(), index_,
         [this](const json::object& manifest) { seen_.push_back(manifest); },
-        std::chrono::milliseconds(10));
+        std::chrono::milliseconds(10), GetParam());
     ASSERT_TRUE(started) << started.error().message;
     watcher_ = std::move(*started);
   }
@@ -70,14 +71,14 @@ class ManifestWatcherTest : public ::testing::Test {
   std::vector<json::object> seen_;
 };
 
-TEST_F(ManifestWatcherTest, ANewFileIsReported) {
+TEST_P(ManifestWatcherTest, ANewFileIsReported) {
   Write(At("src/app/new.component.ts"), Component("NewComponent"));
   json::object manifest = WaitFor([](const json::object& m) { return m.contains("NewComponent"); });
   EXPECT_TRUE(manifest.contains("AppComponent"));
   EXPECT_EQ(manifest.at("NewComponent").at("component"), "src/app/new.component.ts");
 }
 
-TEST_F(ManifestWatcherTest, ANewDirectoryIsWatchedAndItsFilesScanned) {
+TEST_P(ManifestWatcherTest, ANewDirectoryIsWatchedAndItsFilesScanned) {
   Write(At("src/feature/deeper/f.component.ts"), Component("Feature"));
   WaitFor([](const json::object& m) { return m.contains("Feature"); });
   // The new directory has a watch of its own now.
@@ -85,18 +86,18 @@ TEST_F(ManifestWatcherTest, ANewDirectoryIsWatchedAndItsFilesScanned) {
   WaitFor([](const json::object& m) { return m.contains("Later"); });
 }
 
-TEST_F(ManifestWatcherTest, ADeletedFileIsReported) {
+TEST_P(ManifestWatcherTest, ADeletedFileIsReported) {
   fs::remove(At("src/app/app.component.ts"));
   WaitFor([](const json::object& m) { return m.empty(); });
 }
 
-TEST_F(ManifestWatcherTest, AnEditIsReported) {
+TEST_P(ManifestWatcherTest, AnEditIsReported) {
   Write(At("src/app/app.component.ts"), Component("Renamed"));
   json::object manifest = WaitFor([](const json::object& m) { return m.contains("Renamed"); });
   EXPECT_FALSE(manifest.contains("AppComponent"));
 }
 
-TEST_F(ManifestWatcherTest, DirectoriesMovedOutAndInAreFollowed) {
+TEST_P(ManifestWatcherTest, DirectoriesMovedOutAndInAreFollowed) {
   Write(At("src/feature/f.component.ts"), Component("Feature"));
   WaitFor([](const json::object& m) { return m.contains("Feature"); });
   fs::rename(At("src/feature"), At("src/moved"));
@@ -108,7 +109,7 @@ TEST_F(ManifestWatcherTest, DirectoriesMovedOutAndInAreFollowed) {
   WaitFor([](const json::object& m) { return !m.contains("Feature"); });
 }
 
-TEST_F(ManifestWatcherTest, OnlyChangesAreReported) {
+TEST_P(ManifestWatcherTest, OnlyChangesAreReported) {
   Write(At("src/app/plain.ts"), "export const x = 1;\n");
   Write(At("src/app/readme.md"), "not typescript\n");
   Write(At("node_modules/pkg/lib.component.ts"), Component("Vendored"));
@@ -123,6 +124,12 @@ TEST_F(ManifestWatcherTest, OnlyChangesAreReported) {
   }
   EXPECT_EQ(seen_.back(), previous);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ManifestWatcherTest,
+                         ::testing::Values(WatchBackend::kNative, WatchBackend::kPortable),
+                         [](const auto& info) {
+                           return info.param == WatchBackend::kNative ? "Native" : "Portable";
+                         });
 
 }  // namespace
 }  // namespace nga::manifest

@@ -92,20 +92,50 @@ TEST(McpConfig, GeminiUsesMcpServersInItsSettingsFile) {
 }
 
 TEST(McpConfig, EntryIsNpxWithARelativeRootWhenThePackageIsInstalled) {
-  auto claude = EntryFor(McpClient::kClaude, true, "/abs/ng-annotate", "/home/dev/shop");
+  auto claude =
+      EntryFor(McpClient::kClaude, true, "/abs/ng-annotate", "/home/dev/shop", HostOs::kPosix);
   EXPECT_EQ(claude.command, "npx");
   EXPECT_EQ(claude.args, (std::vector<std::string>{"ng-annotate", "mcp", "--root", "."}));
-  EXPECT_EQ(EntryFor(McpClient::kGemini, true, "/b", "/r").args.back(), ".");
-  EXPECT_EQ(EntryFor(McpClient::kVsCode, true, "/b", "/r").args.back(), "${workspaceFolder}");
-  EXPECT_EQ(EntryFor(McpClient::kCursor, true, "/b", "/r").args.back(), "${workspaceFolder}");
+  EXPECT_EQ(EntryFor(McpClient::kGemini, true, "/b", "/r", HostOs::kPosix).args.back(), ".");
+  EXPECT_EQ(EntryFor(McpClient::kVsCode, true, "/b", "/r", HostOs::kPosix).args.back(),
+            "${workspaceFolder}");
+  EXPECT_EQ(EntryFor(McpClient::kCursor, true, "/b", "/r", HostOs::kPosix).args.back(),
+            "${workspaceFolder}");
   // Without the package, or in a user-level config: absolute paths.
-  auto plain = EntryFor(McpClient::kClaude, false, "/abs/ng-annotate", "/home/dev/shop");
+  auto plain =
+      EntryFor(McpClient::kClaude, false, "/abs/ng-annotate", "/home/dev/shop", HostOs::kPosix);
   EXPECT_EQ(plain.command, "/abs/ng-annotate");
   EXPECT_EQ(plain.args, (std::vector<std::string>{"mcp", "--root", "/home/dev/shop"}));
-  auto codex = EntryFor(McpClient::kCodex, true, "/abs/ng-annotate", "/home/dev/shop");
+  auto codex =
+      EntryFor(McpClient::kCodex, true, "/abs/ng-annotate", "/home/dev/shop", HostOs::kPosix);
   EXPECT_EQ(codex.command, "/abs/ng-annotate");
   EXPECT_TRUE(IsUserLevel(McpClient::kCodex));
   EXPECT_FALSE(IsUserLevel(McpClient::kClaude));
+}
+
+// On Windows npx is a .cmd script the clients cannot start without a shell.
+TEST(McpConfig, OnWindowsNpxRunsThroughCmd) {
+  struct Case {
+    McpClient client;
+    const char* root;
+  };
+  for (const Case& c : {Case{McpClient::kClaude, "."}, Case{McpClient::kGemini, "."},
+                        Case{McpClient::kVsCode, "${workspaceFolder}"},
+                        Case{McpClient::kCursor, "${workspaceFolder}"}}) {
+    auto entry =
+        EntryFor(c.client, true, "C:/tools/ng-annotate.exe", "C:/dev/shop", HostOs::kWindows);
+    EXPECT_EQ(entry.command, "cmd") << McpClientName(c.client);
+    EXPECT_EQ(entry.args,
+              (std::vector<std::string>{"/c", "npx", "ng-annotate", "mcp", "--root", c.root}))
+        << McpClientName(c.client);
+  }
+  // The .exe itself starts without a shell.
+  auto plain = EntryFor(McpClient::kClaude, false, "C:/tools/ng-annotate.exe", "C:/dev/shop",
+                        HostOs::kWindows);
+  EXPECT_EQ(plain.command, "C:/tools/ng-annotate.exe");
+  auto codex = EntryFor(McpClient::kCodex, true, "C:/tools/ng-annotate.exe", "C:/dev/shop",
+                        HostOs::kWindows);
+  EXPECT_EQ(codex.command, "C:/tools/ng-annotate.exe");
 }
 
 TEST(CodexConfig, HomeFromCodexHomeThenHome) {

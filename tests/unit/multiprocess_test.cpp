@@ -112,7 +112,9 @@ TEST(MultiProcess, FourWritersLoseNothing) {
   EXPECT_EQ(*(*store)->IntegrityCheck(), "ok");
 }
 
-TEST(MultiProcess, WatcherWakesOnAnotherProcessCommit) {
+class MultiProcessWake : public ::testing::TestWithParam<WatchBackend> {};
+
+TEST_P(MultiProcessWake, WatcherWakesOnAnotherProcessCommit) {
   TempDir dir;
   std::string session_id;
   std::int64_t start_seq;
@@ -129,7 +131,7 @@ TEST(MultiProcess, WatcherWakesOnAnotherProcessCommit) {
   // Process A waits for a change, then reads the delta from the log.
   pid_t watcher = Fork([&] {
     auto store = Store::Open(DbFile(dir));
-    auto watch = ChangeWatcher::Open(DbFile(dir));
+    auto watch = ChangeWatcher::Open(DbFile(dir), GetParam());
     if (!store || !watch) {
       std::fprintf(stderr, "watcher: %s\n",
                    (!store ? store.error() : watch.error()).message.c_str());
@@ -179,6 +181,12 @@ TEST(MultiProcess, WatcherWakesOnAnotherProcessCommit) {
   std::printf("cross-process wake-up latency (commit start -> watcher awake): %lld us\n",
               woke_us - before_us);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, MultiProcessWake,
+                         ::testing::Values(WatchBackend::kNative, WatchBackend::kPortable),
+                         [](const auto& info) {
+                           return info.param == WatchBackend::kNative ? "Native" : "Portable";
+                         });
 
 TEST(MultiProcess, KillNineDuringWritesLosesNoAcknowledgedWrite) {
   TempDir dir;

@@ -45,6 +45,10 @@ export async function startServe(t, { root, args = [], port = 0, ms = DEADLINE_M
     exited.then(({ code }) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
   }), 'the listening line', ms);
 
+  // The Windows build under Wine (make test-windows) names the root as Wine
+  // sees it (Z:\tmp\…); the tests read and write it from this side.
+  if (process.platform !== 'win32' && /^[A-Z]:\\/.test(listening.root)) listening.root = root;
+
   return {
     ...listening,
     child,

@@ -1,0 +1,45 @@
+// The store's notify file ("<db>-notify"), opened for the two sides of the
+// change signal: writers stamp it after each commit, portable watchers read
+// the stamp. One implementation per OS (notify_file_posix.cpp,
+// notify_file_win32.cpp); the inotify watcher uses its own POSIX calls.
+//
+// The stamp is 8 bytes at offset 0, so the file never grows. Each writer
+// stamps a value of its own (a random per-signal base plus a counter): two
+// processes never write the same sequence, so a reader that sees the bytes
+// differ from last time knows someone committed since.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+
+#include "util/result.h"
+
+namespace nga {
+
+class NotifyFile {
+ public:
+  // Opens the file at `path` for reading and writing, creating it when
+  // `create`. Other processes may write, rename or delete it meanwhile.
+  static Result<NotifyFile> Open(const std::filesystem::path& path, bool create);
+  NotifyFile(NotifyFile&& other) noexcept;
+  NotifyFile& operator=(NotifyFile&& other) noexcept;
+  NotifyFile(const NotifyFile&) = delete;
+  ~NotifyFile();
+
+  // Writes `stamp` at offset 0. Best effort.
+  void Write(std::uint64_t stamp) const;
+  // The 8 bytes at offset 0 (missing bytes read as zero); nullopt on error.
+  std::optional<std::uint64_t> Read() const;
+  // True when the open file is no longer the one at `path` (deleted,
+  // replaced or renamed away): stamps written to it wake nobody.
+  bool IsStale(const std::filesystem::path& path) const;
+
+ private:
+  using Handle = std::intptr_t;  // a file descriptor, or a Windows HANDLE
+  explicit NotifyFile(Handle handle) : handle_(handle) {}
+  static constexpr Handle kClosed = -1;
+  Handle handle_ = kClosed;
+};
+
+}  // namespace nga
