@@ -50,10 +50,13 @@ std::optional<std::filesystem::path> CodexHome(const char* codex_home_env, const
 }
 
 McpServerEntry EntryFor(McpClient client, bool installed, const std::string& binary,
-                        const std::string& root) {
+                        const std::string& root, const std::string& app) {
   if (!installed || IsUserLevel(client)) return {binary, {"mcp", "--root", root}};
   bool workspace_variable = client == McpClient::kVsCode || client == McpClient::kCursor;
-  return {"npx", {"ng-annotate", "mcp", "--root", workspace_variable ? "${workspaceFolder}" : "."}};
+  bool same = app.empty() || app == ".";
+  std::string relative =
+      workspace_variable ? "${workspaceFolder}" + (same ? "" : "/" + app) : (same ? "." : app);
+  return {"npx", {"ng-annotate", "mcp", "--root", relative}};
 }
 
 Result<std::string> MergeMcpConfig(const std::optional<std::string>& existing, McpClient client,

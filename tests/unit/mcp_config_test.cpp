@@ -98,6 +98,13 @@ TEST(McpConfig, EntryIsNpxWithARelativeRootWhenThePackageIsInstalled) {
   EXPECT_EQ(EntryFor(McpClient::kGemini, true, "/b", "/r").args.back(), ".");
   EXPECT_EQ(EntryFor(McpClient::kVsCode, true, "/b", "/r").args.back(), "${workspaceFolder}");
   EXPECT_EQ(EntryFor(McpClient::kCursor, true, "/b", "/r").args.back(), "${workspaceFolder}");
+  // In a monorepo the config sits at the git root and names the app below it.
+  EXPECT_EQ(EntryFor(McpClient::kClaude, true, "/b", "/r/apps/web", "apps/web").args.back(),
+            "apps/web");
+  EXPECT_EQ(EntryFor(McpClient::kVsCode, true, "/b", "/r/apps/web", "apps/web").args.back(),
+            "${workspaceFolder}/apps/web");
+  EXPECT_EQ(EntryFor(McpClient::kClaude, false, "/b", "/r/apps/web", "apps/web").args.back(),
+            "/r/apps/web");
   // Without the package, or in a user-level config: absolute paths.
   auto plain = EntryFor(McpClient::kClaude, false, "/abs/ng-annotate", "/home/dev/shop");
   EXPECT_EQ(plain.command, "/abs/ng-annotate");
