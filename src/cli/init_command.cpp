@@ -105,6 +105,24 @@ std::optional<std::vector<McpClient>> ParseClients(const std::string& text) {
   return clients;
 }
 
+// In a monorepo the git root (where init writes the MCP configs, as the
+// agent runs there) is above the app: the app is the nearest directory from
+// the working directory up to, not including, the git root that holds
+// angular.json or package.json, the directory its integration hands the
+// daemon (SPEC §3). Only when the root came from .git: --root and
+// NG_ANNOTATE_PROJECT_ROOT name the project as they are.
+std::optional<fs::path> AppBelowGitRoot(const RootChoice& choice, const fs::path& cwd) {
+  if (choice.source != RootSource::kGit) return std::nullopt;
+  std::error_code ec;
+  fs::path root = choice.root.lexically_normal();  // an ancestor of cwd: found from it
+  for (fs::path dir = cwd.lexically_normal(); !dir.empty() && dir != root;
+       dir = dir.parent_path()) {
+    if (fs::exists(dir / "angular.json", ec) || fs::exists(dir / "package.json", ec)) return dir;
+    if (dir == dir.parent_path()) break;
+  }
+  return std::nullopt;
+}
+
 void PrintBuilderChanges(const WorkspaceEdit& edit) {
   for (const auto& change : edit.changes) {
     if (change.from == change.to) {
@@ -121,7 +139,9 @@ void PrintBuilderChanges(const WorkspaceEdit& edit) {
 }
 
 int RunRemove(const InitOptions& options, const ProjectPaths& project) {
-  fs::path file = project.root / "angular.json";
+  std::error_code ec;
+  fs::path app = AppBelowGitRoot(project.choice, fs::current_path(ec)).value_or(project.root);
+  fs::path file = app / "angular.json";
   auto text = ReadFile(file);
   std::cout << "ng-annotate init --remove in " << project.root.string()
             << " (root: " << DescribeRootChoice(project.choice) << ")\n";
@@ -185,7 +205,12 @@ int RunInit(const InitOptions& options) {
     if (fs::is_directory(root / ".cursor", ec)) clients.push_back(McpClient::kCursor);
     if (fs::is_directory(root / ".gemini", ec)) clients.push_back(McpClient::kGemini);
   }
-  ProjectKind kind = DetectProject(root);
+  // The app: the root, or in a monorepo the app's directory below it.
+  std::error_code cwd_ec;
+  fs::path app = root;
+  if (auto below = AppBelowGitRoot(project->choice, fs::current_path(cwd_ec))) app = *below;
+  std::string app_relative = app == root ? "." : RelativeToRoot(root, app);
+  ProjectKind kind = DetectProject(app);
 
   auto found = ExecutablePath();
   if (!found) return Fail(found.error().message);
@@ -197,7 +222,8 @@ int RunInit(const InitOptions& options) {
   std::vector<PlannedWrite> writes;
   bool user_level = false;
   for (McpClient client : clients) {
-    McpServerEntry entry = EntryFor(client, kind.cli_package, binary.string(), root.string());
+    McpServerEntry entry =
+        EntryFor(client, kind.cli_package, binary.string(), app.string(), app_relative);
     if (client == McpClient::kCodex) {
       // Windows has no HOME by default; Codex uses the user's profile there.
       const char* home_env = std::getenv("HOME");
@@ -224,20 +250,27 @@ int RunInit(const InitOptions& options) {
   writes.push_back(
       {root / ".gitignore", ".gitignore", gitignore, WithGitignoreEntry(gitignore), ""});
   std::optional<WorkspaceEdit> angular;
+  std::string angular_json = app == root ? "angular.json" : app_relative + "/angular.json";
   if (kind.angular) {
-    auto text = ReadFile(root / "angular.json");
+    auto text = ReadFile(app / "angular.json");
     auto edit = SwitchServeBuilders(text.value_or(""), options.project);
     if (!edit) return Fail(edit.error().message);
-    writes.push_back({root / "angular.json", "angular.json", text, edit->text, ""});
+    writes.push_back({app / "angular.json", angular_json, text, edit->text, ""});
     angular = std::move(*edit);
   }
 
   std::cout << "ng-annotate init in " << root.string()
             << " (root: " << DescribeRootChoice(project->choice)
             << "; pass --root DIR for another)\n";
+  if (app != root) {
+    std::cout << "The app is " << app_relative << " (the nearest directory holding "
+              << (fs::exists(app / "angular.json", cwd_ec) ? "angular.json" : "package.json")
+              << " below the git root): its integration keeps the store in " << app_relative
+              << "/.ng-annotate, and the MCP entries name it with --root.\n";
+  }
   for (const auto& write : writes) {
     if (auto ok = Apply(write); !ok) return Fail(ok.error().message);
-    if (angular && write.shown == "angular.json") PrintBuilderChanges(*angular);
+    if (angular && write.shown == angular_json) PrintBuilderChanges(*angular);
   }
 
   std::cout << "\n";
@@ -252,7 +285,7 @@ int RunInit(const InitOptions& options) {
   }
   if (user_level) {
     std::cout << "Codex reads only your user-level config: its ng-annotate entry now points at "
-              << root.string()
+              << app.string()
               << " in every project you open with Codex; run `init --client codex` in another "
                  "project to point it there.\n";
   }

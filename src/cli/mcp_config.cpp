@@ -50,11 +50,13 @@ std::optional<std::filesystem::path> CodexHome(const char* codex_home_env, const
 }
 
 McpServerEntry EntryFor(McpClient client, bool installed, const std::string& binary,
-                        const std::string& root, HostOs os) {
+                        const std::string& root, const std::string& app, HostOs os) {
   if (!installed || IsUserLevel(client)) return {binary, {"mcp", "--root", root}};
   bool workspace_variable = client == McpClient::kVsCode || client == McpClient::kCursor;
-  std::vector<std::string> args = {"ng-annotate", "mcp", "--root",
-                                   workspace_variable ? "${workspaceFolder}" : "."};
+  bool same = app.empty() || app == ".";
+  std::string relative =
+      workspace_variable ? "${workspaceFolder}" + (same ? "" : "/" + app) : (same ? "." : app);
+  std::vector<std::string> args = {"ng-annotate", "mcp", "--root", relative};
   if (os == HostOs::kPosix) return {"npx", std::move(args)};
   args.insert(args.begin(), {"/c", "npx"});
   return {"cmd", std::move(args)};

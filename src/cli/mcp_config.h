@@ -62,8 +62,20 @@ constexpr HostOs kThisHostOs = HostOs::kPosix;
 //     file can be committed.
 //   not installed, or a user-level config (Codex): the absolute path of this
 //     binary and of the root.
+// `app`: the app's directory relative to where the config is written ("."
+// when the same; "apps/web" in a monorepo whose git root is above the app's
+// package.json), so that the server opens the store the app's integration
+// keeps (SPEC §3); `root` is then that directory's absolute path.
+// `os`: on Windows, npx is a .cmd script that the clients cannot spawn
+// directly, so the installed entry is `cmd /c npx ng-annotate mcp …`.
 McpServerEntry EntryFor(McpClient client, bool installed, const std::string& binary,
-                        const std::string& root, HostOs os = kThisHostOs);
+                        const std::string& root, const std::string& app = ".",
+                        HostOs os = kThisHostOs);
+// The same for the app at the root itself, on `os`.
+inline McpServerEntry EntryFor(McpClient client, bool installed, const std::string& binary,
+                               const std::string& root, HostOs os) {
+  return EntryFor(client, installed, binary, root, ".", os);
+}
 
 // The JSON config text with the "ng-annotate" server set to `entry`. Every
 // other key and server in `existing` is kept as it was. Fails (and nothing

@@ -1,10 +1,16 @@
-// Every fixture app of examples/ through its one-line integration, in
-// headless Chromium with the real overlay and store (lib/app-suite.js runs
-// the checks). Each app renders the same corner shop (UserCard, ProductList
-// → ProductCard → PriceTag, a counter), so one row per app says where each
-// piece is written and what the agent must get; the truth is read off the
-// app's source by hand, never off the overlay.
+// Every fixture app through its one-line integration (and Next.js and
+// Rsbuild also without it, behind `serve --proxy`), in headless Chromium with
+// the real overlay and store: ONE table of rows, ONE runner
+// (lib/app-suite.js) checks every row. The Vite apps of examples/ render the
+// same corner shop (UserCard, ProductList → ProductCard → PriceTag, a
+// counter), so one `shop` row says where each piece is written; Nuxt, Next.js
+// and Rsbuild write their truth out in full. The truth is read off the app's
+// source by hand, never off the overlay.
 import { appSuite } from './lib/app-suite.js';
+import { buildApp, editFile, startViteApp } from './lib/vite-app.js';
+import { buildNuxtApp, startNuxtApp } from './lib/nuxt-app.js';
+import { NEXT_ROOT, NEXT15_ROOT, buildNext, startNextApp, withoutIntegration } from './lib/next-app.js';
+import { startRsbuildApp } from './lib/rsbuild-app.js';
 
 const PRODUCTS = [
   { id: 1, name: 'Espresso cup', price: 12.5, tags: ['kitchen'] },
@@ -24,7 +30,7 @@ const node22 = true;
 // page component, .user-joined, the <li>, .product-name, .price-amount);
 // trees: the ancestry (componentTreePath) of UserCard, ProductCard, PriceTag:
 // the user's own components only; syntax: how the edits are spelled.
-const APPS = [
+const SHOPS = [
   {
     ...VITE, app: 'react-demo', framework: 'react', syntax: 'jsx',
     files: { page: 'src/App.tsx', dir: 'src/components', ext: 'tsx' },
@@ -64,10 +70,6 @@ const APPS = [
     files: { page: 'app/routes/home.tsx', dir: 'app/components', ext: 'tsx' },
     at: { main: '15:5', note: '25:7', joined: '15:7', li: '12:11', name: '9:7', amount: '6:7' },
     trees: [['Layout', 'App', 'Home'], ['Layout', 'App', 'Home', 'ProductList'], ['Layout', 'App', 'Home', 'ProductList', 'ProductCard']],
-    // Today the ancestry also holds ~27 of React Router's own components:
-    // leaving them out (by where their source lives) is client/src/context/react.js's
-    // job, in another branch (h-next). Remove this line once that is merged.
-    ancestryPending: 'pending h-next: React ancestry filtering in client/src/context/react.js',
   },
   {
     // The page is src/pages/index.astro (server-rendered, not stamped); the
@@ -82,8 +84,8 @@ const APPS = [
   },
 ];
 
-// The suite's spec for one row.
-function spec(row) {
+// The runner's row for one Vite shop.
+function shop(row) {
   const file = (name) => `${row.files.dir}/${name}.${row.files.ext}`;
   const loc = (f, at) => `${f}:${at}`;
   const cls = row.syntax === 'jsx' ? 'className' : 'class';
@@ -99,10 +101,10 @@ function spec(row) {
   return {
     app: row.app,
     framework: row.framework,
-    integration: row.integration,
-    start: row.start,
-    build: row.build,
-    ancestryPending: row.ancestryPending,
+    label: `through ${row.integration}`,
+    start: () => startViteApp(row.app, { start: row.start }),
+    build: (root) => ({ files: buildApp(root, row.build) }),
+    counter: true,
     stamps,
     cases: [
       {
@@ -145,7 +147,6 @@ function spec(row) {
         },
       },
     ],
-    badgeCase: 1,
     hmr: {
       file: file('PriceTag'),
       edit: (s) => s.replace(currency, currency.replace('€', '€ net')),
@@ -161,6 +162,228 @@ function spec(row) {
   };
 }
 
-// NGA_APPS=a,b runs only those rows (while working on one framework).
+// examples/nuxt-demo (Nuxt 4, app/ directory): paths are relative to the
+// project root (the package.json directory), not Vite's `app/` root. Nuxt's
+// own components around the page (NuxtRoot, NuxtPage, RouterView, the .client
+// wrapper, Suspense…) live in node_modules or have no file: not in the
+// ancestry. app.vue has no <script setup>: named after its file.
+const NUXT_PAGE = ['app', 'index'];
+const NUXT = {
+  app: 'nuxt-demo', framework: 'vue',
+  label: "through modules: ['@ng-annotate/vite-plugin/nuxt'] in nuxt.config",
+  start: () => startNuxtApp('nuxt-demo'),
+  // The first load may make Nuxt optimise a dependency it had not seen and
+  // reload the page: load until the network is quiet.
+  waitUntil: 'networkidle',
+  build: (root) => ({ files: buildNuxtApp(root) }),
+  buildMarks: ['data-nga-src', '__ngaProps', '/__annotate', 'ng-annotate'],
+  stamps: [
+    ['main.app', 'app/pages/index.vue:6:3'],
+    ['section.user-card .user-joined', 'app/components/UserCard.vue:16:5'],
+    ['li:nth-child(2)', 'app/components/ProductList.vue:11:7'],
+    ['li:nth-child(3) .price-amount', 'app/components/PriceTag.vue:7:5'],
+    ['.visit-button', 'app/components/VisitCounter.client.vue:8:5'],
+  ],
+  cases: [
+    {
+      name: 'UserCard, server-rendered (string, number, array, object and Date props)',
+      click: 'section.user-card .user-joined',
+      host: 'section.user-card',
+      truth: {
+        componentName: 'UserCard',
+        componentFilePath: 'app/components/UserCard.vue',
+        componentTreePath: NUXT_PAGE,
+        inputs: {
+          name: 'Ada Lovelace', age: 36, tags: ['math', 'poetry'],
+          address: { city: 'London', zip: 'W1' }, joined: '2024-03-01T00:00:00.000Z',
+        },
+        sourceLocation: 'app/components/UserCard.vue:16:5',
+        snapshotIncludes: ['Ada Lovelace'],
+      },
+    },
+    {
+      name: 'the PriceTag inside the third card (4 levels down)',
+      click: 'li:nth-child(3) .price-amount',
+      host: 'li:nth-child(3) .price-tag',
+      truth: {
+        componentName: 'PriceTag',
+        componentFilePath: 'app/components/PriceTag.vue',
+        componentTreePath: [...NUXT_PAGE, 'ProductList', 'ProductCard'],
+        inputs: { amount: 6, currency: 'EUR' },
+        sourceLocation: 'app/components/PriceTag.vue:7:5',
+        snapshotIncludes: ['6.00'],
+      },
+    },
+    {
+      name: 'the client-only VisitCounter',
+      click: '.visit-button',
+      host: 'div.visit-counter',
+      truth: {
+        componentName: 'VisitCounter',
+        componentFilePath: 'app/components/VisitCounter.client.vue',
+        componentTreePath: NUXT_PAGE,
+        inputs: { start: 3, label: 'Visits' },
+        sourceLocation: 'app/components/VisitCounter.client.vue:8:5',
+        snapshotIncludes: ['Visits: 3'],
+      },
+    },
+  ],
+  hmr: {
+    file: 'app/components/PriceTag.vue',
+    edit: (s) => s.replace('{{ currency }}\n', '{{ currency }} net\n'),
+    changed: 'li:nth-child(1) .price-tag',
+    text: 'EUR net',
+  },
+};
+
+// tests/fixtures/next-app (create-next-app 16, App Router and a Pages Router
+// page, client and server components) and tests/fixtures/next15-app (the same
+// components on Next 15.5). Each mode of `next dev` is a row.
+const NEXT_PRODUCTS = [
+  { id: 1, name: 'Desk lamp', price: 39.5, tags: ['light', 'desk'], inStock: true },
+  { id: 2, name: 'Chair', price: 120, tags: ['seat'], inStock: false },
+];
+const NEXT_CASES = [
+  {
+    name: 'the PriceTag in the second card (client component, server parents)',
+    click: 'li:nth-child(2) .price-tag',
+    truth: {
+      componentName: 'PriceTag',
+      componentFilePath: 'app/components/PriceTag.tsx',
+      componentTreePath: ['Home', 'ProductList', 'ProductCard'],
+      inputs: { amount: 120, currency: 'EUR' },
+      sourceLocation: 'app/components/PriceTag.tsx:5:5',
+    },
+  },
+  {
+    name: 'the first ProductCard (client component, object and boolean props)',
+    click: 'li:nth-child(1) .product-name',
+    truth: {
+      componentName: 'ProductCard',
+      componentFilePath: 'app/components/ProductCard.tsx',
+      componentTreePath: ['Home', 'ProductList'],
+      inputs: { product: NEXT_PRODUCTS[0], highlight: true },
+      sourceLocation: 'app/components/ProductCard.tsx:9:7',
+    },
+  },
+  {
+    name: 'ServerNote (a server component: no fiber, props from React\'s owner info)',
+    click: '.server-note',
+    truth: {
+      componentName: 'ServerNote',
+      componentFilePath: 'app/components/ServerNote.tsx',
+      componentTreePath: ['Home'],
+      inputs: { level: 2, text: 'Prices include tax' },
+      sourceLocation: 'app/components/ServerNote.tsx:4:5',
+    },
+  },
+  {
+    name: 'Offer on a Pages Router page (props: string, number array)',
+    path: '/legacy',
+    click: '.offer-title',
+    truth: {
+      componentName: 'Offer',
+      componentFilePath: 'pages/legacy.tsx',
+      componentTreePath: ['Legacy'],
+      inputs: { title: 'Pages Router offer', amounts: [5, 7.25] },
+      sourceLocation: 'pages/legacy.tsx:7:7',
+    },
+  },
+];
+const DAEMON_SAID = /\[ng-annotate\] (started|using)/;
+
+// A start helper that ties its clean-up to a test (t.after), made stoppable
+// by the runner.
+async function stoppable(start) {
+  const hooks = [];
+  const stop = async () => { for (const fn of hooks.splice(0).reverse()) await fn().catch(() => {}); };
+  try {
+    return { ...(await start({ after: (fn) => hooks.push(fn) })), stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+// `next dev` in `mode`; `proxy`: the fixture's next.config.ts without its
+// integration line (restored afterwards), behind serve --proxy.
+function nextRow({ root = NEXT_ROOT, app = 'next-app', mode, proxy = false, ...more }) {
+  return {
+    app, framework: 'react', proxy, counter: true, ready: '.price-tag', cases: NEXT_CASES,
+    label: proxy ? `(next dev, ${mode}) without the integration, behind serve --proxy: the runtime fallback`
+      : `(next dev, ${mode}) through withNgAnnotate(nextConfig) in next.config`,
+    start: () => stoppable(async (t) => {
+      if (proxy) {
+        const restore = editFile(root, 'next.config.ts', withoutIntegration);
+        t.after(async () => restore());
+      }
+      return startNextApp(t, { root, mode });
+    }),
+    log: proxy ? { lacks: [/ng-annotate/] } : { has: [DAEMON_SAID] },
+    stamps: proxy ? 'none' : [['.server-note', 'app/components/ServerNote.tsx:4:5']],
+    ...more,
+  };
+}
+const NEXT = [
+  nextRow({
+    mode: 'turbopack',
+    hmr: {
+      file: 'app/components/PriceTag.tsx',
+      edit: (s) => s.replace('{currency}', '{currency} net'),
+      changed: 'li:nth-child(2) .price-tag',
+      text: 'EUR net',
+      stamp: 'app/components/PriceTag.tsx:5:5',
+      timeout: 60000,
+    },
+    build: () => buildNext(),
+    buildWrites: /\.html$/,
+    buildMarks: ['__annotate', 'data-nga-src', 'ng-annotate'],
+  }),
+  nextRow({ mode: 'webpack' }),
+  nextRow({ mode: 'turbopack', proxy: true }),
+  nextRow({ mode: 'webpack', proxy: true }),
+  // Next 15 names Turbopack chunks so that its own client wrappers (Root,
+  // ServerRoot) look like app code: only their source maps tell.
+  nextRow({ root: NEXT15_ROOT, app: 'next15-app', mode: 'turbopack', log: { has: [/Next\.js 15\./, DAEMON_SAID] } }),
+];
+
+// tests/fixtures/rsbuild-app (create-rsbuild, React) without any integration,
+// behind serve --proxy. React's jsxDEV sits in Rsbuild's vendor chunk
+// (static/js/lib-react.js): the overlay must skip it and take the file from
+// the app chunk's source map. Rsbuild's development maps are line-only
+// (cheap-module-source-map), so of the location only the file is the truth.
+const RSBUILD_PROXY = {
+  app: 'rsbuild-app', framework: 'react', proxy: true, ready: '.price-tag', stamps: 'none',
+  label: '(rsbuild dev) without an integration, behind serve --proxy: the runtime fallback',
+  start: () => stoppable((t) => startRsbuildApp(t)),
+  cases: [
+    {
+      name: 'PriceTag (its own file, under Card)',
+      click: '.price-tag',
+      truth: {
+        componentName: 'PriceTag',
+        componentFilePath: 'src/components/PriceTag.tsx',
+        componentTreePath: ['App', 'Card'],
+        inputs: { amount: 3, currency: 'EUR' },
+      },
+      locationFile: 'src/components/PriceTag.tsx',
+    },
+    {
+      name: 'Card (string and array props)',
+      click: '.card-title',
+      truth: {
+        componentName: 'Card',
+        componentFilePath: 'src/App.tsx',
+        componentTreePath: ['App'],
+        inputs: { title: 'One', tags: ['a', 'b'] },
+      },
+      locationFile: 'src/App.tsx',
+    },
+  ],
+};
+
+const ROWS = [...SHOPS.map(shop), NUXT, ...NEXT, RSBUILD_PROXY];
+
+// NGA_APPS=a,b runs only those apps' rows (while working on one framework).
 const only = process.env.NGA_APPS ? process.env.NGA_APPS.split(',') : null;
-for (const row of APPS) if (!only || only.includes(row.app)) appSuite(spec(row));
+for (const row of ROWS) if (!only || only.includes(row.app)) appSuite(row);

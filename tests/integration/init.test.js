@@ -1,14 +1,15 @@
 // `ng-annotate init` on real files: the Angular builder switch and --remove on
 // angular.json fixtures, the next steps for Vite and for any other dev server,
 // the root it picks without .git, Gemini's and Codex's configs, the npx form
-// when @ng-annotate/cli is installed, and read-only commands that leave no
-// store behind.
+// when @ng-annotate/cli is installed, a monorepo whose git root is above the
+// app, and read-only commands that leave no store behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync, existsSync, copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, tempRoot } from './lib/cli.js';
+import { projectRoot } from '../../packages/cli/lib/project-root.js';
 
 const FIXTURES = resolve(fileURLToPath(import.meta.url), '../../fixtures/init');
 const read = (...parts) => readFileSync(join(...parts), 'utf8');
@@ -276,3 +277,33 @@ test('init on the real Vite 8 fixture app: plugin already loaded, committable np
     writeFileSync(join(root, 'vite.config.js'), "import { defineConfig } from 'vite';\nexport default defineConfig({});\n");
     assert.match(init(root), /Add it to vite\.config\.js:\n {7}import ngAnnotate from '@ng-annotate\/vite-plugin'/);
   });
+
+test('monorepo: run in the app below the git root, the MCP entries at the git root name the app the integrations use', (t) => {
+  const repo = tempRoot(t);
+  mkdirSync(join(repo, '.git'));
+  writeFileSync(join(repo, 'package.json'), '{"private": true, "workspaces": ["apps/*"]}\n');
+  const web = join(repo, 'apps/web');
+  mkdirSync(join(web, 'src'), { recursive: true });
+  writeFileSync(join(web, 'package.json'), '{"devDependencies": {"vite": "^8.0.0"}}\n');
+  writeFileSync(join(web, 'vite.config.ts'), 'export default {};\n');
+  mkdirSync(join(web, 'node_modules/@ng-annotate/cli'), { recursive: true });
+  writeFileSync(join(web, 'node_modules/@ng-annotate/cli/package.json'), '{"name": "@ng-annotate/cli"}\n');
+  mkdirSync(join(repo, '.vscode'));
+
+  const out = init(repo, ['--client', 'claude,vscode'], { cwd: join(web, 'src') });
+  assert.match(out, /root: the nearest directory holding \.git/);
+  assert.match(out, /The app is apps\/web .*keeps the store in apps\/web\/\.ng-annotate/);
+  assert.match(out, /Vite app\. Add it to vite\.config\.ts/, 'the app\'s framework, not the workspace\'s');
+  // The agent runs at the git root: the configs are there, and name the app.
+  const claude = json(repo, '.mcp.json').mcpServers['ng-annotate'];
+  assert.deepEqual(claude, { command: 'npx', args: ['ng-annotate', 'mcp', '--root', 'apps/web'] });
+  assert.deepEqual(json(repo, '.vscode/mcp.json').servers['ng-annotate'].args,
+    ['ng-annotate', 'mcp', '--root', '${workspaceFolder}/apps/web']);
+  assert.ok(!existsSync(join(web, '.mcp.json')), 'no config in the app');
+  // The same directory as every integration's project root (the Vite plugin,
+  // the Nuxt module, the Next wrapper): the MCP server and the daemon share a store.
+  assert.equal(resolve(repo, claude.args.at(-1)), projectRoot(join(web, 'src')));
+  // And the store `status` opens from the app, by the entry's root, is that one.
+  const status = run(['status', '--root', claude.args.at(-1)], { cwd: repo });
+  assert.match(status.stdout + status.stderr, new RegExp(`${join(web).replace(/[.]/g, '\\.')}`));
+});

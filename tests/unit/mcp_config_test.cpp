@@ -101,6 +101,16 @@ TEST(McpConfig, EntryIsNpxWithARelativeRootWhenThePackageIsInstalled) {
             "${workspaceFolder}");
   EXPECT_EQ(EntryFor(McpClient::kCursor, true, "/b", "/r", HostOs::kPosix).args.back(),
             "${workspaceFolder}");
+  // In a monorepo the config sits at the git root and names the app below it.
+  EXPECT_EQ(EntryFor(McpClient::kClaude, true, "/b", "/r/apps/web", "apps/web", HostOs::kPosix)
+                .args.back(),
+            "apps/web");
+  EXPECT_EQ(EntryFor(McpClient::kVsCode, true, "/b", "/r/apps/web", "apps/web", HostOs::kPosix)
+                .args.back(),
+            "${workspaceFolder}/apps/web");
+  EXPECT_EQ(EntryFor(McpClient::kClaude, false, "/b", "/r/apps/web", "apps/web", HostOs::kPosix)
+                .args.back(),
+            "/r/apps/web");
   // Without the package, or in a user-level config: absolute paths.
   auto plain =
       EntryFor(McpClient::kClaude, false, "/abs/ng-annotate", "/home/dev/shop", HostOs::kPosix);

@@ -1,14 +1,22 @@
 // The field-truth suite every fixture app runs (tests/e2e/apps.test.js holds
-// the table): one dev server per app, started through its one-line
-// integration, the real overlay, the real store. The table writes down the
-// truth; this file only knows how to check it.
+// the table): one dev server per row, started through the app's one-line
+// integration (or, for a `proxy` row, without it behind `ng-annotate serve
+// --proxy`), the real overlay, the real store. The table writes down the
+// truth; this file only knows how to check it. A check runs when its row
+// gives what it needs (a counter, an hmr edit, a drift edit, a build).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { launch, newPage } from './browser.js';
+import { startServe } from '../../integration/lib/serve.js';
 import {
-  startViteApp, annotate, overlayReady, badge, trayBadge, centreWithin, selectorMatches, shot,
-  editFile, waitForEdit, buildApp, WAIT,
+  annotate, overlayReady, badge, trayBadge, centreWithin, selectorMatches, shot, editFile, waitForEdit, WAIT,
 } from './vite-app.js';
+
+// What a production build must never contain, unless the row says otherwise.
+const BUILD_MARKS = ['data-nga-src', '__ngaProps', '__nga_expose', '__annotate', 'ng-annotate'];
+const PAGE_LOAD = { timeout: 120000 }; // a framework's first compile of a page, on two busy cores
 
 // Server-rendered pages are in place before their framework wires them up
 // (hydration, islands): the counter is live once the framework has put its
@@ -21,164 +29,198 @@ function hydrated(page) {
   }, null, WAIT);
 }
 
-// spec: {app, framework, integration, start: {bin, args, node22}, build: {outDirs, node22},
-//        stamps: [[css, stamp]], cases: [{name, click, host, truth}], ancestryPending: why,
-//        badgeCase, hmr: {file, edit, changed: css, text}, drift: {file, edit, present: css, caseIndex}}
-export function appSuite(spec) {
-  describe(`${spec.app} through ${spec.integration}`, () => {
-    let app, browser, page;
+// row: {app, framework, label, start() → {root, url, stop(), log()}, proxy,
+//       log: {has: [re], lacks: [re]}, waitUntil, counter, ready: css,
+//       stamps: [[css, stamp]] | 'none', cases: [{name, path, click, host, truth, locationFile}],
+//       hmr: {file, edit, changed: css, text, stamp, timeout}, drift: {file, edit, present: css, caseIndex},
+//       build(root) → {files, log}, buildMarks, buildWrites: re}
+export function appSuite(row) {
+  describe(`${row.app} ${row.label}`, () => {
+    let app, proxy, browser, page, base;
     const cleanups = [];
     const results = [];
+    const stopApp = async () => { if (app && !app.stopped) { app.stopped = true; await app.stop(); } };
+    // The overlay is connected and the page is live (its counter hydrated,
+    // or `row.ready` shown); another path than the base has its own content.
+    const ready = async (path = '/') => {
+      await overlayReady(page, 60000);
+      if (path !== '/') return;
+      if (row.counter) await hydrated(page);
+      if (row.ready) await page.locator(row.ready).first().waitFor(WAIT);
+    };
+    // The page at `path` of the app (base when none), loaded and ready.
+    const visit = async (path = '/') => {
+      const url = new URL(path, base).href;
+      if (page.url() === url) return;
+      await page.goto(url, { waitUntil: row.waitUntil ?? 'load', ...PAGE_LOAD });
+      await ready(path);
+    };
+    const hook = { after: (fn) => cleanups.push(fn) };
 
     before(async () => {
-      app = await startViteApp(spec.app, { start: spec.start });
-      browser = await launch({ after: (fn) => cleanups.push(fn) });
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      app = await row.start();
+      base = app.url;
+      if (row.proxy) {
+        proxy = await startServe(hook, { root: app.root, args: ['--proxy', app.url.replace(/\/$/, '')], ms: 10000 });
+        base = `http://127.0.0.1:${proxy.port}/`;
+      }
+      browser = await launch(hook);
+      const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
       page = await newPage(browser, context); // NG_ANNOTATE_OVERLAY_FILE works here too
       if (process.env.NGA_APP_LOG) {
         page.on('console', (m) => console.log(`[console ${m.type()}] ${m.text().slice(0, 300)}`));
         page.on('framenavigated', (f) => { if (f === page.mainFrame()) console.log(`[navigated] ${f.url()}`); });
       }
-      // Twice: on a cold cache Vite's dependency optimizer reloads the page
-      // once it has found the page's imports, which must not happen mid-test.
+      // Twice: on a cold cache a dev server's dependency optimizer may reload
+      // the page once it has found the page's imports, not mid-test.
       for (let i = 0; i < 2; i++) {
-        await page.goto(app.url);
-        await overlayReady(page);
-        await hydrated(page);
+        await page.goto(base, { waitUntil: row.waitUntil ?? 'load', ...PAGE_LOAD });
+        await ready();
       }
     });
     after(async () => {
-      for (const fn of cleanups) await fn().catch(() => {});
-      if (app) await app.stop();
-      if (app && process.env.NGA_APP_LOG) console.log(`--- ${spec.app}'s dev server log\n${app.log()}`);
+      for (const fn of cleanups.reverse()) await fn().catch(() => {});
+      if (app && process.env.NGA_APP_LOG) console.log(`--- ${row.app}'s dev server log\n${app.log()}`);
+      await stopApp();
     });
 
-    it('the page the dev server sent carries the overlay\'s script tag once, and the overlay runs', async () => {
-      const html = await (await fetch(app.url, { headers: { accept: 'text/html' }, signal: AbortSignal.timeout(20000) })).text();
-      assert.equal(html.split('<script src="/__annotate/client.js"></script>').length - 1, 1, html.slice(0, 2000));
-      assert.equal(await page.locator('script[src="/__annotate/client.js"]').count(), 1);
+    if (row.log) {
+      it('the dev server\'s log says what the integration did (or nothing, without it)', () => {
+        for (const re of row.log.has ?? []) assert.match(app.log(), re);
+        for (const re of row.log.lacks ?? []) assert.doesNotMatch(app.log(), re);
+      });
+    }
+
+    it('the page carries the overlay\'s script tag once, from its own origin, and the daemon serves the project root', async () => {
+      const html = await (await fetch(base, { headers: { accept: 'text/html' }, signal: AbortSignal.timeout(60000) })).text();
+      assert.equal(html.split(/<script src="\/__annotate\/client\.js"/).length - 1, 1, html.slice(0, 2000));
+      const scripts = await page.evaluate(() => [...document.scripts].map((s) => s.getAttribute('src')).filter((s) => s && s.includes('__annotate')));
+      assert.deepEqual(scripts, ['/__annotate/client.js']);
+      const health = await page.evaluate(() => fetch('/__annotate/health').then((r) => r.json()));
+      assert.equal(health.root, app.root);
+      assert.ok(existsSync(join(app.root, '.ng-annotate/store.db')), 'the store is at the project root');
     });
 
-    it('every element a component renders carries its source stamp (file:line:col, root-relative)', async () => {
-      for (const [css, want] of spec.stamps) {
-        const got = await page.locator(css).first().getAttribute('data-nga-src', WAIT);
-        assert.equal(got, want, css);
-      }
-    });
+    if (row.stamps === 'none') {
+      it('no element carries a stamp: the answers can only come from the framework\'s dev internals', async () => {
+        assert.equal(await page.locator('[data-nga-src]').count(), 0);
+      });
+    } else if (row.stamps) {
+      it('every element a component renders carries its source stamp (file:line:col, root-relative)', async () => {
+        for (const [css, want] of row.stamps) {
+          const got = await page.locator(css).first().getAttribute('data-nga-src', WAIT);
+          assert.equal(got, want, css);
+        }
+      });
+    }
 
-    it('the framework\'s own click handler does not fire on an inspect click, and does after', async () => {
-      const counter = page.locator('button.counter');
-      await page.keyboard.press('Alt+Shift+KeyA');
-      await page.waitForFunction(() => window.__ngAnnotate.state.inspecting, null, WAIT);
-      await counter.click(WAIT);
-      await page.locator('ng-annotate-overlay').locator('.panel[data-mode="annotate"]').waitFor({ state: 'visible', ...WAIT });
-      assert.equal((await counter.textContent()).trim(), 'Count is 0');
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('Escape');
-      await page.waitForFunction(() => !window.__ngAnnotate.state.inspecting, null, WAIT);
-      await counter.click(WAIT);
-      await page.waitForFunction(() => document.querySelector('button.counter').textContent.trim() === 'Count is 1', null, WAIT);
-    });
+    if (row.counter) {
+      it('the framework\'s own click handler does not fire on an inspect click, and does after', async () => {
+        const counter = page.locator('button.counter');
+        await page.keyboard.press('Alt+Shift+KeyA');
+        await page.waitForFunction(() => window.__ngAnnotate.state.inspecting, null, WAIT);
+        await counter.click(WAIT);
+        await page.locator('ng-annotate-overlay').locator('.panel[data-mode="annotate"]').waitFor({ state: 'visible', ...WAIT });
+        assert.equal((await counter.textContent()).trim(), 'Count is 0');
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Escape');
+        await page.waitForFunction(() => !window.__ngAnnotate.state.inspecting, null, WAIT);
+        await counter.click(WAIT);
+        await page.waitForFunction(() => document.querySelector('button.counter').textContent.trim() === 'Count is 1', null, WAIT);
+      });
+    }
 
-    for (const [i, c] of spec.cases.entries()) {
+    for (const [i, c] of row.cases.entries()) {
       it(`annotating ${c.name} stores the truth`, async () => {
-        const text = `${spec.app} case ${i}: ${c.name}`;
-        const a = await annotate(page, app.root, page.locator(c.click), text);
+        await visit(c.path);
+        const a = await annotate(page, app.root, page.locator(c.click), `${row.app} ${row.label} case ${i}: ${c.name}`);
+        await page.keyboard.press('Escape');
         results[i] = a;
-        await shot(page, `${spec.app}-annotated-${i}`);
-        const t = c.truth;
-        assert.equal(a.framework, spec.framework);
-        assert.equal(a.componentName, t.componentName);
-        assert.equal(a.componentFilePath, t.componentFilePath);
-        if ('templateFilePath' in t) assert.equal(a.templateFilePath, t.templateFilePath);
-        if (!spec.ancestryPending) assert.deepEqual(a.componentTreePath, t.componentTreePath);
-        assert.deepEqual(a.inputs, t.inputs);
-        assert.equal(a.sourceLocation, t.sourceLocation);
-        // The selector finds the component's element, and only it.
+        await shot(page, `${row.app}-${row.label.replace(/\W+/g, '-')}-annotated-${i}`);
+        assert.equal(a.framework, row.framework);
+        const { snapshotIncludes = [], ...fields } = c.truth;
+        for (const [field, want] of Object.entries(fields)) assert.deepEqual(a[field], want, field);
+        // Where a bundler's maps are line-only, the location's file is the truth.
+        if (c.locationFile) assert.equal((a.sourceLocation || '').replace(/:\d+:\d+$/, ''), c.locationFile, `sourceLocation ${a.sourceLocation}`);
+        for (const s of snapshotIncludes) assert.ok(a.domSnapshot.includes(s), `domSnapshot has ${s}`);
+        assert.ok(a.anchor && typeof a.anchor === 'object', 'an anchor for the badge');
+        if (!c.host) return;
+        // The selector finds the component's element, and only it; its badge sits on it.
         const m = await selectorMatches(page, a.selector, page.locator(c.host));
         assert.deepEqual(m, { count: 1, isTarget: true }, `selector ${JSON.stringify(a.selector)}`);
-        for (const s of t.snapshotIncludes || []) assert.ok(a.domSnapshot.includes(s), `domSnapshot has ${s}`);
-        assert.ok(a.anchor && typeof a.anchor === 'object', 'an anchor for the badge');
-      });
-    }
-
-    if (spec.ancestryPending) {
-      // Runs and reports, but does not fail the run until the work it waits
-      // for is merged (then the row's ancestryPending goes).
-      it('ancestry names the user\'s components only', { todo: spec.ancestryPending }, () => {
-        for (const [i, c] of spec.cases.entries()) {
-          assert.deepEqual(results[i]?.componentTreePath, c.truth.componentTreePath, c.name);
-        }
-      });
-    }
-
-    it('the list item\'s badge sits on that item', async () => {
-      const i = spec.badgeCase;
-      const a = results[i];
-      assert.ok(a, 'its annotation was made');
-      const b = badge(page, a.id);
-      await b.waitFor({ state: 'visible', ...WAIT });
-      const [bb, hb] = [await b.boundingBox(), await page.locator(spec.cases[i].host).boundingBox()];
-      assert.ok(centreWithin(bb, hb), JSON.stringify({ badge: bb, host: hb }));
-    });
-
-    it('HMR still works with stamps, and the updated element is stamped', async () => {
-      const { file, edit, changed, text } = spec.hmr;
-      await page.evaluate(() => { window.__notReloaded = true; });
-      const restore = editFile(app.root, file, edit);
-      try {
-        await waitForEdit(restore, (timeout) => page.waitForFunction(([css, want]) => {
-          const el = document.querySelector(css);
-          return el && el.textContent.includes(want);
-        }, [changed, text], { timeout }));
-        assert.equal(await page.evaluate(() => window.__notReloaded), true, 'an HMR update, not a full reload');
-        // The overlay and the badges made before the edit are still there.
-        assert.equal(await page.evaluate(() => Boolean(window.__ngAnnotate && window.__ngAnnotate.connected)), true, 'overlay connected');
-        const earlier = results[spec.badgeCase];
-        assert.ok(earlier, 'its annotation was made');
-        await badge(page, earlier.id).waitFor({ state: 'visible', ...WAIT });
-        const stamp = await page.locator(changed).first().getAttribute('data-nga-src');
-        assert.match(stamp || '', new RegExp(`^${file.replace(/[.]/g, '\\.')}:\\d+:\\d+$`));
-        await shot(page, `${spec.app}-after-hmr`);
-      } finally {
-        restore();
-      }
-      await page.waitForFunction(([css, want]) => {
-        const el = document.querySelector(css);
-        return el && !el.textContent.includes(want);
-      }, [changed, text], WAIT);
-    });
-
-    it('drift: after an edit around the annotated component and a reload, its badge is on it or in the tray', async () => {
-      const { file, edit, present, caseIndex } = spec.drift;
-      const a = results[caseIndex];
-      assert.ok(a, 'its annotation was made');
-      const restore = editFile(app.root, file, edit);
-      try {
-        await waitForEdit(restore, (timeout) => page.waitForSelector(present, { timeout }));
-        await page.reload();
-        await overlayReady(page);
-        await hydrated(page);
-        await page.waitForSelector(present, WAIT);
         const b = badge(page, a.id);
         await b.waitFor({ state: 'visible', ...WAIT });
-        await shot(page, `${spec.app}-drift`);
-        if (await trayBadge(page, a.id).count()) return; // unplaced: allowed
-        const [bb, hb] = [await b.boundingBox(), await page.locator(spec.cases[caseIndex].host).boundingBox()];
-        assert.ok(centreWithin(bb, hb), `badge on its component: ${JSON.stringify({ badge: bb, host: hb })}`);
-      } finally {
-        restore();
-      }
-    });
+        const [bb, hb] = [await b.boundingBox(), await page.locator(c.host).boundingBox()];
+        assert.ok(centreWithin(bb, hb), JSON.stringify({ badge: bb, host: hb }));
+      });
+    }
 
-    it('the app\'s own npm run build passes, with no stamp, props hook or overlay in its output', () => {
-      const files = buildApp(app.root, spec.build);
-      assert.ok(Object.keys(files).some((f) => /\.m?js$/.test(f)), 'the build wrote JavaScript');
-      for (const [name, body] of Object.entries(files)) {
-        for (const mark of ['data-nga-src', '__ngaProps', '__nga_expose', '__annotate', 'ng-annotate']) {
-          assert.ok(!body.includes(mark), `${name} contains ${mark}`);
+    if (row.hmr) {
+      it('an edit hot-updates the page (no reload); the updated element is stamped and the overlay and badges stay', async () => {
+        const { file, edit, changed, text, stamp, timeout = 20000 } = row.hmr;
+        await visit('/');
+        const before = row.cases.map((c, i) => !c.path && results[i]).filter(Boolean);
+        assert.ok(before.length, 'annotations were made on the page');
+        for (const a of before) await badge(page, a.id).waitFor({ state: 'visible', ...WAIT });
+        await page.evaluate(() => { window.__notReloaded = true; });
+        const restore = editFile(app.root, file, edit);
+        try {
+          await waitForEdit(restore, (t) => page.waitForFunction(([css, want]) => {
+            const el = document.querySelector(css);
+            return el && el.textContent.includes(want);
+          }, [changed, text], { timeout: t }), { timeout });
+          assert.equal(await page.evaluate(() => window.__notReloaded), true, 'an HMR update, not a full reload');
+          assert.equal(await page.evaluate(() => Boolean(window.__ngAnnotate && window.__ngAnnotate.connected)), true, 'overlay connected');
+          const got = await page.locator(changed).first().getAttribute('data-nga-src');
+          if (stamp) assert.equal(got, stamp);
+          else assert.match(got || '', new RegExp(`^${file.replace(/[.]/g, '\\.')}:\\d+:\\d+$`));
+          for (const a of before) await badge(page, a.id).waitFor({ state: 'visible', ...WAIT });
+          await shot(page, `${row.app}-${row.label.replace(/\W+/g, '-')}-after-hmr`);
+        } finally {
+          restore();
         }
-      }
-    });
+        await page.waitForFunction(([css, want]) => {
+          const el = document.querySelector(css);
+          return el && !el.textContent.includes(want);
+        }, [changed, text], { timeout });
+      });
+    }
+
+    if (row.drift) {
+      it('drift: after an edit around the annotated component and a reload, its badge is on it or in the tray', async () => {
+        const { file, edit, present, caseIndex } = row.drift;
+        const a = results[caseIndex];
+        assert.ok(a, 'its annotation was made');
+        await visit('/');
+        const restore = editFile(app.root, file, edit);
+        try {
+          await waitForEdit(restore, (timeout) => page.waitForSelector(present, { timeout }));
+          await page.reload();
+          await ready();
+          await page.waitForSelector(present, WAIT);
+          const b = badge(page, a.id);
+          await b.waitFor({ state: 'visible', ...WAIT });
+          await shot(page, `${row.app}-drift`);
+          if (await trayBadge(page, a.id).count()) return; // unplaced: allowed
+          const [bb, hb] = [await b.boundingBox(), await page.locator(row.cases[caseIndex].host).boundingBox()];
+          assert.ok(centreWithin(bb, hb), `badge on its component: ${JSON.stringify({ badge: bb, host: hb })}`);
+        } finally {
+          restore();
+        }
+      });
+    }
+
+    if (row.build) {
+      it('the app\'s own production build passes, with no stamp, props hook or overlay in its output', async () => {
+        await stopApp(); // a dev server may hold the build's directories
+        const { files, log = '' } = row.build(app.root);
+        const writes = row.buildWrites ?? /\.m?js$/;
+        assert.ok(Object.keys(files).some((f) => writes.test(f)), `the build wrote ${writes}:\n${log}`);
+        for (const [name, body] of Object.entries(files)) {
+          for (const mark of row.buildMarks ?? BUILD_MARKS) assert.ok(!body.includes(mark), `${name} contains ${mark}`);
+        }
+        assert.doesNotMatch(log, /ng-annotate/, 'nothing started for a build');
+      });
+    }
   });
 }

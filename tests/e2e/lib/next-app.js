@@ -1,8 +1,7 @@
 // tests/fixtures/next-app (create-next-app 16, App Router) on its real
-// `next dev`, Turbopack (Next's default) or webpack (`--webpack`), and the
-// truth its e2e suites check: a table row per app (see NEXT_APP), so a
-// table-driven suite can take it as it is. Every wait has a deadline; the dev
-// server's process group is killed when the test ends.
+// `next dev`, Turbopack (Next's default) or webpack (`--webpack`), and its
+// `next build`; the truth is the rows of tests/e2e/apps.test.js. Every wait
+// has a deadline; the dev server's process group is killed when the test ends.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -16,66 +15,6 @@ export const NEXT15_ROOT = join(REPO, 'tests/fixtures/next15-app');
 const nextBin = (root) => join(root, 'node_modules/next/dist/bin/next');
 const NEXT_BIN = nextBin(NEXT_ROOT);
 const FIRST_COMPILE_MS = 180000; // Next's first compile of the page on two busy cores
-
-const PRODUCTS = [
-  { id: 1, name: 'Desk lamp', price: 39.5, tags: ['light', 'desk'], inStock: true },
-  { id: 2, name: 'Chair', price: 120, tags: ['seat'], inStock: false },
-];
-
-// What the store must hold for known components, written from the app's source.
-// `click`: what the user clicks, on the page at `path` (default '/'); the
-// truth's fields are compared one by one.
-export const NEXT_APP = {
-  app: 'next-app',
-  framework: 'react',
-  cases: [
-    {
-      name: 'the PriceTag in the second card (client component, server parents)',
-      click: 'li:nth-child(2) .price-tag',
-      truth: {
-        componentName: 'PriceTag',
-        componentFilePath: 'app/components/PriceTag.tsx',
-        componentTreePath: ['Home', 'ProductList', 'ProductCard'],
-        inputs: { amount: 120, currency: 'EUR' },
-        sourceLocation: 'app/components/PriceTag.tsx:5:5',
-      },
-    },
-    {
-      name: 'the first ProductCard (client component, object and boolean props)',
-      click: 'li:nth-child(1) .product-name',
-      truth: {
-        componentName: 'ProductCard',
-        componentFilePath: 'app/components/ProductCard.tsx',
-        componentTreePath: ['Home', 'ProductList'],
-        inputs: { product: PRODUCTS[0], highlight: true },
-        sourceLocation: 'app/components/ProductCard.tsx:9:7',
-      },
-    },
-    {
-      name: 'ServerNote (a server component: no fiber, props from React\'s owner info)',
-      click: '.server-note',
-      truth: {
-        componentName: 'ServerNote',
-        componentFilePath: 'app/components/ServerNote.tsx',
-        componentTreePath: ['Home'],
-        inputs: { level: 2, text: 'Prices include tax' },
-        sourceLocation: 'app/components/ServerNote.tsx:4:5',
-      },
-    },
-    {
-      name: 'Offer on a Pages Router page (props: string, number array)',
-      path: '/legacy',
-      click: '.offer-title',
-      truth: {
-        componentName: 'Offer',
-        componentFilePath: 'pages/legacy.tsx',
-        componentTreePath: ['Legacy'],
-        inputs: { title: 'Pages Router offer', amounts: [5, 7.25] },
-        sourceLocation: 'pages/legacy.tsx:7:7',
-      },
-    },
-  ],
-};
 
 export const nextInstalled = (root = NEXT_ROOT) => existsSync(nextBin(root));
 const nextMajor = (root) => Number(JSON.parse(readFileSync(join(root, 'node_modules/next/package.json'), 'utf8')).version.split('.')[0]);

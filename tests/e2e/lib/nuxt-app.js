@@ -71,7 +71,7 @@ export async function startNuxtApp(app, { ms = 180000, env = {} } = {}) {
     }), `nuxt dev in ${app} to be ready`, ms);
     // Until its handler is in place Nuxt answers with a loading screen (503).
     const deadline = Date.now() + 60000;
-    while ((await rawRequest(port, { path: '/', headers: { Accept: 'text/html' } })).status === 503) {
+    while ((await rawRequest(port, { path: '/', headers: { Accept: 'text/html' }, ms: 60000 })).status === 503) {
       if (Date.now() > deadline) throw new Error(`nuxt dev in ${app} still shows its loading screen:\n${log}`);
       await new Promise((r) => setTimeout(r, 200));
     }

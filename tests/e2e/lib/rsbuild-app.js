@@ -1,8 +1,5 @@
-// tests/fixtures/rsbuild-app (create-rsbuild, React) on its real `rsbuild dev`,
-// and the truth its e2e suite checks (RSBUILD_APP: a table row). Rsbuild's
-// development source maps are line-only (cheap-module-source-map), so a
-// position comes out at the line React's call sits on, column 1: the truth
-// holds the file, name, props and ancestry exactly, and the location's file.
+// tests/fixtures/rsbuild-app (create-rsbuild, React) on its real `rsbuild dev`;
+// the truth is its row in tests/e2e/apps.test.js.
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,35 +8,6 @@ import { REPO } from './vite-app.js';
 
 export const RSBUILD_ROOT = join(REPO, 'tests/fixtures/rsbuild-app');
 const RSBUILD_BIN = join(RSBUILD_ROOT, 'node_modules/@rsbuild/core/bin/rsbuild.js');
-
-export const RSBUILD_APP = {
-  app: 'rsbuild-app',
-  framework: 'react',
-  cases: [
-    {
-      name: 'PriceTag (its own file, under Card)',
-      click: '.price-tag',
-      truth: {
-        componentName: 'PriceTag',
-        componentFilePath: 'src/components/PriceTag.tsx',
-        componentTreePath: ['App', 'Card'],
-        inputs: { amount: 3, currency: 'EUR' },
-      },
-      locationFile: 'src/components/PriceTag.tsx',
-    },
-    {
-      name: 'Card (string and array props)',
-      click: '.card-title',
-      truth: {
-        componentName: 'Card',
-        componentFilePath: 'src/App.tsx',
-        componentTreePath: ['App'],
-        inputs: { title: 'One', tags: ['a', 'b'] },
-      },
-      locationFile: 'src/App.tsx',
-    },
-  ],
-};
 
 export const rsbuildInstalled = () => existsSync(RSBUILD_BIN);
 

@@ -176,8 +176,8 @@ export function importStore(root, document, dir) {
 }
 
 // A raw HTTP/1.1 request (so Host and Origin can be anything):
-// resolves with {status, headers, body}.
-export function rawRequest(port, { method = 'GET', path = '/', headers = {} } = {}) {
+// resolves with {status, headers, body}, or rejects after `ms`.
+export function rawRequest(port, { method = 'GET', path = '/', headers = {}, ms = DEADLINE_MS } = {}) {
   return import('node:http').then(({ request }) => withDeadline(new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers, setHost: !('Host' in headers) });
     req.on('response', (res) => {
@@ -188,5 +188,5 @@ export function rawRequest(port, { method = 'GET', path = '/', headers = {} } = 
     req.on('upgrade', (res, socket) => { socket.destroy(); resolve({ status: res.statusCode, headers: res.headers, body: '' }); });
     req.on('error', reject);
     req.end();
-  }), `${method} ${path}`));
+  }), `${method} ${path}`, ms));
 }
