@@ -97,15 +97,11 @@ Result<std::string> NewDaemonToken() {
     return MakeError(ErrorCode::kIo, "cannot get random bytes from BCryptGenRandom");
   }
 #else
-  std::size_t filled = 0;
-  while (filled < bytes.size()) {
-    const ssize_t n = ::getrandom(bytes.data() + filled, bytes.size() - filled, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      return MakeError(ErrorCode::kIo,
-                       fmt::format("cannot get random bytes: {}", std::strerror(errno)));
-    }
-    filled += static_cast<std::size_t>(n);
+  // getentropy (at most 256 bytes a call, never short) is in glibc and in
+  // macOS's libc alike; Linux's getrandom is not on macOS.
+  if (::getentropy(bytes.data(), bytes.size()) != 0) {
+    return MakeError(ErrorCode::kIo,
+                     fmt::format("cannot get random bytes: {}", std::strerror(errno)));
   }
 #endif
   std::string hex;
