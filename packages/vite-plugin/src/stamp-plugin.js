@@ -107,7 +107,12 @@ function stampPlugin({ enabled = true } = {}) {
       logger = config.logger;
       if (enabled && config.command === 'serve') {
         vueByCompiler = await hookVueCompiler(config);
-        jsxByRuntime = config.plugins.some((p) => /^vite:react-(babel|refresh|oxc|swc)/.test(p.name));
+        // Not under Astro: its React islands render on the server first and
+        // hydrate, and with the runtime's stand-in their elements came out with
+        // no stamp at all (tests/e2e/apps.test.js, astro-demo row), while the
+        // source stamp below gives them one. Everywhere else the stand-in.
+        const astro = config.plugins.some((p) => /^astro:/.test(p.name));
+        jsxByRuntime = !astro && config.plugins.some((p) => /^vite:react-(babel|refresh|oxc|swc)/.test(p.name));
         mapOursOnceForSvelte(config);
       }
     },
