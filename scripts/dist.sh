@@ -3,7 +3,7 @@
 # shim and the daemon module, no binary) with an optionalDependency on every
 # @ng-annotate/cli-<os>-<cpu>; one such package, each with its own os/cpu
 # fields and one binary, for every binary given; and @ng-annotate/vite-plugin
-# @ng-annotate/next and @ng-annotate/angular. The platform packages are all made from the one
+# @ng-annotate/next, @ng-annotate/webpack and @ng-annotate/angular. The platform packages are all made from the one
 # template in packages/cli-platform. Nothing is published. Called by
 # `make dist`; the tarball tests call it too.
 # Usage: scripts/dist.sh <binary for this machine> <abs out dir> [<os>-<cpu>=<binary>]...
@@ -66,7 +66,7 @@ for platform in "${platforms[@]}"; do
   packages+=("$dir")
 done
 
-for pkg in "${packages[@]}" packages/vite-plugin packages/next packages/angular; do
+for pkg in "${packages[@]}" packages/vite-plugin packages/next packages/webpack packages/angular; do
   (cd "$pkg" && npm pack --silent --pack-destination "$out" >/dev/null)
 done
-ls "$out"/ng-annotate-cli-*.tgz "$out"/ng-annotate-vite-plugin-*.tgz "$out"/ng-annotate-next-*.tgz "$out"/ng-annotate-angular-*.tgz
+ls "$out"/ng-annotate-cli-*.tgz "$out"/ng-annotate-vite-plugin-*.tgz "$out"/ng-annotate-next-*.tgz "$out"/ng-annotate-webpack-*.tgz "$out"/ng-annotate-angular-*.tgz

@@ -96,10 +96,8 @@ npm_ci() {  # dir
     cp "$dir/package-lock.json" "$stamp"
   fi
 }
-# A plain create-vite app and a webpack-dev-server app (no plugin) for
-# serve --proxy's real-dev-server tests (webpack-dev-server runs on Node 22).
+# A plain create-vite app for serve --proxy's real-dev-server tests.
 npm_ci tests/fixtures/proxy-vite-app
-npm_ci tests/fixtures/proxy-webpack-app
 npm_ci .
 npm_ci client  # esbuild, which bundles the overlay at build time
 # Node 22 and the MCP conformance suite live apart: the suite needs Node >= 22
@@ -152,8 +150,12 @@ for app in react-demo vue-demo svelte-demo; do npm_ci_with_packages examples/$ap
 npm_ci_with_packages tests/fixtures/next-app
 # The same components in a create-next-app 15 app (Next 15.5).
 npm_ci_with_packages tests/fixtures/next15-app
-# A create-rsbuild React app without any integration: the runtime fallback behind serve --proxy.
-npm_ci tests/fixtures/rsbuild-app
+# A create-rsbuild React app with pluginNgAnnotate() (and, with that line
+# taken out, the runtime fallback behind serve --proxy); installs packages/* as copies.
+npm_ci_with_packages tests/fixtures/rsbuild-app
+# A webpack-dev-server app (webpack-dev-server runs on Node 22) for serve
+# --proxy's tests and, with its one line added, @ng-annotate/webpack's.
+npm_ci_with_packages tests/fixtures/proxy-webpack-app
 # The Nuxt 4 app (the v4 starter's files, our module in nuxt.config): Nuxt 4.6
 # needs Node >= 22.21, so it installs (and its postinstall `nuxt prepare`
 # runs) on tools/node22's Node.
