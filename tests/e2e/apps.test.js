@@ -10,7 +10,7 @@ import { appSuite } from './lib/app-suite.js';
 import { buildApp, editFile, startViteApp } from './lib/vite-app.js';
 import { buildNuxtApp, startNuxtApp } from './lib/nuxt-app.js';
 import { NEXT_ROOT, NEXT15_ROOT, buildNext, startNextApp, withoutIntegration } from './lib/next-app.js';
-import { startRsbuildApp } from './lib/rsbuild-app.js';
+import { RSBUILD_ROOT, rsbuildWithoutIntegration, startRsbuildApp } from './lib/rsbuild-app.js';
 
 const PRODUCTS = [
   { id: 1, name: 'Espresso cup', price: 12.5, tags: ['kitchen'] },
@@ -347,42 +347,68 @@ const NEXT = [
   nextRow({ root: NEXT15_ROOT, app: 'next15-app', mode: 'turbopack', log: { has: [/Next\.js 15\./, DAEMON_SAID] } }),
 ];
 
-// tests/fixtures/rsbuild-app (create-rsbuild, React) without any integration,
-// behind serve --proxy. React's jsxDEV sits in Rsbuild's vendor chunk
-// (static/js/lib-react.js): the overlay must skip it and take the file from
-// the app chunk's source map. Rsbuild's development maps are line-only
-// (cheap-module-source-map), so of the location only the file is the truth.
-const RSBUILD_PROXY = {
-  app: 'rsbuild-app', framework: 'react', proxy: true, ready: '.price-tag', stamps: 'none',
-  label: '(rsbuild dev) without an integration, behind serve --proxy: the runtime fallback',
-  start: () => stoppable((t) => startRsbuildApp(t)),
-  cases: [
-    {
-      name: 'PriceTag (its own file, under Card)',
-      click: '.price-tag',
-      truth: {
-        componentName: 'PriceTag',
-        componentFilePath: 'src/components/PriceTag.tsx',
-        componentTreePath: ['App', 'Card'],
-        inputs: { amount: 3, currency: 'EUR' },
-      },
-      locationFile: 'src/components/PriceTag.tsx',
+// tests/fixtures/rsbuild-app (create-rsbuild, React): through
+// pluginNgAnnotate() in rsbuild.config (the loader's stamps: exact lines and
+// columns), and without it behind serve --proxy. There React's jsxDEV sits
+// in Rsbuild's vendor chunk (static/js/lib-react.js): the overlay must skip
+// it and take the file from the app chunk's source map. Rsbuild's
+// development maps are line-only (cheap-module-source-map), so of the
+// fallback's location only the file is the truth.
+const RSBUILD_CASES = [
+  {
+    name: 'PriceTag (its own file, under Card)',
+    click: '.price-tag',
+    truth: {
+      componentName: 'PriceTag',
+      componentFilePath: 'src/components/PriceTag.tsx',
+      componentTreePath: ['App', 'Card'],
+      inputs: { amount: 3, currency: 'EUR' },
     },
-    {
-      name: 'Card (string and array props)',
-      click: '.card-title',
-      truth: {
-        componentName: 'Card',
-        componentFilePath: 'src/App.tsx',
-        componentTreePath: ['App'],
-        inputs: { title: 'One', tags: ['a', 'b'] },
-      },
-      locationFile: 'src/App.tsx',
+    at: 'src/components/PriceTag.tsx:3:5',
+  },
+  {
+    name: 'Card (string and array props)',
+    click: '.card-title',
+    truth: {
+      componentName: 'Card',
+      componentFilePath: 'src/App.tsx',
+      componentTreePath: ['App'],
+      inputs: { title: 'One', tags: ['a', 'b'] },
     },
-  ],
-};
+    at: 'src/App.tsx:7:7',
+  },
+];
+function rsbuildRow({ proxy }) {
+  const cases = RSBUILD_CASES.map(({ at, ...c }) => (proxy
+    ? { ...c, locationFile: at.replace(/:\d+:\d+$/, '') }
+    : { ...c, truth: { ...c.truth, sourceLocation: at } }));
+  return {
+    app: 'rsbuild-app', framework: 'react', proxy, ready: '.price-tag', cases,
+    label: proxy ? '(rsbuild dev) without the integration, behind serve --proxy: the runtime fallback'
+      : '(rsbuild dev) through pluginNgAnnotate() in rsbuild.config',
+    start: () => stoppable(async (t) => {
+      if (proxy) {
+        const restore = editFile(RSBUILD_ROOT, 'rsbuild.config.ts', rsbuildWithoutIntegration);
+        t.after(async () => restore());
+      }
+      return startRsbuildApp(t);
+    }),
+    log: proxy ? { lacks: [/ng-annotate/] } : { has: [DAEMON_SAID] },
+    stamps: proxy ? 'none' : RSBUILD_CASES.map((c) => [c.click, c.at]),
+    ...(proxy ? {} : {
+      hmr: {
+        file: 'src/components/PriceTag.tsx',
+        edit: (s) => s.replace('{currency}', '{currency} net'),
+        changed: '.price-tag',
+        text: 'EUR net',
+        stamp: 'src/components/PriceTag.tsx:3:5',
+      },
+      build: (root) => ({ files: buildApp(root, { outDirs: ['dist'] }) }),
+    }),
+  };
+}
 
-const ROWS = [...SHOPS.map(shop), NUXT, ...NEXT, RSBUILD_PROXY];
+const ROWS = [...SHOPS.map(shop), NUXT, ...NEXT, rsbuildRow({ proxy: false }), rsbuildRow({ proxy: true })];
 
 // NGA_APPS=a,b runs only those apps' rows (while working on one framework).
 const only = process.env.NGA_APPS ? process.env.NGA_APPS.split(',') : null;

@@ -1,4 +1,4 @@
-// tests/fixtures/rsbuild-app (create-rsbuild, React) on its real `rsbuild dev`;
+// tests/fixtures/rsbuild-app (create-rsbuild, React, plus pluginNgAnnotate()) on its real `rsbuild dev`;
 // the truth is its row in tests/e2e/apps.test.js.
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
@@ -10,6 +10,15 @@ export const RSBUILD_ROOT = join(REPO, 'tests/fixtures/rsbuild-app');
 const RSBUILD_BIN = join(RSBUILD_ROOT, 'node_modules/@rsbuild/core/bin/rsbuild.js');
 
 export const rsbuildInstalled = () => existsSync(RSBUILD_BIN);
+
+// The fixture's rsbuild.config.ts carries the one-line integration; this is
+// the same file without it (for the runtime fallback behind serve --proxy).
+export function rsbuildWithoutIntegration(text) {
+  const out = text.replace(/^import \{ pluginNgAnnotate \} from '@ng-annotate\/webpack\/rsbuild';\n/m, '')
+    .replace('plugins: [pluginReact(), pluginNgAnnotate()]', 'plugins: [pluginReact()]');
+  if (out === text || out.includes('pluginNgAnnotate')) throw new Error('rsbuild.config.ts no longer has the expected integration line');
+  return out;
+}
 
 // `rsbuild dev` on 127.0.0.1, any free port; resolves with {root, url} once
 // it has built. Killed (its process group) when the test ends.
