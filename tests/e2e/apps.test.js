@@ -29,7 +29,8 @@ const node22 = true;
 // at: line:col of the elements the suite looks at (main.app and p.note in the
 // page component, .user-joined, the <li>, .product-name, .price-amount);
 // trees: the ancestry (componentTreePath) of UserCard, ProductCard, PriceTag:
-// the user's own components only; syntax: how the edits are spelled.
+// the user's own components only; syntax: how the edits are spelled;
+// locations: 'svelte-meta' where Svelte 5 records them and nothing is stamped.
 const SHOPS = [
   {
     ...VITE, app: 'react-demo', framework: 'react', syntax: 'jsx',
@@ -44,7 +45,7 @@ const SHOPS = [
     trees: [['App'], ['App', 'ProductList'], ['App', 'ProductList', 'ProductCard']],
   },
   {
-    ...VITE, app: 'svelte-demo', framework: 'svelte', syntax: 'svelte',
+    ...VITE, app: 'svelte-demo', framework: 'svelte', syntax: 'svelte', locations: 'svelte-meta',
     files: { page: 'src/App.svelte', dir: 'src/lib', ext: 'svelte' },
     at: { main: '9:1', note: '19:3', joined: '16:3', li: '12:7', name: '9:3', amount: '6:3' },
     trees: [['App'], ['App', 'ProductList'], ['App', 'ProductList', 'ProductCard']],
@@ -53,7 +54,7 @@ const SHOPS = [
     // SvelteKit's generated root (.svelte-kit/generated/root.svelte) is not
     // the user's: the ancestry starts at the layout.
     integration: 'the Vite plugin in vite.config, beside sveltekit()',
-    app: 'sveltekit-demo', framework: 'svelte', syntax: 'svelte',
+    app: 'sveltekit-demo', framework: 'svelte', syntax: 'svelte', locations: 'svelte-meta',
     start: { bin: 'node_modules/vite/bin/vite.js', args: ['dev', '--host', '127.0.0.1', '--port', '0', '--strictPort'], node22 },
     build: { outDirs: ['.svelte-kit/output'], node22 },
     files: { page: 'src/routes/+page.svelte', dir: 'src/lib', ext: 'svelte' },
@@ -106,6 +107,7 @@ function shop(row) {
     build: (root) => ({ files: buildApp(root, row.build) }),
     counter: true,
     stamps,
+    locations: row.locations,
     cases: [
       {
         name: 'UserCard (string, number, array, object and Date props)',

@@ -6,7 +6,8 @@
 // JSX is scanned (Vite's `parseAst` only where the scan is unsure). Vue templates are
 // stamped by Vue's own compiler (a node transform handed to
 // @vitejs/plugin-vue), else parsed with the project's `vue/compiler-sfc`;
-// Svelte with the project's `svelte/compiler`. Paths in stamps are relative
+// Svelte 4 with the project's `svelte/compiler` (Svelte 5 records each
+// element's location itself: no stamp). Paths in stamps are relative
 // to the project root (the app's package.json directory), which is the
 // daemon's root too. `vite build` never sees it (apply: 'serve').
 import { createRequire } from 'node:module';
@@ -34,6 +35,12 @@ async function importFrom(root, specifiers) {
     return mod.default && !mod.parse && !mod.parseAst ? mod.default : mod;
   }
   return null;
+}
+
+// Svelte 5 and later set `__svelte_meta = {loc: {file, line, column}}` on
+// every element in development, hydrated ones included.
+export function svelteRecordsLocations(version) {
+  return Number(String(version || '').split('.')[0]) >= 5;
 }
 
 // The path written into the stamp: relative to the root, forward slashes.
@@ -142,7 +149,10 @@ function stampPlugin({ enabled = true } = {}) {
           if (sfc) out = stampVueWithMap(code, rel, sfc, id);
         } else if (id.endsWith('.svelte')) {
           const svelte = await loadParser('svelte', ['svelte/compiler']);
-          if (svelte) out = stampSvelteWithMap(code, rel, svelte, id);
+          // Svelte 5's dev build already records where each element is
+          // written (`__svelte_meta.loc`, which the overlay reads): a stamp
+          // would only add bytes to every template.
+          if (svelte && !svelteRecordsLocations(svelte.VERSION)) out = stampSvelteWithMap(code, rel, svelte, id);
           if (out) stampedSvelte.add(id); else stampedSvelte.delete(id);
         } else {
           if (jsxByRuntime) return null;

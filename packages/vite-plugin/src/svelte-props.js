@@ -22,10 +22,16 @@ export function exposeSveltePropsWithMap(js, source) {
   const bodyEnd = close === -1 ? js.length : close;
   const body = js.slice(bodyStart, bodyEnd);
   // The component's own top-level appends (one tab in): its root nodes.
-  const inserts = [...body.matchAll(/^\t\$\.append\(\$\$anchor, ([\w$]+)\);$/gm)]
-    .map((m) => ({ at: bodyStart + m.index + 1, text: `__nga_expose(${m[1]}, $$props); ` }));
-  if (!inserts.length) return null;
-  inserts.push({ at: js.length, text: HELPER });
+  // A single root node gets the property at once; a fragment's roots (Svelte
+  // names those variables `fragment…`) through the helper, which a module
+  // then carries once: most components have one root and pay ~30 bytes.
+  const appends = [...body.matchAll(/^\t\$\.append\(\$\$anchor, ([\w$]+)\);$/gm)];
+  if (!appends.length) return null;
+  const inserts = appends.map((m) => ({
+    at: bodyStart + m.index + 1,
+    text: m[1].startsWith('fragment') ? `__nga_expose(${m[1]}, $$props); ` : `${m[1]}.__ngaProps = $$props; `,
+  }));
+  if (appends.some((m) => m[1].startsWith('fragment'))) inserts.push({ at: js.length, text: HELPER });
   return applyInsertions(js, inserts, source);
 }
 

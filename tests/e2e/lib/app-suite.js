@@ -31,7 +31,7 @@ function hydrated(page) {
 
 // row: {app, framework, label, start() → {root, url, stop(), log()}, proxy,
 //       log: {has: [re], lacks: [re]}, waitUntil, counter, ready: css,
-//       stamps: [[css, stamp]] | 'none', cases: [{name, path, click, host, truth, locationFile}],
+//       stamps: [[css, stamp]] | 'none', locations: 'svelte-meta', cases: [{name, path, click, host, truth, locationFile}],
 //       hmr: {file, edit, changed: css, text, stamp, timeout}, drift: {file, edit, present: css, caseIndex},
 //       build(root) → {files, log}, buildMarks, buildWrites: re}
 export function appSuite(row) {
@@ -56,6 +56,15 @@ export function appSuite(row) {
       await ready(path);
     };
     const hook = { after: (fn) => cleanups.push(fn) };
+    // Where the element at `locator` is written, as a stamp reads: its
+    // `data-nga-src`, or (`locations: 'svelte-meta'`: Svelte 5 records it
+    // itself, so nothing is stamped) its `__svelte_meta.loc`, 0-based column.
+    const locationOf = (locator) => (row.locations === 'svelte-meta'
+      ? locator.first().evaluate((el) => {
+        const loc = el.__svelte_meta && el.__svelte_meta.loc;
+        return loc ? `${loc.file}:${loc.line}:${loc.column + 1}` : null;
+      }, null, WAIT)
+      : locator.first().getAttribute('data-nga-src', WAIT));
 
     before(async () => {
       app = await row.start();
@@ -108,9 +117,9 @@ export function appSuite(row) {
     } else if (row.stamps) {
       it('every element a component renders carries its source stamp (file:line:col, root-relative)', async () => {
         for (const [css, want] of row.stamps) {
-          const got = await page.locator(css).first().getAttribute('data-nga-src', WAIT);
-          assert.equal(got, want, css);
+          assert.equal(await locationOf(page.locator(css)), want, css);
         }
+        if (row.locations === 'svelte-meta') assert.equal(await page.locator('[data-nga-src]').count(), 0, 'no stamp where Svelte records locations');
       });
     }
 
@@ -171,7 +180,7 @@ export function appSuite(row) {
           }, [changed, text], { timeout: t }), { timeout });
           assert.equal(await page.evaluate(() => window.__notReloaded), true, 'an HMR update, not a full reload');
           assert.equal(await page.evaluate(() => Boolean(window.__ngAnnotate && window.__ngAnnotate.connected)), true, 'overlay connected');
-          const got = await page.locator(changed).first().getAttribute('data-nga-src');
+          const got = await locationOf(page.locator(changed));
           if (stamp) assert.equal(got, stamp);
           else assert.match(got || '', new RegExp(`^${file.replace(/[.]/g, '\\.')}:\\d+:\\d+$`));
           for (const a of before) await badge(page, a.id).waitFor({ state: 'visible', ...WAIT });
