@@ -13,10 +13,12 @@ import {
   afterAppStart, foreignOverlayPresent, watchForForeignOverlay, stepAsideMessage, reportToServer,
 } from './coexist.js';
 import { installPageLog } from './page-log.js';
+import { watchAstroSources } from './astro-source.js';
 
 function start() {
   if (window.__ngAnnotate) return;
   installPageLog(); // first: what the page says from now on
+  watchAstroSources(); // before Astro's dev toolbar takes its source attributes off
   const server = serverFromScript(document.currentScript);
   state.proto = server.proto;
 

@@ -16,6 +16,7 @@ export const state = {
   inspecting: false,
   hidden: false,
   aside: false, // stepped aside for ng-annotate-mcp's overlay (coexist.js)
+  astroSources: new WeakMap(), // element -> {file, loc} Astro's dev toolbar took off it (astro-source.js)
 };
 
 const listeners = new Map();

@@ -75,6 +75,7 @@ const SHOPS = [
   {
     // The page is src/pages/index.astro (server-rendered, not stamped); the
     // React components are islands (client:load): each island is a root.
+    // ShopHeader.astro is named from Astro's own dev locations.
     integration: 'the integration @ng-annotate/vite-plugin/astro in astro.config',
     app: 'astro-demo', framework: 'react', syntax: 'jsx',
     start: { bin: 'node_modules/astro/bin/astro.mjs', args: ['dev', '--host', '127.0.0.1', '--port', '0'], node22 },
@@ -82,6 +83,24 @@ const SHOPS = [
     files: { page: null, dir: 'src/components', ext: 'tsx' },
     at: { joined: '15:7', li: '12:11', name: '9:7', amount: '6:7' },
     trees: [[], ['ProductList'], ['ProductList', 'ProductCard']],
+    // ShopHeader.astro, inside the page inside the layout: named and located
+    // from what Astro's compiler records in dev (its props never reach the page).
+    more: [{
+      name: 'ShopHeader, a server-only .astro component',
+      click: '.shop-open',
+      host: 'header.shop-header',
+      framework: 'astro',
+      truth: {
+        componentName: 'ShopHeader',
+        componentFilePath: 'src/components/ShopHeader.astro',
+        componentTreePath: ['Layout', 'index'],
+        inputs: {},
+        // Line 8 is the <span>; Astro records the column just past its
+        // start tag (`  <span class="shop-open">` ends at 26), not its `<`.
+        sourceLocation: 'src/components/ShopHeader.astro:8:27',
+        snapshotIncludes: ['Open today'],
+      },
+    }],
   },
 ];
 
@@ -148,6 +167,7 @@ function shop(row) {
           snapshotIncludes: ['29.90'],
         },
       },
+      ...(row.more ?? []),
     ],
     hmr: {
       file: file('PriceTag'),

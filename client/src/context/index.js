@@ -9,13 +9,15 @@ import * as angular from './angular.js';
 import * as react from './react.js';
 import * as vue from './vue.js';
 import * as svelte from './svelte.js';
+import * as astro from './astro.js';
 import * as generic from './generic.js';
 import { cssPath, usefulSelector } from './selector.js';
 import { nearestStamp, formatLocation } from './stamp.js';
+import { astroSourceOf } from '../astro-source.js';
 import { learnRootFrom } from './paths.js';
 import { computedStylesOf, accessibilityOf } from './computed.js';
 
-const adapters = { angular, react, vue, svelte, html: generic };
+const adapters = { angular, react, vue, svelte, astro, html: generic };
 
 // {framework, host, extraHosts?, name, file, …adapter's own}
 export function locate(target) {
@@ -26,6 +28,7 @@ export function locate(target) {
     if (react.fiberOf(n)) return react.locate(n) || generic.locate(target);
     if (n.__vueParentComponent) return vue.locate(n) || generic.locate(target);
     if (n.__svelte_meta && n.__svelte_meta.loc) return svelte.locate(n) || generic.locate(target);
+    if (astroSourceOf(n)) return astro.locate(n); // a `.astro` component (server-rendered)
   }
   return generic.locate(target);
 }

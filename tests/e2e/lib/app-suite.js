@@ -31,7 +31,7 @@ function hydrated(page) {
 
 // row: {app, framework, label, start() → {root, url, stop(), log()}, proxy,
 //       log: {has: [re], lacks: [re]}, waitUntil, counter, ready: css,
-//       stamps: [[css, stamp]] | 'none', locations: 'svelte-meta', cases: [{name, path, click, host, truth, locationFile}],
+//       stamps: [[css, stamp]] | 'none', locations: 'svelte-meta', cases: [{name, path, click, host, framework, truth, locationFile}],
 //       hmr: {file, edit, changed: css, text, stamp, timeout}, drift: {file, edit, present: css, caseIndex},
 //       build(root) → {files, log}, buildMarks, buildWrites: re}
 export function appSuite(row) {
@@ -146,7 +146,7 @@ export function appSuite(row) {
         await page.keyboard.press('Escape');
         results[i] = a;
         await shot(page, `${row.app}-${row.label.replace(/\W+/g, '-')}-annotated-${i}`);
-        assert.equal(a.framework, row.framework);
+        assert.equal(a.framework, c.framework ?? row.framework);
         const { snapshotIncludes = [], ...fields } = c.truth;
         for (const [field, want] of Object.entries(fields)) assert.deepEqual(a[field], want, field);
         // Where a bundler's maps are line-only, the location's file is the truth.
