@@ -232,9 +232,21 @@ async function oneStart(browser, app, variant, { cold, hmr }) {
       const i = Math.floor(COMPONENTS / 2) + k;
       const v = ++app.version;
       const t = performance.now();
-      writeFileSync(join(app.root, leafFile(app.fw, i)), app.fw.leaf(i, v));
-      await page.waitForFunction(([id, ver]) => document.querySelector(`[data-c="${id}"] .v`)?.textContent.startsWith(`v${ver} `), [i, v], { timeout: 60000, polling: 20 });
-      edits.push(performance.now() - t);
+      const file = join(app.root, leafFile(app.fw, i));
+      writeFileSync(file, app.fw.leaf(i, v));
+      // Vite's watcher can miss a write on a loaded machine: written again
+      // every 5 s (an edit that needed it is not counted: it measures the watcher).
+      let rewrites = 0;
+      for (;;) {
+        try {
+          await page.waitForFunction(([id, ver]) => document.querySelector(`[data-c="${id}"] .v`)?.textContent.startsWith(`v${ver} `), [i, v], { timeout: 5000, polling: 20 });
+          break;
+        } catch (e) {
+          if (++rewrites > 12) throw e;
+          writeFileSync(file, app.fw.leaf(i, v));
+        }
+      }
+      if (!rewrites) edits.push(performance.now() - t);
     }
     return { start, bytes, hmr: edits };
   } catch (e) {
@@ -273,7 +285,8 @@ async function main() {
       for (const k of ['cold', 'warm', 'hmr', 'bytes']) {
         const a = median(m.with[k]);
         const b = median(m.without[k]);
-        rows.push({ name, k, a, b, ratio: a / b });
+        const range = (xs) => [Math.min(...xs), Math.max(...xs)];
+        rows.push({ name, k, a, b, ratio: a / b, spread: [range(m.with[k]), range(m.without[k])] });
       }
     }
   } finally {
@@ -283,10 +296,11 @@ async function main() {
   const unit = (k, x) => (k === 'bytes' ? `${(x / 1024).toFixed(0)} KiB` : `${x.toFixed(0)} ms`);
   const what = { cold: 'cold start', warm: 'warm start', hmr: 'HMR edit → DOM', bytes: 'JS transferred' };
   console.log(`devloop: ${COMPONENTS} components, ${ROUNDS} interleaved rounds (medians; ${HMR_EDITS} HMR edits per warm start)${OPTIONS ? `, with ngAnnotate(${OPTIONS})` : ''}`);
-  console.log(`${'app'.padEnd(7)} ${'measure'.padEnd(15)} ${'with'.padStart(10)} ${'without'.padStart(10)} ${'ratio'.padStart(6)}  target`);
-  for (const { name, k, a, b, ratio } of rows) {
+  console.log(`${'app'.padEnd(7)} ${'measure'.padEnd(15)} ${'with'.padStart(10)} ${'without'.padStart(10)} ${'ratio'.padStart(6)}  target       spread (min–max: with | without)`);
+  for (const { name, k, a, b, ratio, spread } of rows) {
     const ok = ratio <= TARGETS[k] ? 'ok' : 'OVER';
-    console.log(`${name.padEnd(7)} ${what[k].padEnd(15)} ${unit(k, a).padStart(10)} ${unit(k, b).padStart(10)} ${ratio.toFixed(2).padStart(5)}×  ≤ ${TARGETS[k].toFixed(2)}× ${ok}`);
+    const span = ([lo, hi]) => (k === 'bytes' ? `${(lo / 1024).toFixed(0)}–${(hi / 1024).toFixed(0)}` : `${lo.toFixed(0)}–${hi.toFixed(0)}`);
+    console.log(`${name.padEnd(7)} ${what[k].padEnd(15)} ${unit(k, a).padStart(10)} ${unit(k, b).padStart(10)} ${ratio.toFixed(2).padStart(5)}×  ≤ ${TARGETS[k].toFixed(2)}× ${ok.padEnd(4)}  ${span(spread[0])} | ${span(spread[1])}`);
   }
 }
 
