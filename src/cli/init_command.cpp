@@ -309,9 +309,6 @@ int RunInit(const InitOptions& options) {
     }
   } else if (!kind.integration.proxy) {
     PrintIntegration(kind.integration, kind.integration_package);
-  } else if (!kind.integration.framework.empty()) {
-    std::cout << kind.integration.framework
-              << " has no ng-annotate integration yet (a loader is planned):\n     ";
   }
   if (proxy) {
     std::string port = kind.dev_server_port ? std::to_string(kind.dev_server_port) : "PORT";

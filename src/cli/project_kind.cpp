@@ -36,7 +36,7 @@ struct FrameworkRow {
   const char* config_stem;                // "<stem>.{ts,mts,js,mjs,cts,cjs}" at the root
   bool config_recognises;                 // the config file alone says it is this framework
   const char* usual_config;               // what the generator writes
-  const char* package;                    // "" for the proxy
+  const char* package;                    // the npm package the line names
   const char* marker;                     // config text naming it means "already configured"
   const char* import_line;
   const char* line;
@@ -110,20 +110,21 @@ const std::vector<FrameworkRow>& Rows() {
        "rsbuild.config",
        true,
        "rsbuild.config.ts",
-       "",
-       "",
-       "",
-       ""},
+       "@ng-annotate/webpack",
+       "@ng-annotate/webpack",
+       "import { pluginNgAnnotate } from '@ng-annotate/webpack/rsbuild'",
+       "plugins: [pluginReact(), pluginNgAnnotate()]   (after your framework's plugin)"},
       {Framework::kWebpack,
        "webpack",
        {"webpack", "webpack-dev-server", "webpack-cli"},
        "webpack.config",
        true,
        "webpack.config.js",
-       "",
-       "",
-       "",
-       ""},
+       "@ng-annotate/webpack",
+       "@ng-annotate/webpack",
+       "const { NgAnnotatePlugin } = require('@ng-annotate/webpack')",
+       "plugins: [new NgAnnotatePlugin()]   (beside your other plugins; it acts in `webpack serve` "
+       "only)"},
   };
   return kRows;
 }
@@ -205,10 +206,6 @@ Integration IntegrationFor(Framework framework, const std::string& config_file,
   }
   out.framework = row->name;
   out.config_file = config_file;
-  if (*row->package == '\0') {  // no loader yet: the proxy
-    out.proxy = true;
-    return out;
-  }
   out.package = row->package;
   out.import_line = row->import_line;
   out.line = row->line;

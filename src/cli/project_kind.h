@@ -1,8 +1,8 @@
 // What kind of project `init` is looking at, so its next steps name the one
 // line that fits: the Angular builder, the Nuxt module, the Next.js config
 // wrapper, the Vite plugin (Vite, SvelteKit, React Router), the Astro
-// integration, or `serve --proxy` in front of any other dev server
-// (webpack and Rsbuild until a loader exists).
+// integration, the webpack plugin or Rsbuild plugin (@ng-annotate/webpack),
+// or `serve --proxy` in front of any other dev server.
 //
 // Recognised from the root's package.json dependencies and config files,
 // most specific first: a Nuxt or SvelteKit app also has Vite, an Astro one

@@ -1,8 +1,8 @@
 // `ng-annotate init` on each framework's project root as its generator makes
 // it (tests/fixtures/init/<framework>/): it recognises the framework and
 // prints that framework's one line and the file it goes in; once the line is
-// there, it says so; the proxy only where no integration fits (webpack and
-// Rsbuild until a loader exists). One table, one row per framework.
+// there, it says so; the proxy only where no integration fits. One table,
+// one row per framework.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
@@ -35,6 +35,10 @@ const INTEGRATIONS = [
     'integrations: [ngAnnotate()]', '@ng-annotate/vite-plugin'],
   ['vite', 'Vite', 'vite.config.js', "import ngAnnotate from '@ng-annotate/vite-plugin'",
     'plugins: [ngAnnotate()]', '@ng-annotate/vite-plugin'],
+  ['rsbuild', 'Rsbuild', 'rsbuild.config.ts', "import { pluginNgAnnotate } from '@ng-annotate/webpack/rsbuild'",
+    'plugins: [pluginReact(), pluginNgAnnotate()]', '@ng-annotate/webpack'],
+  ['webpack', 'webpack', 'webpack.config.js', "const { NgAnnotatePlugin } = require('@ng-annotate/webpack')",
+    'plugins: [new NgAnnotatePlugin()]', '@ng-annotate/webpack'],
 ];
 
 for (const [dir, framework, config, importLine, line, pkg] of INTEGRATIONS) {
@@ -53,23 +57,6 @@ for (const [dir, framework, config, importLine, line, pkg] of INTEGRATIONS) {
     try { text = readFileSync(file, 'utf8'); } catch { /* create-vite vanilla has none */ }
     writeFileSync(file, `${importLine ?? ''}\n${text}\n// ${line}\n`);
     assert.match(init(root), new RegExp(`${escape(config)} already loads ${escape(pkg)}: run your dev server as usual`));
-  });
-}
-
-// [fixture dir, framework, the port its dev server usually has]
-const PROXIED = [
-  ['rsbuild', 'Rsbuild', 3000],
-  ['webpack', 'webpack', 8080],
-];
-
-for (const [dir, framework, port] of PROXIED) {
-  test(`init on a ${framework} app: no integration yet, so serve --proxy on port ${port}`, (t) => {
-    const root = tempRoot(t);
-    cpSync(join(FIXTURES, dir), root, { recursive: true });
-    const out = init(root);
-    assert.match(out, new RegExp(`${escape(framework)} has no ng-annotate integration yet`));
-    assert.match(out, new RegExp(` serve --proxy http://localhost:${port}\\n`));
-    assert.doesNotMatch(out, /Add it to/);
   });
 }
 

@@ -244,7 +244,16 @@ TEST(ProjectKind, TheLineGoesInTheConfigFileThereOrTheGeneratorsOne) {
   EXPECT_FALSE(IntegrationFor(Framework::kAstro, "astro.config.mjs",
                               std::string("import x from '@ng-annotate/vite-plugin'"))
                    .configured);
-  EXPECT_TRUE(IntegrationFor(Framework::kWebpack, "webpack.config.js", std::nullopt).proxy);
+  // webpack and Rsbuild: @ng-annotate/webpack's plugin, not the proxy.
+  const Integration webpack =
+      IntegrationFor(Framework::kWebpack, "webpack.config.js", std::nullopt);
+  EXPECT_FALSE(webpack.proxy);
+  EXPECT_EQ(webpack.package, "@ng-annotate/webpack");
+  EXPECT_NE(webpack.line.find("new NgAnnotatePlugin()"), std::string::npos);
+  EXPECT_TRUE(
+      IntegrationFor(Framework::kRsbuild, "rsbuild.config.ts",
+                     std::string("import { pluginNgAnnotate } from '@ng-annotate/webpack/rsbuild'"))
+          .configured);
   EXPECT_TRUE(IntegrationFor(Framework::kOther, "", std::nullopt).proxy);
 }
 
