@@ -33,6 +33,11 @@ export function pluginNgAnnotate(options = {}) {
   return {
     name: 'ng-annotate',
     setup(api) {
+      if (api.context.action === undefined) {
+        log.warn('[ng-annotate] this Rsbuild does not say whether it is serving (api.context.action), so '
+          + 'pluginNgAnnotate() does nothing: it needs Rsbuild 2 (or run `ng-annotate serve --proxy <your dev server>`).');
+        return;
+      }
       if (api.context.action !== 'dev') return; // a build or preview: nothing of ours in it
       const root = projectRoot(api.context.rootPath);
       const serverConfig = () => api.getNormalizedConfig().server ?? {};
