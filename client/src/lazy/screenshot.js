@@ -45,19 +45,27 @@ const union = (rects) => {
   return { left, top, right, bottom, width: right - left, height: bottom - top };
 };
 
-// The node to draw and the box (viewport coordinates) to keep of it.
-function source(elements) {
-  const rects = elements.filter((e) => e && e.isConnected).map((e) => e.getBoundingClientRect());
-  if (!rects.length) return null;
-  const box = union(rects);
-  const want = { left: box.left - MARGIN, top: box.top - MARGIN, right: box.right + MARGIN, bottom: box.bottom + MARGIN };
+// The node to draw and the box (viewport coordinates) to keep of it: the
+// elements with their margin, or exactly `area` (a region the user dragged
+// over), which the nearest ancestor holding it is drawn for, the whole body
+// if need be.
+function source(elements, area) {
+  elements = elements.filter((e) => e && e.isConnected);
+  if (!elements.length) return null;
+  const box = area || union(elements.map((e) => e.getBoundingClientRect()));
+  const m = area ? 0 : MARGIN;
+  const want = { left: box.left - m, top: box.top - m, right: box.right + m, bottom: box.bottom + m };
   for (let n = elements[0].parentElement; n && n !== document.documentElement; n = n.parentElement) {
     if (!elements.every((e) => n.contains(e))) continue;
     const r = n.getBoundingClientRect();
     if (r.left <= want.left && r.top <= want.top && r.right >= want.right && r.bottom >= want.bottom) {
-      if (n.getElementsByTagName('*').length <= MAX_NODES) return { node: n, nodeRect: r, keep: want };
+      if (area || n.getElementsByTagName('*').length <= MAX_NODES) return { node: n, nodeRect: r, keep: want };
       break;
     }
+  }
+  if (area) {
+    const body = document.body;
+    return { node: body, nodeRect: body.getBoundingClientRect(), keep: want };
   }
   // No ancestor holds the box with its margin cheaply: the element alone (one, or the first).
   const r = elements[0].getBoundingClientRect();
@@ -69,8 +77,9 @@ function encode(canvas, type, quality) {
 }
 
 // {blob, mimeType, width, height, url} or null (nothing to draw, or it failed).
-export async function captureElements(elements) {
-  const src = source(elements);
+// `area` ({left, top, right, bottom}, viewport): draw that box, around `elements`.
+export async function captureElements(elements, area) {
+  const src = source(elements, area);
   if (!src) return null;
   const { node, nodeRect, keep } = src;
   const cssWidth = keep.right - keep.left, cssHeight = keep.bottom - keep.top;
