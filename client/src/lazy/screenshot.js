@@ -9,7 +9,7 @@
 // the element's box and the margin is drawn, then cut to that box. An ancestor
 // too large to draw quickly (over MAX_NODES elements) is not used: the
 // element alone is drawn, with a plain margin.
-import { domToCanvas } from 'modern-screenshot';
+import { createContext, destroyContext, domToCanvas } from 'modern-screenshot';
 import { host } from '../ui.js';
 import { rawFetch } from '../raw-fetch.js';
 
@@ -72,6 +72,27 @@ function source(elements, area) {
   return { node: elements[0], nodeRect: r, keep: want, padded: true };
 }
 
+// The browser's default styles, which modern-screenshot reads in a sandbox
+// iframe to leave them out of the clone: read once per page and kept, with
+// their hidden 0x0 iframe, instead of once per capture, where they were most
+// of a capture's time (its "clone node" step; bench/capture.mjs).
+let defaults = null; // {sandbox, styles}
+async function draw(node, options) {
+  const context = await createContext(node, options);
+  if (defaults && defaults.sandbox.isConnected) {
+    context.sandbox = defaults.sandbox;
+    context.defaultComputedStyles = defaults.styles;
+  }
+  try {
+    return await domToCanvas(context);
+  } finally {
+    if (context.sandbox) defaults = { sandbox: context.sandbox, styles: context.defaultComputedStyles };
+    context.sandbox = undefined; // kept: destroyContext would remove it and clear the styles
+    context.defaultComputedStyles = new Map();
+    destroyContext(context);
+  }
+}
+
 function encode(canvas, type, quality) {
   return new Promise((resolve) => canvas.toBlob(resolve, type, quality));
 }
@@ -85,9 +106,9 @@ export async function captureElements(elements, area) {
   const cssWidth = keep.right - keep.left, cssHeight = keep.bottom - keep.top;
   if (cssWidth < 1 || cssHeight < 1) return null;
   let scale = Math.min(MAX_DPR, window.devicePixelRatio || 1, MAX_SIDE / Math.max(cssWidth, cssHeight));
-  const drawn = await domToCanvas(node, {
+  const drawn = await draw(node, {
     scale,
-    filter: (n) => n !== host,
+    filter: (n) => n !== host && !(defaults && n === defaults.sandbox),
     fetchFn: fetchAsDataUrl,
     backgroundColor: getComputedStyle(document.body).backgroundColor || '#fff',
   });
