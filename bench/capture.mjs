@@ -9,8 +9,9 @@
 // 2. `ng-annotate serve` + a browser socket that creates 20 annotations, each
 //    with the largest of those images; then `ng-annotate mcp` over raw stdio
 //    JSON-RPC: 50 get_annotation round trips with an image beside 50 without
-//    one (the server's share is at most the round trip), and whether any list
-//    answer (get_all_pending, get_session, list_sessions) holds image bytes.
+//    one (the server's share is at most the round trip), the same for the
+//    heaviest annotation (the image and 20 other elements), and whether any
+//    list answer (get_all_pending, get_session, list_sessions) holds image bytes.
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -87,6 +88,19 @@ try {
     b.on('annotation:created', (m) => { if (m.annotation.annotationText === 'plain') done(m.annotation.id); });
     ws.send(JSON.stringify({ type: 'annotation:create', payload: { componentName: 'UserCard', annotationText: 'plain', selector: 'p' } }));
   }), 'the plain create');
+  // The heaviest annotation the overlay sends (issue 18): the image and 20
+  // other elements, each with inputs and a DOM snippet, laid out for the agent.
+  const element = (i) => ({ componentName: `Card${i}`, componentFilePath: `src/components/Card${i}.tsx`, selector: 'article.card',
+    sourceLocation: `src/components/Card${i}.tsx:3:5`, componentTreePath: ['App', 'List'], inputs: { title: 'x'.repeat(2000), index: i },
+    domSnapshot: '<article>' + 'y'.repeat(900) + '</article>', boundingBox: { x: 0, y: i * 100, width: 300, height: 90 } });
+  const multiId = await withDeadline(new Promise((done) => {
+    b.on('annotation:created', (m) => { if (m.annotation.annotationText === 'multi') done(m.annotation.id); });
+    ws.send(JSON.stringify({ type: 'annotation:create', payload: {
+      componentName: 'UserCard', annotationText: 'multi', selector: 'section.user-card', framework: 'react',
+      elements: Array.from({ length: 20 }, (_, i) => element(i)), region: { x: 0, y: 0, width: 400, height: 2000 },
+      screenshot: { mimeType: largest.mimeType, data: largest.data },
+    } }));
+  }), 'the create with 20 elements');
   mcp = await rawMcp(BIN, root);
   const time = async (id) => {
     const samples = [];
@@ -103,6 +117,10 @@ try {
   const imageOk = withImage.line.includes('"type":"image"') && withImage.line.includes(largest.data.slice(0, 64));
   console.log(`capture get_annotation with a ${Math.round(largest.data.length * 3 / 4 / 1024)} KiB image, stdio round trip: median ${f(percentile(withImage.samples, 50))} ms, p95 ${f(percentile(withImage.samples, 95))} ms ` +
     `(without an image: median ${f(percentile(without.samples, 50))} ms)${imageOk ? '' : ' [NO IMAGE IN THE ANSWER]'} — target ≤ 5 ms in the server`);
+  const multi = await time(multiId);
+  const multiOk = multi.line.includes('"type":"image"') && multi.line.includes('"pageData"') && multi.line.includes('Card19');
+  console.log(`capture get_annotation with the image and 20 other elements (${Math.round(multi.line.length / 1024)} KiB answer), stdio round trip: median ${f(percentile(multi.samples, 50))} ms, p95 ${f(percentile(multi.samples, 95))} ms` +
+    `${multiOk ? '' : ' [ELEMENTS OR IMAGE MISSING]'} — target ≤ 5 ms in the server`);
   const sessionId = b.sessionId;
   let imageBytes = 0;
   for (const [name, args] of [['get_all_pending', {}], ['get_session', { id: sessionId }], ['list_sessions', {}]]) {

@@ -1,6 +1,7 @@
 // Inspect mode: hovering highlights the component host's box with a label;
 // the click (captured before the app's handlers, which never see it) opens the
-// annotate panel. The mousemove path stays cheap: no outerHTML, no scans.
+// annotate panel; Shift+click and a drag pick several elements or an area.
+// The mousemove path stays cheap: no outerHTML, no scans.
 // Finding components and the panel come with capture.js (lazy.js), which
 // starting to inspect loads: a hover or click before it lands is played once
 // it has.
@@ -17,7 +18,7 @@ export function setInspecting(on) {
   state.inspecting = !!on && !state.hidden;
   if (state.inspecting && !lazyModule()) loadLazy().then(() => { if (hoverTarget) hoverOver(hoverTarget); }, () => {});
   fab.classList.toggle('inspecting', state.inspecting);
-  if (!state.inspecting) hideHighlight();
+  if (!state.inspecting) { hideHighlight(); if (lazyModule()) lazyModule().unpick(); }
 }
 function hideHighlight() {
   hoverTarget = hover = null;
@@ -55,26 +56,19 @@ function hoverOver(t) {
   placeHighlight();
 }
 
-// While inspecting, the press and the click belong to us: the app's handlers never run.
+// While inspecting, the press and the click belong to us: the app's handlers
+// never run. What they do (a click, Shift+click, a drag over an area) is
+// capture.js's (lazy/pick.js).
 function swallow(e) {
   if (!state.inspecting || isOurs(e)) return;
   e.preventDefault();
   e.stopImmediatePropagation();
+  if (lazyModule()) lazyModule().pressed(e);
 }
 function onClick(e) {
-  if (!state.inspecting || isOurs(e)) return;
-  e.preventDefault();
-  e.stopImmediatePropagation();
-  const t = e.target instanceof Element ? e.target : null;
-  if (!t) return;
-  const selectionText = String(window.getSelection ? window.getSelection() : '').trim().slice(0, 5000);
-  withLazy(({ describe, rectOf, openAnnotate }) => {
-    if (!state.inspecting) return;
-    const ctx = describe(t);
-    ctx.boundingBox = rectOf(ctx);
-    setInspecting(false);
-    openAnnotate(ctx, selectionText);
-  });
+  swallow(e);
+  const t = e.target;
+  if (state.inspecting && !isOurs(e) && t instanceof Element) withLazy((m) => m.pick(t, e.shiftKey));
 }
 
 export function startInspect() {

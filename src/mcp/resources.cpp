@@ -6,6 +6,7 @@
 #include <optional>
 #include <utility>
 
+#include "mcp/agent_view.h"
 #include "store/model.h"
 #include "util/base64.h"
 #include "util/utf8.h"
@@ -134,7 +135,7 @@ std::variant<json::object, RpcError> ReadResource(Store& store, std::string_view
   std::string_view id = AnnotationIdOf(uri);
   if (!id.empty()) {
     auto annotation = store.GetAnnotation(id);
-    if (annotation) return Contents(uri, ToJson(*annotation));
+    if (annotation) return Contents(uri, AgentView(*annotation));
     if (annotation.error().code != ErrorCode::kNotFound) return StoreFailure(annotation.error());
   }
   json::object data;

@@ -59,8 +59,10 @@ struct Annotation {
   // componentFilePath, templateFilePath?, selector, inputs, domSnapshot,
   // componentTreePath, annotationText, selectionText?, and the optional
   // overlay context (pageUrl, framework, sourceLocation, boundingBox,
-  // viewport, elementPath, anchor) and page context (pageLog, computedStyles,
-  // accessibility: see page_context.h). Always holds the required keys.
+  // viewport, elementPath, anchor), the other elements and the area
+  // (elements, region: see elements.h) and page context (pageLog,
+  // computedStyles, accessibility: see page_context.h). Always holds the
+  // required keys.
   boost::json::object request;
 
   std::string_view annotation_text() const;
@@ -72,9 +74,11 @@ struct Annotation {
 
 // Page context that only a request for one annotation returns (MCP
 // get_annotation, the annotation resource, export): list answers and the
-// browser's frames leave it out, so lists stay small (issue 18).
+// browser's frames leave it out, so lists stay small (issue 18). `elements`
+// (the other elements of a Shift+click or area annotation, elements.h) is
+// as bulky as the first element's inputs and domSnapshot together.
 inline constexpr std::string_view kDetailOnlyFields[] = {"pageLog", "computedStyles",
-                                                         "accessibility"};
+                                                         "accessibility", "elements"};
 
 // Wire form of each type.
 boost::json::object ToJson(const Session& session);

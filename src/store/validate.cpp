@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <string>
 
+#include "store/elements.h"
 #include "store/page_context.h"
 #include "util/utf8.h"
 
@@ -169,6 +170,19 @@ Result<json::object> ValidateAnnotationPayload(const json::object& payload) {
     auto accessibility = ValidateAccessibility(*v);
     if (!accessibility) return accessibility.error();
     out["accessibility"] = std::move(*accessibility);
+  }
+
+  // Several elements or an area (elements.h): the first element stays in
+  // the fields above, the others and the area's rectangle come here.
+  if (const json::value* v = Find(payload, "elements")) {
+    auto elements = ValidateElements(*v);
+    if (!elements) return elements.error();
+    if (!elements->empty()) out["elements"] = std::move(*elements);
+  }
+  if (const json::value* v = Find(payload, "region")) {
+    auto region = ValidateRegion(*v);
+    if (!region) return region.error();
+    out["region"] = std::move(*region);
   }
 
   // Every field within its limit can still add up to a lot.

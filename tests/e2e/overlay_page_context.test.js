@@ -121,8 +121,8 @@ test('the page log, computed styles and role/name reach get_annotation; lists an
   const agent = await mcpConnect(t, root, 'e2e-page-agent');
   const { result, value } = await call(agent, 'get_annotation', { id: first.id });
   assert.equal(result.isError, false);
-  const log = value.pageLog;
-  assert.ok(log, `no pageLog in ${JSON.stringify(value).slice(0, 400)}`);
+  const log = value.pageData.pageLog;
+  assert.ok(log, `no pageData.pageLog in ${JSON.stringify(value).slice(0, 400)}`);
 
   const consoleError = log.console.find((e) => e.level === 'error');
   assert.match(consoleError.message, /^boom from page \{"code":7\}$/);
@@ -153,7 +153,7 @@ test('the page log, computed styles and role/name reach get_annotation; lists an
   // The overlay's own traffic (its socket, the source map lookup of app.js) is not the page's.
   assert.equal(log.requests.length, 4, JSON.stringify(log.requests));
 
-  const styles = value.computedStyles;
+  const styles = value.pageData.computedStyles;
   assert.equal(styles.display, 'flex');
   assert.equal(styles.position, 'relative');
   assert.equal(styles['z-index'], '3');
@@ -164,7 +164,7 @@ test('the page log, computed styles and role/name reach get_annotation; lists an
   assert.equal(styles.margin, '12px');
   assert.equal(styles.visibility, 'visible');
   assert.ok(styles['flex-direction'], 'a flex container has its flex properties');
-  assert.deepEqual(value.accessibility, { role: 'button', name: 'Buy now' });
+  assert.deepEqual(value.pageData.accessibility, { role: 'button', name: 'Buy now' });
 
   // The result says which fields are page data (then comes the screenshot: overlay_screenshot.test.js).
   assert.deepEqual(result.content.map((c) => c.type), ['text', 'text', 'text', 'image']);
@@ -176,8 +176,8 @@ test('the page log, computed styles and role/name reach get_annotation; lists an
   const second = await waitAnnotations(page, 2);
   const unticked = (await call(agent, 'get_annotation', { id: second.id })).value;
   assert.equal(unticked.annotationText, 'bigger title');
-  assert.equal(unticked.pageLog, undefined);
-  assert.equal(unticked.computedStyles.display, 'block');
+  assert.equal(unticked.pageData.pageLog, undefined);
+  assert.equal(unticked.pageData.computedStyles.display, 'block');
 
   // Lists carry none of it, and say so.
   const pending = (await call(agent, 'get_all_pending')).value.annotations;

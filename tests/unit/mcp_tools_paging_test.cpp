@@ -69,8 +69,8 @@ TEST_F(McpPagingTest, ListsAreAProjectionAndGetAnnotationHasEverything) {
     EXPECT_TRUE(first.contains("annotationText")) << tool;
   }
   json::object full = Value(Call("get_annotation", {{"id", a->id}}));
-  EXPECT_EQ(full.at("domSnapshot").as_string().size(), 4000u);
-  EXPECT_TRUE(full.contains("inputs"));
+  EXPECT_EQ(full.at("pageData").at("domSnapshot").as_string().size(), 4000u);
+  EXPECT_TRUE(full.at("pageData").as_object().contains("inputs"));
   EXPECT_TRUE(full.contains("diff"));
 }
 

@@ -50,7 +50,7 @@ TEST_F(McpToolsTest, GetAnnotationHasThePageContextAndSaysItIsPageData) {
   auto created = store->CreateAnnotation(s.id, PayloadWithPageContext());
   ASSERT_TRUE(created) << created.error().message;
   json::object result = Call("get_annotation", {{"id", created->id}});
-  json::object value = Value(result);
+  json::object value = Value(result).at("pageData").as_object();
   EXPECT_EQ(value.at("pageLog").at("console").at(0).at("message").as_string(), "boom from page");
   EXPECT_EQ(value.at("computedStyles").at("color").as_string(), "rgb(255, 0, 0)");
   EXPECT_EQ(value.at("accessibility").at("role").as_string(), "button");

@@ -16,6 +16,7 @@ import { nearestStamp, formatLocation } from './stamp.js';
 import { astroSourceOf } from '../astro-source.js';
 import { learnRootFrom } from './paths.js';
 import { computedStylesOf, accessibilityOf } from './computed.js';
+import { capInputs } from './serialize.js';
 
 const adapters = { angular, react, vue, svelte, astro, html: generic };
 
@@ -126,4 +127,43 @@ export function buildPayload(ctx, text, selectionText) {
     payload.accessibility = accessibilityOf(styled);
   }
   return payload;
+}
+
+// Several elements (issue 18): each element besides the first as the
+// payload's `elements` carries it, within the server's bounds
+// (store/elements.h: 1 000 characters of domSnapshot, 8 KiB of inputs, 4 KiB
+// of each context object, 96 KiB in all; 2 600 characters of JSON are at
+// most 7 800 bytes of UTF-8).
+const ELEMENT_SNAPSHOT_MAX = 1000;
+const ELEMENT_INPUTS_CHARS = 2600;
+const ELEMENT_CONTEXT_CHARS = 1300;
+const ELEMENTS_BYTES = 90 * 1024;
+const utf8Bytes = (v) => new TextEncoder().encode(JSON.stringify(v)).length;
+
+export function elementPayload(ctx) {
+  const snapshot = snapshotOf(ctx.snapshotElements);
+  const e = {
+    componentName: ctx.componentName,
+    componentFilePath: ctx.componentFilePath,
+    selector: ctx.selector,
+    framework: ctx.framework,
+    inputs: capInputs({ ...ctx.inputs }, ELEMENT_INPUTS_CHARS),
+    domSnapshot: snapshot.length > ELEMENT_SNAPSHOT_MAX ? snapshot.slice(0, ELEMENT_SNAPSHOT_MAX) : snapshot,
+    componentTreePath: ctx.componentTreePath.slice(-64),
+    elementPath: ctx.elementPath,
+  };
+  if (JSON.stringify(e.inputs).length > ELEMENT_INPUTS_CHARS) e.inputs = {}; // too many keys to cut
+  if (ctx.templateFilePath) e.templateFilePath = ctx.templateFilePath;
+  if (ctx.element.isConnected) e.boundingBox = rectOf(ctx);
+  for (const key of ['sourceLocation', 'anchor']) {
+    if (ctx[key] && JSON.stringify(ctx[key]).length <= ELEMENT_CONTEXT_CHARS) e[key] = ctx[key];
+  }
+  return e;
+}
+
+// The others' payloads, the last ones left out past the bound of all of them.
+export function elementsPayload(others) {
+  const out = others.map(elementPayload);
+  while (out.length && utf8Bytes(out) > ELEMENTS_BYTES) out.pop();
+  return out;
 }

@@ -88,10 +88,10 @@ export function toData(value, depth = 0, seen = new WeakSet()) {
 }
 
 // Keeps the whole object under the budget: the last entries give way first.
-export function capInputs(inputs) {
+export function capInputs(inputs, budget = INPUTS_BUDGET) {
   let size = JSON.stringify(inputs).length;
   for (const k of Object.keys(inputs).reverse()) {
-    if (size <= INPUTS_BUDGET) break;
+    if (size <= budget) break;
     size -= JSON.stringify(inputs[k]).length - '"[truncated]"'.length;
     inputs[k] = '[truncated]';
   }

@@ -3,9 +3,10 @@
 import { locate, hoverFile, describe, rectOf, buildPayload, settle } from '../context/index.js';
 import { openAnnotate, openFor, toggleHelp, closePanel, panelState, startPanels } from '../panels/index.js';
 import { captureElements, screenshotField } from './screenshot.js';
+import { pick, pressed, unpick } from './pick.js';
 
 globalThis[Symbol.for('ng-annotate.lazy')].ready({
   locate, hoverFile, describe, rectOf, buildPayload, settle,
   openAnnotate, openFor, toggleHelp, closePanel, panelState, startPanels,
-  captureElements, screenshotField,
+  captureElements, screenshotField, pick, pressed, unpick,
 });

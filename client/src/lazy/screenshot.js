@@ -9,7 +9,7 @@
 // the element's box and the margin is drawn, then cut to that box. An ancestor
 // too large to draw quickly (over MAX_NODES elements) is not used: the
 // element alone is drawn, with a plain margin.
-import { domToCanvas } from 'modern-screenshot';
+import { createContext, destroyContext, domToCanvas } from 'modern-screenshot';
 import { host } from '../ui.js';
 import { rawFetch } from '../raw-fetch.js';
 
@@ -45,23 +45,52 @@ const union = (rects) => {
   return { left, top, right, bottom, width: right - left, height: bottom - top };
 };
 
-// The node to draw and the box (viewport coordinates) to keep of it.
-function source(elements) {
-  const rects = elements.filter((e) => e && e.isConnected).map((e) => e.getBoundingClientRect());
-  if (!rects.length) return null;
-  const box = union(rects);
-  const want = { left: box.left - MARGIN, top: box.top - MARGIN, right: box.right + MARGIN, bottom: box.bottom + MARGIN };
+// The node to draw and the box (viewport coordinates) to keep of it: the
+// elements with their margin, or exactly `area` (a region the user dragged
+// over), which the nearest ancestor holding it is drawn for, the whole body
+// if need be.
+function source(elements, area) {
+  elements = elements.filter((e) => e && e.isConnected);
+  if (!elements.length) return null;
+  const box = area || union(elements.map((e) => e.getBoundingClientRect()));
+  const m = area ? 0 : MARGIN;
+  const want = { left: box.left - m, top: box.top - m, right: box.right + m, bottom: box.bottom + m };
   for (let n = elements[0].parentElement; n && n !== document.documentElement; n = n.parentElement) {
     if (!elements.every((e) => n.contains(e))) continue;
     const r = n.getBoundingClientRect();
     if (r.left <= want.left && r.top <= want.top && r.right >= want.right && r.bottom >= want.bottom) {
-      if (n.getElementsByTagName('*').length <= MAX_NODES) return { node: n, nodeRect: r, keep: want };
+      if (area || n.getElementsByTagName('*').length <= MAX_NODES) return { node: n, nodeRect: r, keep: want };
       break;
     }
+  }
+  if (area) {
+    const body = document.body;
+    return { node: body, nodeRect: body.getBoundingClientRect(), keep: want };
   }
   // No ancestor holds the box with its margin cheaply: the element alone (one, or the first).
   const r = elements[0].getBoundingClientRect();
   return { node: elements[0], nodeRect: r, keep: want, padded: true };
+}
+
+// The browser's default styles, which modern-screenshot reads in a sandbox
+// iframe to leave them out of the clone: read once per page and kept, with
+// their hidden 0x0 iframe, instead of once per capture, where they were most
+// of a capture's time (its "clone node" step; bench/capture.mjs).
+let defaults = null; // {sandbox, styles}
+async function draw(node, options) {
+  const context = await createContext(node, options);
+  if (defaults && defaults.sandbox.isConnected) {
+    context.sandbox = defaults.sandbox;
+    context.defaultComputedStyles = defaults.styles;
+  }
+  try {
+    return await domToCanvas(context);
+  } finally {
+    if (context.sandbox) defaults = { sandbox: context.sandbox, styles: context.defaultComputedStyles };
+    context.sandbox = undefined; // kept: destroyContext would remove it and clear the styles
+    context.defaultComputedStyles = new Map();
+    destroyContext(context);
+  }
 }
 
 function encode(canvas, type, quality) {
@@ -69,16 +98,17 @@ function encode(canvas, type, quality) {
 }
 
 // {blob, mimeType, width, height, url} or null (nothing to draw, or it failed).
-export async function captureElements(elements) {
-  const src = source(elements);
+// `area` ({left, top, right, bottom}, viewport): draw that box, around `elements`.
+export async function captureElements(elements, area) {
+  const src = source(elements, area);
   if (!src) return null;
   const { node, nodeRect, keep } = src;
   const cssWidth = keep.right - keep.left, cssHeight = keep.bottom - keep.top;
   if (cssWidth < 1 || cssHeight < 1) return null;
   let scale = Math.min(MAX_DPR, window.devicePixelRatio || 1, MAX_SIDE / Math.max(cssWidth, cssHeight));
-  const drawn = await domToCanvas(node, {
+  const drawn = await draw(node, {
     scale,
-    filter: (n) => n !== host,
+    filter: (n) => n !== host && !(defaults && n === defaults.sandbox),
     fetchFn: fetchAsDataUrl,
     backgroundColor: getComputedStyle(document.body).backgroundColor || '#fff',
   });

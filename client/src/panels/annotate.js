@@ -1,11 +1,13 @@
 // The annotate panel: what was clicked (name, file:line, ancestry, first
-// inputs, the selected text), the page log's counts with a box to leave the
-// log out, a thumbnail of the screenshot that goes with it (which the user
-// can drop: then none is sent), and the request's textarea.
+// inputs, the selected text), the other elements Shift+clicked with it or the
+// area dragged over and the components inside it (lazy/pick.js), the page
+// log's counts with a box to leave the log out, a thumbnail of the screenshot
+// that goes with it (which the user can drop: then none is sent), and the
+// request's textarea.
 import { PANEL_INPUTS } from '../config.js';
 import { h } from '../dom.js';
 import { preview } from '../context/serialize.js';
-import { buildPayload, settle } from '../context/index.js';
+import { buildPayload, elementsPayload, settle } from '../context/index.js';
 import { sendCreate } from '../connection.js';
 import { showError, panel } from '../ui.js';
 import { scheduleLayout } from '../badges.js';
@@ -27,7 +29,10 @@ export function openAnnotate(ctx, selectionText) {
   // Drawn while the user types; shown as a thumbnail once ready.
   let shot = null, dropped = false;
   const shotRow = h('div', { class: 'row muted shot', 'data-field': 'screenshot' }, 'Screenshot…');
-  const capture = captureElements([ctx.element, ...(ctx.extraHosts || [])])
+  const others = ctx.others || [];
+  const region = ctx.region;
+  const box = region && { left: region.x, top: region.y, right: region.x + region.width, bottom: region.y + region.height };
+  const capture = captureElements([ctx.element, ...(ctx.extraHosts || []), ...others.map((o) => o.element)], box)
     .catch((e) => { console.warn('ng-annotate: no screenshot:', e); return null; })
     .then((s) => {
       shot = s;
@@ -48,8 +53,10 @@ export function openAnnotate(ctx, selectionText) {
     if (!text) { showError('type a change request first'); return; }
     if (sending) return;
     sending = true;
-    await settle(ctx);
+    await Promise.all([ctx, ...others].map((c) => settle(c)));
     const payload = buildPayload(ctx, text, selectionText);
+    if (others.length) payload.elements = elementsPayload(others);
+    if (region) payload.region = region;
     if (logBox && logBox.checked) {
       const log = await pageLogSnapshot();
       if (log) payload.pageLog = log;
@@ -77,6 +84,7 @@ export function openAnnotate(ctx, selectionText) {
     shown.length ? h('ul', { class: 'row', 'data-field': 'inputs' },
       shown.map(([k, v]) => h('li', null, h('b', null, k), ': ', preview(v))),
       more > 0 ? h('li', { class: 'muted', 'data-field': 'more-inputs' }, `${more} more`) : null) : null,
+    selectedRow(ctx, others, region),
     selectionText ? h('div', { class: 'row muted', 'data-field': 'selection' }, '“' + selectionText.slice(0, 300) + '”') : null,
     logRow,
     shotRow,
@@ -97,6 +105,18 @@ export function openAnnotate(ctx, selectionText) {
 }
 
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+// "Area 320 × 200 px" and/or the elements that go with the request, numbered
+// as they were picked; null for one element alone.
+function selectedRow(ctx, others, region) {
+  if (!others.length && !region) return null;
+  const all = [ctx, ...others];
+  return h('div', { class: 'row muted', 'data-field': 'selected' },
+    region ? h('div', { 'data-field': 'region' }, `Area ${region.width} × ${region.height} px, ${plural(all.length, 'component', 'components')}:`)
+      : h('div', null, `${all.length} elements:`),
+    h('ol', { 'data-field': 'elements' }, all.map((c) => h('li', null, h('b', null, c.componentName || '?'),
+      c.componentFilePath ? ' ' + c.componentFilePath : ''))));
+}
 
 // "Send page log: 2 console messages, 1 error, 1 failed request", ticked; null when
 // the page said nothing.
