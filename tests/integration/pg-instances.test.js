@@ -83,3 +83,35 @@ test('two projects on one database never see each other', async (t) => {
   const { value: own } = await call(same, 'get_all_pending', {});
   assert.equal(own.annotations.length, 1);
 });
+
+// A session belongs to the instance holding its socket; that instance killed,
+// another instance makes the session inactive once the dead one's lease ran
+// out (kInstanceLease 15 s + one renewal interval 5 s after its last
+// renewal: src/store/pg_store.h), while a live instance's session stays active.
+test('an instance killed with SIGKILL: its sessions go inactive within the lease bound', async (t) => {
+  const [a, b] = await instances(t, cluster.project());
+  const onA = await Client.connect(a.wsUrl);
+  t.after(() => onA.close());
+  const { session: doomed } = await onA.handshake();
+  const onB = await Client.connect(b.wsUrl);
+  t.after(() => onB.close());
+  const { session: alive } = await onB.handshake();
+  const { client: agent } = await connectHttp(t, b.port, 'lease-agent');
+  const activeOf = async () => {
+    const { value } = await call(agent, 'list_sessions');
+    return Object.fromEntries(value.sessions.map((s) => [s.id, s.active]));
+  };
+  assert.deepEqual(await activeOf(), { [doomed.id]: true, [alive.id]: true });
+
+  a.child.kill('SIGKILL');
+  await withDeadline(a.exited, 'instance A to die');
+  const killed = Date.now();
+  const BOUND_MS = 20000 + 10000;  // lease + renewal, and room for a loaded machine
+  let now;
+  while ((now = await activeOf())[doomed.id]) {
+    assert.ok(Date.now() - killed < BOUND_MS, `session still active ${BOUND_MS} ms after the kill`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  assert.deepEqual(now, { [doomed.id]: false, [alive.id]: true });
+  t.diagnostic(`inactive ${Date.now() - killed} ms after the SIGKILL`);
+});
