@@ -108,6 +108,11 @@ test('while PostgreSQL is down browser creates and MCP calls get a clear error, 
   // The agent on serve's /mcp and one on its own `mcp --store` process.
   const { client: overHttp } = await connectHttp(t, server.port, 'down-http');
   const overStdio = await connectStdio(t, tempRoot(t), 'down-stdio', args);
+  // Both working before the database goes (`mcp` opens its store after
+  // initialize, on a thread of its own: an open that fails ends it).
+  for (const agent of [overHttp, overStdio]) {
+    assert.ok((await tryTool(agent, 'get_all_pending', {}, 'get_all_pending before')).ok);
+  }
 
   await cluster.halt();
   try {
