@@ -121,7 +121,8 @@ void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const Pro
     json::object health;
     health["version"] = NGA_VERSION;
     health["root"] = paths.root.string();
-    health["store"] = paths.db_file.string();
+    health["store"] = store.path().string();  // (PostgreSQL: the URL, its password left out)
+    health["project"] = store.project();
     health["sessionsConnected"] = hub.session_count();
     health["socketsConnected"] = hub.connection_count();
     auto heartbeat = store.LastAgentHeartbeat();

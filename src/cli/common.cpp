@@ -31,7 +31,8 @@ void AddStoreOptions(CLI::App* sub, StoreChoice& choice) {
                   "the store: a postgres:// or postgresql:// URL for a team's PostgreSQL "
                   "(default: $NG_ANNOTATE_STORE, else <root>/.ng-annotate/store.db)");
   sub->add_option("--project", choice.project,
-                  "the project key in a shared PostgreSQL store (default: `default`)");
+                  "the project key every row and query is scoped to (default: `default` in "
+                  "PostgreSQL, the root directory's name in the project's SQLite store)");
 }
 
 Result<std::string> EffectiveStoreUrl(const StoreChoice& choice) {
@@ -55,6 +56,7 @@ Result<std::unique_ptr<Store>> OpenChosenStore(const ProjectPaths& paths, const 
     return OpenPostgresStore(*url, choice.project.value_or(kDefaultPostgresProject),
                              std::move(options));
   }
+  if (choice.project) options.project = *choice.project;
   return Store::Open(paths.db_file, std::move(options));
 }
 

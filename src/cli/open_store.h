@@ -16,9 +16,10 @@ namespace nga::cli {
 
 // Which store a command uses: --store URL (else $NG_ANNOTATE_STORE) and
 // --project NAME. No URL keeps the project's <root>/.ng-annotate/store.db; a
-// postgres:// or postgresql:// URL picks PostgreSQL, where --project
-// (default `default`) scopes every row. An SQLite file holds one project: the
-// root's (its directory name is the key export/import carry).
+// postgres:// or postgresql:// URL picks PostgreSQL. --project scopes every
+// row and query to one project: by default `default` in PostgreSQL and, in
+// the SQLite file, the root directory's name (as recorded when the file was
+// created: store/schema.h).
 struct StoreChoice {
   std::optional<std::string> url;
   std::optional<std::string> project;

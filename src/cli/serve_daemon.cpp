@@ -222,7 +222,8 @@ int RunServe(const ServeConfig& config) {
                            {"url", url},
                            {"port", server->port()},
                            {"root", paths->root.string()},
-                           {"store", store->path().string()}};
+                           {"store", store->path().string()},
+                           {"project", store->project()}};
   // Discovery for dev-server integrations (C1), written once we listen and
   // before the listening line, so whoever reads that line finds the file.
   const long pid = static_cast<long>(::getpid());

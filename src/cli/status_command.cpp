@@ -51,6 +51,7 @@ int RunStatus(const std::optional<std::string>& root, const StoreChoice& choice)
   if (!heartbeat) return Fail(heartbeat.error().message);
 
   std::cout << "store: " << store.path().string() << "\n";
+  std::cout << "project: " << store.project() << "\n";
   std::cout << "agent: " << (*heartbeat ? "last seen " + Age(**heartbeat) : "never seen") << "\n";
   if (sessions->empty()) {
     std::cout << "no sessions yet: run `ng-annotate serve`, open your app and press "

@@ -7,6 +7,9 @@ namespace nga {
 
 namespace {
 
+// The migration that gives every row a project key.
+constexpr int kProjectKeyVersion = 5;
+
 // Migration N brings the schema from version N-1 to N. Append only: never
 // edit one that has shipped.
 const std::vector<const char*>& Migrations() {
@@ -104,6 +107,32 @@ const std::vector<const char*>& Migrations() {
         PRIMARY KEY (annotation_id, kind)
       );
       )sql",
+      // 5 (kProjectKeyVersion): projects (issue 19): one store file can hold several projects, as
+      // one PostgreSQL database does; every session, annotation and event
+      // carries its project's key and every query names one. Rows written
+      // before this belong to the store's default project (meta
+      // 'defaultProject', set by Migrate: see AdoptUnkeyedRows). The indexes
+      // that lists read in order lead with the project now.
+      R"sql(
+      ALTER TABLE sessions ADD COLUMN project TEXT NOT NULL DEFAULT '';
+      ALTER TABLE annotations ADD COLUMN project TEXT NOT NULL DEFAULT '';
+      ALTER TABLE events ADD COLUMN project TEXT NOT NULL DEFAULT '';
+      CREATE INDEX sessions_by_project ON sessions(project, created_at);
+      CREATE INDEX annotations_by_project ON annotations(project, created_at);
+      DROP INDEX annotations_by_session;
+      CREATE INDEX annotations_by_session ON annotations(project, session_id, created_at);
+      DROP INDEX annotations_waiting_by_session;
+      CREATE INDEX annotations_waiting_by_session ON annotations(project, session_id, created_at)
+        WHERE status = 'pending' OR
+              (status IN ('acknowledged', 'diff_proposed') AND last_reply_author = 'user');
+      DROP INDEX annotations_by_status;
+      CREATE INDEX annotations_by_status ON annotations(project, status, created_at);
+      DROP INDEX annotations_waiting;
+      CREATE INDEX annotations_waiting ON annotations(project, created_at)
+        WHERE status = 'pending' OR
+              (status IN ('acknowledged', 'diff_proposed') AND last_reply_author = 'user');
+      CREATE INDEX events_by_project ON events(project, seq);
+      )sql",
   };
   return migrations;
 }
@@ -118,14 +147,43 @@ Result<int> UserVersion(sql::Database& db) {
   return version;
 }
 
+// The store's default project: the one recorded when it was created (or
+// first migrated to projects), else `candidate` (the root directory's name),
+// now recorded. Recorded once so that renaming or moving the project's
+// directory, or reaching it through a symlink, keeps its annotations.
+Status RecordDefaultProject(sql::Database& db, std::string_view candidate) {
+  auto stmt = db.Prepare("INSERT OR IGNORE INTO meta(key, value) VALUES('defaultProject', ?)");
+  if (!stmt) return stmt.error();
+  (*stmt)->Bind(1, candidate);
+  return (*stmt)->Run();
+}
+
+// Rows written before migration 5 carry no project key (''): they are the
+// default project's.
+Status AdoptUnkeyedRows(sql::Database& db) {
+  for (const char* table : {"sessions", "annotations", "events"}) {
+    auto ok = db.Exec(std::string("UPDATE ") + table +
+                      " SET project = (SELECT value FROM meta WHERE key = 'defaultProject') "
+                      "WHERE project = ''");
+    if (!ok) return ok;
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 int CurrentSchemaVersion() { return static_cast<int>(Migrations().size()); }
 
-Status Migrate(sql::Database& db) {
+int ProjectKeySchemaVersion() { return kProjectKeyVersion; }
+
+Status Migrate(sql::Database& db, std::string_view default_project) {
+  return MigrateTo(db, CurrentSchemaVersion(), default_project);
+}
+
+Status MigrateTo(sql::Database& db, int target, std::string_view default_project) {
   auto version = UserVersion(db);
   if (!version) return version.error();
-  if (*version == CurrentSchemaVersion()) return Ok{};
+  if (*version >= target && *version <= CurrentSchemaVersion()) return Ok{};
   if (*version > CurrentSchemaVersion()) {
     return MakeError(ErrorCode::kStorage,
                      "store: the database has schema version " + std::to_string(*version) +
@@ -137,13 +195,31 @@ Status Migrate(sql::Database& db) {
   // Re-read under the write lock: another process may have migrated meanwhile.
   version = UserVersion(db);
   if (!version) return version.error();
-  for (int v = *version; v < CurrentSchemaVersion(); ++v) {
+  for (int v = *version; v < target; ++v) {
     if (auto ok = db.Exec(Migrations()[v]); !ok) return ok.error();
   }
-  if (auto ok = db.Exec("PRAGMA user_version = " + std::to_string(CurrentSchemaVersion())); !ok) {
+  if (target >= kProjectKeyVersion) {
+    if (auto ok = RecordDefaultProject(db, default_project); !ok) return ok;
+    if (auto ok = AdoptUnkeyedRows(db); !ok) return ok;
+  }
+  if (auto ok = db.Exec("PRAGMA user_version = " + std::to_string(target)); !ok) {
     return ok.error();
   }
   return tx->Commit();
+}
+
+Result<std::string> DefaultProject(sql::Database& db) {
+  auto stmt = db.Prepare("SELECT value FROM meta WHERE key = 'defaultProject'");
+  if (!stmt) return stmt.error();
+  auto row = (*stmt)->Step();
+  if (!row) return row.error();
+  std::string project = *row ? (*stmt)->Text(0) : "";
+  (*stmt)->Reset();
+  if (project.empty()) {
+    return MakeError(ErrorCode::kStorage,
+                     "store: the database records no default project; name one with --project");
+  }
+  return project;
 }
 
 }  // namespace nga

@@ -61,10 +61,8 @@ constexpr const char* kSessionColumns = "id, created_at, last_seen_at, active, u
 }  // namespace
 
 std::string AnnotationFilterWhere(bool by_session, bool by_status, bool after_cursor) {
-  std::string where;
-  auto add = [&where](const char* term) {
-    where += (where.empty() ? " WHERE " : " AND ") + std::string(term);
-  };
+  std::string where = " WHERE project = ?5";
+  auto add = [&where](const char* term) { where += " AND " + std::string(term); };
   if (by_session) add("session_id = ?1");
   if (by_status) add("status = ?2");
   // A keyset cursor: after the row named ?4 (created at ?3). The sub-query is
@@ -90,7 +88,7 @@ std::string WaitingWorkSql(bool by_session, std::size_t limit) {
   // status lookups and a sort; the partial index returns the rows in order.
   std::string sql = std::string("SELECT ") + kAnnotationColumns + " FROM annotations INDEXED BY " +
                     (by_session ? "annotations_waiting_by_session" : "annotations_waiting") +
-                    " WHERE " + kWaitingCondition;
+                    " WHERE " + kWaitingCondition + " AND project = ?2";
   if (by_session) sql += " AND session_id = ?1";
   sql += " ORDER BY created_at, rowid";
   if (limit > 0) sql += " LIMIT " + std::to_string(limit);
@@ -131,15 +129,17 @@ constexpr std::initializer_list<AnnotationStatus> kOpen = {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(sql::Database db, std::filesystem::path path, Clock clock, ChangeSignal signal,
-              std::unique_ptr<Checkpointer> checkpointer)
+  SqliteStore(sql::Database db, std::filesystem::path path, std::string project, Clock clock,
+              ChangeSignal signal, std::unique_ptr<Checkpointer> checkpointer)
       : db_(std::move(db)),
         path_(std::move(path)),
+        project_(std::move(project)),
         clock_(std::move(clock)),
         signal_(std::move(signal)),
         checkpointer_(std::move(checkpointer)) {}
 
   const std::filesystem::path& path() const override { return path_; }
+  const std::string& project() const override { return project_; }
 
   // ---- sessions -------------------------------------------------------
 
@@ -153,14 +153,15 @@ class SqliteStore final : public Store {
     auto tx = sql::Transaction::Begin(db_);
     if (!tx) return tx.error();
     auto stmt = db_.Prepare(
-        "INSERT INTO sessions(id, created_at, last_seen_at, active, url, yolo_mode) "
-        "VALUES(?, ?, ?, 1, ?, 0)");
+        "INSERT INTO sessions(id, created_at, last_seen_at, active, url, yolo_mode, project) "
+        "VALUES(?, ?, ?, 1, ?, 0, ?)");
     if (!stmt) return stmt.error();
     (*stmt)
         ->Bind(1, session.id)
         .Bind(2, session.created_at)
         .Bind(3, session.last_seen_at)
-        .Bind(4, session.url);
+        .Bind(4, session.url)
+        .Bind(5, project_);
     if (auto ok = (*stmt)->Run(); !ok) return ok.error();
     if (auto ok = AppendEvent(EventType::kSessionCreated, session.id, ""); !ok) return ok.error();
     if (auto ok = Commit(*tx); !ok) return ok.error();
@@ -168,14 +169,16 @@ class SqliteStore final : public Store {
   }
 
   Result<Session> ActivateSession(std::string_view id) override {
-    return UpdateSession(id, "UPDATE sessions SET active = 1, last_seen_at = ? WHERE id = ?", true);
+    return UpdateSession(
+        id, "UPDATE sessions SET active = 1, last_seen_at = ?1 WHERE id = ?2 AND project = ?3",
+        true);
   }
 
   Result<Session> GetSession(std::string_view id) override {
-    auto stmt =
-        db_.Prepare(std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE id = ?");
+    auto stmt = db_.Prepare(std::string("SELECT ") + kSessionColumns +
+                            " FROM sessions WHERE id = ?1 AND project = ?2");
     if (!stmt) return stmt.error();
-    (*stmt)->Bind(1, id);
+    (*stmt)->Bind(1, id).Bind(2, project_);
     auto row = (*stmt)->Step();
     if (!row) return row.error();
     if (!*row) return NotFound("session", id);
@@ -186,8 +189,9 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Session>> ListSessions() override {
     auto stmt = db_.Prepare(std::string("SELECT ") + kSessionColumns +
-                            " FROM sessions ORDER BY created_at, rowid");
+                            " FROM sessions WHERE project = ?1 ORDER BY created_at, rowid");
     if (!stmt) return stmt.error();
+    (*stmt)->Bind(1, project_);
     std::vector<Session> sessions;
     while (true) {
       auto row = (*stmt)->Step();
@@ -200,36 +204,43 @@ class SqliteStore final : public Store {
   }
 
   Status SetSessionActive(std::string_view id, bool active) override {
-    auto done =
-        UpdateSession(id,
-                      active ? "UPDATE sessions SET active = 1, last_seen_at = ? WHERE id = ?"
-                             : "UPDATE sessions SET active = 0, last_seen_at = ? WHERE id = ?",
-                      true);
+    auto done = UpdateSession(id,
+                              active ? "UPDATE sessions SET active = 1, last_seen_at = ?1 "
+                                       "WHERE id = ?2 AND project = ?3"
+                                     : "UPDATE sessions SET active = 0, last_seen_at = ?1 "
+                                       "WHERE id = ?2 AND project = ?3",
+                              true);
     if (!done) return done.error();
     return Ok{};
   }
 
   Status TouchSession(std::string_view id) override {
-    auto done = UpdateSession(id, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", false);
+    auto done = UpdateSession(
+        id, "UPDATE sessions SET last_seen_at = ?1 WHERE id = ?2 AND project = ?3", false);
     if (!done) return done.error();
     return Ok{};
   }
 
   Result<Session> ToggleYolo(std::string_view id) override {
-    return UpdateSession(
-        id, "UPDATE sessions SET yolo_mode = 1 - yolo_mode, last_seen_at = ? WHERE id = ?", true);
+    return UpdateSession(id,
+                         "UPDATE sessions SET yolo_mode = 1 - yolo_mode, last_seen_at = ?1 "
+                         "WHERE id = ?2 AND project = ?3",
+                         true);
   }
 
   Status MarkAllSessionsInactive() override {
     auto tx = sql::Transaction::Begin(db_);
     if (!tx) return tx.error();
     auto events = db_.Prepare(
-        "INSERT INTO events(type, session_id, annotation_id, at) "
-        "SELECT 'session.updated', id, '', ? FROM sessions WHERE active = 1");
+        "INSERT INTO events(type, session_id, annotation_id, at, project) "
+        "SELECT 'session.updated', id, '', ?1, ?2 FROM sessions WHERE active = 1 AND project = ?2");
     if (!events) return events.error();
-    (*events)->Bind(1, clock_());
+    (*events)->Bind(1, clock_()).Bind(2, project_);
     if (auto ok = (*events)->Run(); !ok) return ok.error();
-    if (auto ok = db_.Exec("UPDATE sessions SET active = 0 WHERE active = 1"); !ok) return ok;
+    auto update = db_.Prepare("UPDATE sessions SET active = 0 WHERE active = 1 AND project = ?1");
+    if (!update) return update.error();
+    (*update)->Bind(1, project_);
+    if (auto ok = (*update)->Run(); !ok) return ok;
     return Commit(*tx);
   }
 
@@ -267,11 +278,11 @@ class SqliteStore final : public Store {
 
   Result<Annotation> GetAnnotation(std::string_view id) override {
     // Built once: the pickup path reads an annotation per event.
-    static const std::string kSql =
-        std::string("SELECT ") + kAnnotationColumns + " FROM annotations WHERE id = ?";
+    static const std::string kSql = std::string("SELECT ") + kAnnotationColumns +
+                                    " FROM annotations WHERE id = ?1 AND project = ?2";
     auto stmt = db_.Prepare(kSql);
     if (!stmt) return stmt.error();
-    (*stmt)->Bind(1, id);
+    (*stmt)->Bind(1, id).Bind(2, project_);
     auto list = ReadAnnotations(**stmt);
     if (!list) return list.error();
     if (list->empty()) return NotFound("annotation", id);
@@ -303,6 +314,7 @@ class SqliteStore final : public Store {
     auto stmt = db_.Prepare(WaitingWorkSql(session_id.has_value(), limit));
     if (!stmt) return stmt.error();
     if (session_id) (*stmt)->Bind(1, *session_id);
+    (*stmt)->Bind(2, project_);
     return ReadAnnotations(**stmt);
   }
 
@@ -385,15 +397,15 @@ class SqliteStore final : public Store {
     auto tx = sql::Transaction::Begin(db_);
     if (!tx) return tx.error();
     auto events = db_.Prepare(
-        "INSERT INTO events(type, session_id, annotation_id, at) "
-        "SELECT 'annotation.deleted', session_id, id, ?1 FROM annotations "
-        "WHERE session_id = ?2 ORDER BY created_at, rowid");
+        "INSERT INTO events(type, session_id, annotation_id, at, project) "
+        "SELECT 'annotation.deleted', session_id, id, ?1, ?3 FROM annotations "
+        "WHERE project = ?3 AND session_id = ?2 ORDER BY created_at, rowid");
     if (!events) return events.error();
-    (*events)->Bind(1, clock_()).Bind(2, session_id);
+    (*events)->Bind(1, clock_()).Bind(2, session_id).Bind(3, project_);
     if (auto ok = (*events)->Run(); !ok) return ok.error();
-    auto del = db_.Prepare("DELETE FROM annotations WHERE session_id = ?");
+    auto del = db_.Prepare("DELETE FROM annotations WHERE project = ?2 AND session_id = ?1");
     if (!del) return del.error();
-    (*del)->Bind(1, session_id);
+    (*del)->Bind(1, session_id).Bind(2, project_);
     if (auto ok = (*del)->Run(); !ok) return ok.error();
     std::size_t removed = static_cast<std::size_t>(db_.Changes());
     if (auto ok = Commit(*tx); !ok) return ok.error();
@@ -407,7 +419,7 @@ class SqliteStore final : public Store {
   Status PutScreenshot(std::string_view annotation_id, const Screenshot& shot) override {
     auto tx = sql::Transaction::Begin(db_);
     if (!tx) return tx.error();
-    auto exists = RowExists("SELECT 1 FROM annotations WHERE id = ?1", annotation_id);
+    auto exists = AnnotationExists(annotation_id);
     if (!exists) return exists.error();
     if (!*exists) return NotFound("annotation", annotation_id);
     auto stmt = db_.Prepare(
@@ -430,10 +442,11 @@ class SqliteStore final : public Store {
   Result<std::optional<Screenshot>> GetScreenshot(std::string_view annotation_id,
                                                   ScreenshotKind kind) override {
     auto stmt = db_.Prepare(
-        "SELECT mime_type, width, height, data, created_at FROM screenshots "
-        "WHERE annotation_id = ?1 AND kind = ?2");
+        "SELECT s.mime_type, s.width, s.height, s.data, s.created_at FROM screenshots s "
+        "JOIN annotations a ON a.id = s.annotation_id "
+        "WHERE s.annotation_id = ?1 AND s.kind = ?2 AND a.project = ?3");
     if (!stmt) return stmt.error();
-    (*stmt)->Bind(1, annotation_id).Bind(2, ScreenshotKindName(kind));
+    (*stmt)->Bind(1, annotation_id).Bind(2, ScreenshotKindName(kind)).Bind(3, project_);
     auto row = (*stmt)->Step();
     if (!row) return row.error();
     std::optional<Screenshot> shot;
@@ -453,8 +466,9 @@ class SqliteStore final : public Store {
   Status RecordAgentHeartbeat() override { return WriteHeartbeat(clock_()); }
 
   Result<std::optional<Millis>> LastAgentHeartbeat() override {
-    auto stmt = db_.Prepare("SELECT value FROM meta WHERE key = 'lastAgentHeartbeat'");
+    auto stmt = db_.Prepare("SELECT value FROM meta WHERE key = ?1");
     if (!stmt) return stmt.error();
+    (*stmt)->Bind(1, HeartbeatKey());
     auto row = (*stmt)->Step();
     if (!row) return row.error();
     std::optional<Millis> at;
@@ -466,8 +480,9 @@ class SqliteStore final : public Store {
   // ---- change feed ----------------------------------------------------
 
   Result<std::int64_t> LatestSequence() override {
-    auto stmt = db_.Prepare("SELECT COALESCE(MAX(seq), 0) FROM events");
+    auto stmt = db_.Prepare("SELECT COALESCE(MAX(seq), 0) FROM events WHERE project = ?1");
     if (!stmt) return stmt.error();
+    (*stmt)->Bind(1, project_);
     auto row = (*stmt)->Step();
     if (!row) return row.error();
     std::int64_t seq = (*stmt)->Int(0);
@@ -478,9 +493,9 @@ class SqliteStore final : public Store {
   Result<std::vector<Event>> EventsSince(std::int64_t after, std::size_t limit) override {
     auto stmt = db_.Prepare(
         "SELECT seq, type, session_id, annotation_id, at FROM events "
-        "WHERE seq > ? ORDER BY seq LIMIT ?");
+        "WHERE project = ?3 AND seq > ?1 ORDER BY seq LIMIT ?2");
     if (!stmt) return stmt.error();
-    (*stmt)->Bind(1, after).Bind(2, static_cast<std::int64_t>(limit));
+    (*stmt)->Bind(1, after).Bind(2, static_cast<std::int64_t>(limit)).Bind(3, project_);
     std::vector<Event> events;
     while (true) {
       auto row = (*stmt)->Step();
@@ -532,9 +547,10 @@ class SqliteStore final : public Store {
     if (!tx) return tx.error();
     for (const auto& session : sessions) {
       auto stmt = db_.Prepare(
-          "INSERT INTO sessions(id, created_at, last_seen_at, active, url, yolo_mode) "
-          "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET "
-          "created_at = ?2, last_seen_at = ?3, active = ?4, url = ?5, yolo_mode = ?6");
+          "INSERT INTO sessions(id, created_at, last_seen_at, active, url, yolo_mode, project) "
+          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET "
+          "created_at = ?2, last_seen_at = ?3, active = ?4, url = ?5, yolo_mode = ?6 "
+          "WHERE project = ?7");
       if (!stmt) return stmt.error();
       (*stmt)
           ->Bind(1, session.id)
@@ -542,8 +558,10 @@ class SqliteStore final : public Store {
           .Bind(3, session.last_seen_at)
           .Bind(4, std::int64_t{session.active})
           .Bind(5, session.url)
-          .Bind(6, std::int64_t{session.yolo_mode});
+          .Bind(6, std::int64_t{session.yolo_mode})
+          .Bind(7, project_);
       if (auto ok = (*stmt)->Run(); !ok) return ok;
+      if (db_.Changes() == 0) return InAnotherProject("session", session.id);
       if (auto ok = AppendEvent(EventType::kSessionUpdated, session.id, ""); !ok) return ok;
     }
     for (const auto& annotation : annotations) {
@@ -582,6 +600,16 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // The meta key of this project's agent heartbeat.
+  std::string HeartbeatKey() const { return "lastAgentHeartbeat:" + project_; }
+
+  // An import naming a row that another project of this store holds.
+  static Error InAnotherProject(std::string_view what, std::string_view id) {
+    return MakeError(ErrorCode::kForbidden, std::string(what) + " " + std::string(id) +
+                                                " belongs to another project in this store; "
+                                                "import it with that --project");
+  }
+
   static Status CheckUrl(std::string_view url) {
     if (url.size() > limits::kShortFieldChars) {
       return MakeError(ErrorCode::kLimitExceeded, "session url is too long");
@@ -601,7 +629,7 @@ class SqliteStore final : public Store {
       if (!tx) return tx.error();
       auto stmt = db_.Prepare(sql);
       if (!stmt) return stmt.error();
-      (*stmt)->Bind(1, clock_()).Bind(2, id);
+      (*stmt)->Bind(1, clock_()).Bind(2, id).Bind(3, project_);
       if (auto ok = (*stmt)->Run(); !ok) return ok.error();
       if (db_.Changes() == 0) return NotFound("session", id);
       if (log_event) {
@@ -614,17 +642,18 @@ class SqliteStore final : public Store {
   }
 
   Result<bool> SessionExists(std::string_view id) {
-    return RowExists("SELECT 1 FROM sessions WHERE id = ?", id);
+    return RowExists("SELECT 1 FROM sessions WHERE id = ?1 AND project = ?2", id);
   }
 
   // How many annotations a session holds (schema 3's trigger-kept count);
   // nullopt when there is no such session.
   Result<std::optional<std::int64_t>> AnnotationsHeld(std::string_view session_id) {
-    return FirstInt("SELECT annotation_count FROM sessions WHERE id = ?", session_id);
+    return FirstInt("SELECT annotation_count FROM sessions WHERE id = ?1 AND project = ?2",
+                    session_id);
   }
 
   Result<bool> AnnotationExists(std::string_view id) {
-    return RowExists("SELECT 1 FROM annotations WHERE id = ?", id);
+    return RowExists("SELECT 1 FROM annotations WHERE id = ?1 AND project = ?2", id);
   }
 
   // Commits, then wakes every watcher of the store (in any process). Inside
@@ -635,11 +664,11 @@ class SqliteStore final : public Store {
     return done;
   }
 
-  // Whether `sql`, given one id, returns a row.
+  // Whether `sql`, given one id (?1) and the project (?2), returns a row.
   Result<bool> RowExists(const char* sql, std::string_view id) {
     auto stmt = db_.Prepare(sql);
     if (!stmt) return stmt.error();
-    (*stmt)->Bind(1, id);
+    (*stmt)->Bind(1, id).Bind(2, project_);
     auto row = (*stmt)->Step();
     if (!row) return row.error();
     (*stmt)->Reset();
@@ -648,22 +677,24 @@ class SqliteStore final : public Store {
 
   Status WriteHeartbeat(Millis at) {
     auto stmt = db_.Prepare(
-        "INSERT INTO meta(key, value) VALUES('lastAgentHeartbeat', ?) "
+        "INSERT INTO meta(key, value) VALUES(?1, ?2) "
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     if (!stmt) return stmt.error();
-    (*stmt)->Bind(1, std::to_string(at));
+    (*stmt)->Bind(1, HeartbeatKey()).Bind(2, std::to_string(at));
     return (*stmt)->Run();
   }
 
   Status AppendEvent(EventType type, std::string_view session_id, std::string_view annotation_id) {
-    auto stmt =
-        db_.Prepare("INSERT INTO events(type, session_id, annotation_id, at) VALUES(?, ?, ?, ?)");
+    auto stmt = db_.Prepare(
+        "INSERT INTO events(type, session_id, annotation_id, at, project) "
+        "VALUES(?, ?, ?, ?, ?)");
     if (!stmt) return stmt.error();
     (*stmt)
         ->Bind(1, std::string_view(EventTypeName(type)))
         .Bind(2, session_id)
         .Bind(3, annotation_id)
-        .Bind(4, clock_());
+        .Bind(4, clock_())
+        .Bind(5, project_);
     return (*stmt)->Run();
   }
 
@@ -674,18 +705,20 @@ class SqliteStore final : public Store {
                                  filter.after.has_value());
   }
 
-  static void BindFilter(sql::Statement& stmt, const AnnotationFilter& filter) {
+  void BindFilter(sql::Statement& stmt, const AnnotationFilter& filter) const {
     if (filter.session_id) stmt.Bind(1, *filter.session_id);
     if (filter.status) stmt.Bind(2, std::string_view(StatusName(*filter.status)));
     if (filter.after) stmt.Bind(3, filter.after->created_at).Bind(4, filter.after->id);
+    stmt.Bind(5, project_);
   }
 
   // The one integer a `SELECT COUNT(*) ... WHERE x = ?` query returns.
-  // The first column of the first row of `sql` bound to `key`; nullopt for no row.
+  // The first column of the first row of `sql` bound to `key` (?1) and the
+  // project (?2); nullopt for no row.
   Result<std::optional<std::int64_t>> FirstInt(const char* sql, std::string_view key) {
     auto stmt = db_.Prepare(sql);
     if (!stmt) return stmt.error();
-    (*stmt)->Bind(1, key);
+    (*stmt)->Bind(1, key).Bind(2, project_);
     auto row = (*stmt)->Step();
     if (!row) return row.error();
     std::optional<std::int64_t> value;
@@ -703,9 +736,10 @@ class SqliteStore final : public Store {
   Status InsertAnnotation(const Annotation& a, bool replace_replies = true) {
     auto stmt = db_.Prepare(
         "INSERT INTO annotations(id, session_id, created_at, updated_at, status, request, diff, "
-        "diff_response) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET "
+        "diff_response, project) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+        "ON CONFLICT(id) DO UPDATE SET "
         "session_id = ?2, created_at = ?3, updated_at = ?4, status = ?5, request = ?6, "
-        "diff = ?7, diff_response = ?8");
+        "diff = ?7, diff_response = ?8 WHERE project = ?9");
     if (!stmt) return stmt.error();
     std::optional<std::string> response;
     if (a.diff_response) response = DiffResponseName(*a.diff_response);
@@ -717,8 +751,10 @@ class SqliteStore final : public Store {
         .Bind(5, std::string_view(StatusName(a.status)))
         .Bind(6, std::string_view(json::serialize(a.request)))
         .Bind(7, a.diff)
-        .Bind(8, response);
+        .Bind(8, response)
+        .Bind(9, project_);
     if (auto ok = (*stmt)->Run(); !ok) return ok;
+    if (db_.Changes() == 0) return InAnotherProject("annotation", a.id);
     if (!replace_replies) return Ok{};  // a new annotation has none
     auto clear = db_.Prepare("DELETE FROM replies WHERE annotation_id = ?");
     if (!clear) return clear.error();
@@ -806,10 +842,11 @@ class SqliteStore final : public Store {
     {
       auto tx = sql::Transaction::Begin(db_);
       if (!tx) return tx.error();
-      auto current =
-          db_.Prepare("SELECT session_id, status, diff_response FROM annotations WHERE id = ?");
+      auto current = db_.Prepare(
+          "SELECT session_id, status, diff_response FROM annotations "
+          "WHERE id = ?1 AND project = ?2");
       if (!current) return current.error();
-      (*current)->Bind(1, change.id);
+      (*current)->Bind(1, change.id).Bind(2, project_);
       auto row = (*current)->Step();
       if (!row) return row.error();
       if (!*row) return NotFound("annotation", change.id);
@@ -837,7 +874,10 @@ class SqliteStore final : public Store {
       }
 
       if (change.reply_capped) {
-        auto replies = CountRows("SELECT COUNT(*) FROM replies WHERE annotation_id = ?", change.id);
+        auto replies = CountRows(
+            "SELECT COUNT(*) FROM replies r JOIN annotations a ON a.id = r.annotation_id "
+            "WHERE r.annotation_id = ?1 AND a.project = ?2",
+            change.id);
         if (!replies) return replies.error();
         if (static_cast<std::size_t>(*replies) >= limits::kRepliesPerAnnotation) {
           return MakeError(ErrorCode::kLimitExceeded,
@@ -880,12 +920,24 @@ class SqliteStore final : public Store {
 
   sql::Database db_;
   std::filesystem::path path_;
+  std::string project_;
   Clock clock_;
   ChangeSignal signal_;
   // After db_: destroyed (its thread joined) before the writer connection closes.
   std::unique_ptr<Checkpointer> checkpointer_;
   bool batch_open_ = false;
 };
+
+// The name of the directory the store belongs to: for <root>/.ng-annotate/
+// store.db the root's, else the file's own directory's; `default` when it has
+// none (the file system's root).
+std::string DirectoryProjectName(const std::filesystem::path& db_file) {
+  std::error_code ec;
+  auto dir = std::filesystem::absolute(db_file, ec).parent_path();
+  if (dir.filename() == ".ng-annotate") dir = dir.parent_path();
+  std::string name = dir.filename().string();
+  return name.empty() ? "default" : name;
+}
 
 }  // namespace
 
@@ -922,7 +974,13 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& db_file,
       !ok) {
     return ok.error();
   }
-  if (auto ok = Migrate(*db); !ok) return ok.error();
+  if (auto ok = Migrate(*db, DirectoryProjectName(db_file)); !ok) return ok.error();
+  std::string project = std::move(options.project);
+  if (project.empty()) {
+    auto recorded = DefaultProject(*db);
+    if (!recorded) return recorded.error();
+    project = std::move(*recorded);
+  }
   auto signal = ChangeSignal::Open(db_file);
   if (!signal) return signal.error();
   std::unique_ptr<Checkpointer> checkpointer;
@@ -932,8 +990,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& db_file,
     checkpointer = std::move(*started);
     checkpointer->Attach(db->raw());
   }
-  return std::unique_ptr<Store>(new SqliteStore(std::move(*db), db_file, std::move(options.clock),
-                                                std::move(*signal), std::move(checkpointer)));
+  return std::unique_ptr<Store>(new SqliteStore(std::move(*db), db_file, std::move(project),
+                                                std::move(options.clock), std::move(*signal),
+                                                std::move(checkpointer)));
 }
 
 }  // namespace nga

@@ -55,6 +55,11 @@ struct StoreOptions {
   // processes whose writes answer someone (`serve`, `mcp`); one-shot commands
   // keep SQLite's default.
   bool background_checkpoint = false;
+  // SQLite: the project every row and query of this store is scoped to;
+  // empty for the store's default project (store/schema.h: the root
+  // directory's name when the file was created). PostgreSQL takes its
+  // project as an argument of OpenPostgresStore instead.
+  std::string project;
 };
 
 // Where a page of a list ends: the last annotation it held. The next page
@@ -98,10 +103,7 @@ class Store {
     return kNone;
   }
   // The project every row and notification of this store is scoped to.
-  virtual const std::string& project() const {
-    static const std::string kNone;
-    return kNone;
-  }
+  virtual const std::string& project() const = 0;
 
   // ---- sessions -------------------------------------------------------
   // A new active session.

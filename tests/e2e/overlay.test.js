@@ -10,6 +10,9 @@ import {
 } from './lib/browser.js';
 import { plainPage } from './lib/pages.js';
 import { connect as mcpConnect, call } from '../integration/lib/mcp.js';
+import { connectHttp } from '../integration/lib/mcp-http.js';
+import { startServe, withDeadline } from '../integration/lib/serve.js';
+import { useCluster } from '../integration/lib/pg.js';
 
 const WAIT = { timeout: 15000 };
 
@@ -140,44 +143,128 @@ test('shortcuts do not fire while typing in an app field, and other shortcuts ar
   assert.equal(await overlay(page).evaluate((el) => getComputedStyle(el).display), 'none');
 });
 
-test('agent status changes recolour the badge live; the diff panel Apply sends diff:approved', async (t) => {
-  const { root, base, browser } = await setup(t);
-  const page = await openReady(browser, `${base}/plain`);
-  await annotateTarget(page, 'reword this');
-  const { id } = await waitAnnotations(page, 1);
-  await waitBadgeColour(page, id, '#3b82f6');
+// Where the browser and the agent meet. One `serve` on the project's SQLite
+// file with the agent on `ng-annotate mcp`; or two `serve` instances on one
+// PostgreSQL database (issue 19), the page on one and the agent on the other
+// (its /mcp), or on an `mcp --store` process of its own. Each row: {name,
+// async start(t) -> {front: the instance the page loads the overlay from,
+// agent(t): an MCP SDK client}}.
+const cluster = useCluster({ lazy: true });
+const onPostgres = async (t) => {
+  const args = ['--store', await cluster.ready(), '--project', cluster.project()];
+  const a = await startServe(t, { args, ms: 10000 });
+  const b = await startServe(t, { args, ms: 10000 });
+  return { a, b, args };
+};
+const MEETINGS = [
+  {
+    name: 'one serve on SQLite, the agent on `mcp`',
+    async start(t) {
+      const root = tempRoot(t);
+      const front = await serveAt(t, root);
+      return { front, agent: (t) => mcpConnect(t, root, 'e2e-agent') };
+    },
+  },
+  {
+    name: 'PostgreSQL: the page on instance A, the agent on B\'s /mcp',
+    async start(t) {
+      const { a, b } = await onPostgres(t);
+      return { front: a, agent: async (t) => (await connectHttp(t, b.port, 'e2e-agent-b')).client };
+    },
+  },
+  {
+    name: 'PostgreSQL: the page on instance B, the agent on A\'s /mcp',
+    async start(t) {
+      const { a, b } = await onPostgres(t);
+      return { front: b, agent: async (t) => (await connectHttp(t, a.port, 'e2e-agent-a')).client };
+    },
+  },
+  {
+    name: 'PostgreSQL: the page on instance A, the agent on `mcp --store`',
+    async start(t) {
+      const { a, args } = await onPostgres(t);
+      return { front: a, agent: (t) => mcpConnect(t, tempRoot(t), 'e2e-agent-stdio', args) };
+    },
+  },
+];
 
-  const agent = await mcpConnect(t, root, 'e2e-agent');
-  assert.ok(!(await call(agent, 'acknowledge', { id, message: 'on it' })).result.isError);
-  await waitBadgeColour(page, id, '#f59e0b');
+// The session's `active` as the agent sees it, once it equals `want` (bounded).
+async function waitSessionActive(agent, id, want, timeout = 15000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const { value } = await call(agent, 'list_sessions');
+    const session = value.sessions.find((s) => s.id === id);
+    if (session && session.active === want) return session;
+    if (Date.now() > deadline) throw new Error(`session ${id} not active=${want} within ${timeout} ms: ${JSON.stringify(session)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
-  const diff = '--- a/src/app/item.component.html\n+++ b/src/app/item.component.html\n@@ -1 +1 @@\n-<span>{{ label }}</span>\n+<b>{{ label }}</b>\n';
-  assert.ok(!(await call(agent, 'propose_diff', { id, diff })).result.isError);
-  await waitBadgeColour(page, id, '#8b5cf6');
+for (const meeting of MEETINGS) {
+  test(`agent status changes recolour the badge live; the diff panel Apply sends diff:approved (${meeting.name})`, async (t) => {
+    const { front, agent: connectAgent } = await meeting.start(t);
+    const ctx = { port: front.port };
+    const base = await pageServer(t, { '/plain': plainPage }, ctx);
+    const browser = await launch(t);
+    const page = await openReady(browser, `${base}/plain`);
+    const sessionId = await page.evaluate(() => sessionStorage.getItem('ng-annotate:sessionId'));
 
-  await overlay(page).locator(`.badge[data-id="${id}"]`).click();
-  const panel = overlay(page).locator('.panel[data-mode="diff"]');
-  await panel.waitFor({ state: 'visible', ...WAIT });
-  const added = panel.locator('pre.diff span.add');
-  assert.equal(await added.textContent(), '+<b>{{ label }}</b>');
-  assert.equal(await added.evaluate((el) => getComputedStyle(el).color), rgb('#86efac'));
-  assert.equal(await page.evaluate(() => window.appClicks), 0);
+    // The agent waits first: the browser's create wakes it, wherever each is.
+    const agent = await connectAgent(t);
+    const watching = call(agent, 'watch_annotations', { timeoutMs: 20000 });
+    await agent.ping();
+    await annotateTarget(page, 'reword this');
+    const { id } = await waitAnnotations(page, 1);
+    await waitBadgeColour(page, id, '#3b82f6');
+    const { value: work } = await withDeadline(watching, 'the agent\'s watch_annotations to wake', 15000);
+    assert.equal(work.status, 'annotations');
+    assert.deepEqual(work.annotations.map((a) => [a.id, a.sessionId]), [[id, sessionId]]);
+    // The page's session, on whichever instance holds its socket, is active for the agent.
+    await waitSessionActive(agent, sessionId, true);
 
-  await panel.locator('button[data-action="apply"]').click();
-  const watched = await call(agent, 'watch_diff_response', { id, timeoutMs: 10000 });
-  assert.equal(watched.value.status, 'approved');
+    assert.ok(!(await call(agent, 'acknowledge', { id, message: 'on it' })).result.isError);
+    await waitBadgeColour(page, id, '#f59e0b');
 
-  assert.ok(!(await call(agent, 'resolve', { id, summary: 'done' })).result.isError);
-  await waitBadgeColour(page, id, '#22c55e');
-  // The agent's reply shows up in the thread.
-  await overlay(page).locator(`.badge[data-id="${id}"]`).click();
-  const thread = overlay(page).locator('.panel[data-mode="thread"]');
-  await thread.waitFor({ state: 'visible', ...WAIT });
-  await page.waitForFunction(() => /Agent: done/.test(document.querySelector('ng-annotate-overlay').shadowRoot
-    .querySelector('.panel[data-mode="thread"]')?.textContent), null, WAIT).catch(async (err) => {
-    throw new Error(`${err.message}; thread: ${await thread.textContent()}`);
+    const diff = '--- a/src/app/item.component.html\n+++ b/src/app/item.component.html\n@@ -1 +1 @@\n-<span>{{ label }}</span>\n+<b>{{ label }}</b>\n';
+    assert.ok(!(await call(agent, 'propose_diff', { id, diff })).result.isError);
+    await waitBadgeColour(page, id, '#8b5cf6');
+
+    await overlay(page).locator(`.badge[data-id="${id}"]`).click();
+    const panel = overlay(page).locator('.panel[data-mode="diff"]');
+    await panel.waitFor({ state: 'visible', ...WAIT });
+    const added = panel.locator('pre.diff span.add');
+    assert.equal(await added.textContent(), '+<b>{{ label }}</b>');
+    assert.equal(await added.evaluate((el) => getComputedStyle(el).color), rgb('#86efac'));
+    assert.equal(await page.evaluate(() => window.appClicks), 0);
+
+    await panel.locator('button[data-action="apply"]').click();
+    const watched = await call(agent, 'watch_diff_response', { id, timeoutMs: 10000 });
+    assert.equal(watched.value.status, 'approved');
+
+    assert.ok(!(await call(agent, 'resolve', { id, summary: 'done' })).result.isError);
+    await waitBadgeColour(page, id, '#22c55e');
+    // The agent's reply shows up in the thread.
+    await overlay(page).locator(`.badge[data-id="${id}"]`).click();
+    const thread = overlay(page).locator('.panel[data-mode="thread"]');
+    await thread.waitFor({ state: 'visible', ...WAIT });
+    await page.waitForFunction(() => /Agent: done/.test(document.querySelector('ng-annotate-overlay').shadowRoot
+      .querySelector('.panel[data-mode="thread"]')?.textContent), null, WAIT).catch(async (err) => {
+      throw new Error(`${err.message}; thread: ${await thread.textContent()}`);
+    });
+
+    // The agent's heartbeat, recorded wherever it called, reaches the page's
+    // instance: in its health and in the sync a reloaded page gets.
+    const health = await (await fetch(`http://127.0.0.1:${front.port}/__annotate/health`)).json();
+    assert.ok(Date.parse(health.lastAgentHeartbeat) > Date.now() - 60000, JSON.stringify(health));
+    await page.reload();
+    await overlayReady(page);
+    await page.waitForFunction(() => window.__ngAnnotate.state.heartbeat, null, WAIT);
+    await waitBadgeColour(page, id, '#22c55e');
+    // The tab closed: its session goes inactive for the agent too.
+    await page.close();
+    await waitSessionActive(agent, sessionId, false);
   });
-});
+}
 
 test('a layout writes only what changed: none on a repeat, the position after a scroll', async (t) => {
   const { base, browser } = await setup(t);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, basename } from 'node:path';
 import { run, tempRoot } from './lib/cli.js';
 
 const SESSION = '11111111-1111-4111-8111-111111111111';
@@ -76,6 +76,24 @@ test('import, status, list and export round trip', (t) => {
   const out = join(root, 'out.json');
   assert.equal(run(['export', '--root', root, '--out', out]).status, 0);
   assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), storeJson());
+});
+
+test('--project keeps projects apart in one store file; another project\'s ids are refused', (t) => {
+  const root = tempRoot(t);
+  const file = join(root, 'in.json');
+  writeFileSync(file, JSON.stringify(storeJson()));
+  assert.equal(run(['import', file, '--root', root]).status, 0);
+  // The default project is the root directory's name, and status says so.
+  assert.match(run(['status', '--root', root]).stdout, new RegExp(`^project: ${basename(root)}$`, 'm'));
+  const other = run(['status', '--root', root, '--project', 'other']);
+  assert.match(other.stdout, /^project: other$/m);
+  assert.doesNotMatch(other.stdout, new RegExp(SESSION));
+  assert.deepEqual(JSON.parse(run(['list', '--root', root, '--project', 'other', '--json']).stdout), []);
+  // The same ids into another project would take them over: refused, all of it.
+  const taken = run(['import', file, '--root', root, '--project', 'other']);
+  assert.equal(taken.status, 1);
+  assert.match(taken.stderr, /belongs to another project in this store/);
+  assert.equal(JSON.parse(run(['list', '--root', root, '--json']).stdout).length, 1);
 });
 
 test('the root comes from NG_ANNOTATE_PROJECT_ROOT when no flag is given', (t) => {

@@ -1,6 +1,7 @@
 // Several `serve` instances on one PostgreSQL database behave as one server
 // (issue 19): a browser on one instance sees, live, what an agent does through
-// another's /mcp, and the reverse; projects on one database stay apart.
+// another's /mcp, and the reverse; a killed instance's sessions go inactive.
+// (Projects apart on one database: projects.test.js, on both backends.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServe, Client, payload, withDeadline } from './lib/serve.js';
@@ -67,19 +68,34 @@ test('browser on B, agent on A: the reverse', async (t) => {
   await browserAndAgentApart(t, b, a);
 });
 
-test('two projects on one database never see each other', async (t) => {
-  const [mine] = await instances(t, cluster.project(), 1);
-  const [theirs] = await instances(t, cluster.project(), 1);
-  const browser = await Client.connect(mine.wsUrl);
-  t.after(() => browser.close());
-  await browser.handshake();
-  browser.send({ type: 'annotation:create', payload: payload('only mine') });
-  await browser.next('annotation:created');
+// A session belongs to the instance holding its socket; that instance killed,
+// another instance makes the session inactive once the dead one's lease ran
+// out (kInstanceLease 15 s + one renewal interval 5 s after its last
+// renewal: src/store/pg_store.h), while a live instance's session stays active.
+test('an instance killed with SIGKILL: its sessions go inactive within the lease bound', async (t) => {
+  const [a, b] = await instances(t, cluster.project());
+  const onA = await Client.connect(a.wsUrl);
+  t.after(() => onA.close());
+  const { session: doomed } = await onA.handshake();
+  const onB = await Client.connect(b.wsUrl);
+  t.after(() => onB.close());
+  const { session: alive } = await onB.handshake();
+  const { client: agent } = await connectHttp(t, b.port, 'lease-agent');
+  const activeOf = async () => {
+    const { value } = await call(agent, 'list_sessions');
+    return Object.fromEntries(value.sessions.map((s) => [s.id, s.active]));
+  };
+  assert.deepEqual(await activeOf(), { [doomed.id]: true, [alive.id]: true });
 
-  const { client: other } = await connectHttp(t, theirs.port, 'other-project');
-  const { value } = await call(other, 'get_all_pending', {});
-  assert.equal((value.annotations ?? []).length, 0);
-  const { client: same } = await connectHttp(t, mine.port, 'same-project');
-  const { value: own } = await call(same, 'get_all_pending', {});
-  assert.equal(own.annotations.length, 1);
+  a.child.kill('SIGKILL');
+  await withDeadline(a.exited, 'instance A to die');
+  const killed = Date.now();
+  const BOUND_MS = 20000 + 10000;  // lease + renewal, and room for a loaded machine
+  let now;
+  while ((now = await activeOf())[doomed.id]) {
+    assert.ok(Date.now() - killed < BOUND_MS, `session still active ${BOUND_MS} ms after the kill`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  assert.deepEqual(now, { [doomed.id]: false, [alive.id]: true });
+  t.diagnostic(`inactive ${Date.now() - killed} ms after the SIGKILL`);
 });

@@ -1,11 +1,14 @@
 // Issue 19, failure: on PostgreSQL, a SIGKILL of a `serve` instance and a
 // restart of the database (fast and immediate) lose no confirmed write;
-// while the database is down a browser gets a clear error, not a hang, and
-// the server reconnects by itself when it is back.
+// while the database is down a browser and an agent (/mcp and `mcp --store`)
+// get a clear error, not a hang, and the server reconnects by itself when it
+// is back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, startServe, payload, withDeadline } from '../integration/lib/serve.js';
-import { run } from '../integration/lib/cli.js';
+import { run, tempRoot } from '../integration/lib/cli.js';
+import { connect as connectStdio, call } from '../integration/lib/mcp.js';
+import { connectHttp } from '../integration/lib/mcp-http.js';
 import { useCluster } from '../integration/lib/pg.js';
 
 const cluster = useCluster();
@@ -54,7 +57,8 @@ test('serve on PostgreSQL killed with SIGKILL: every confirmed create survives',
     const server = await startServe(t, { args: ['--store', cluster.url, '--project', project] });
     const before = confirmed.size;
     const pump = await pumpCreates(server, confirmed, [], `round ${round}`);
-    await waitFor(() => confirmed.size > before, 'a confirmed create');
+    // Heavy writes: killed with a hundred confirmed and more on the wire.
+    await waitFor(() => confirmed.size > before + 100, 'confirmed creates');
     await sleep(Math.floor(Math.random() * 200));
     server.child.kill('SIGKILL');
     await pump.stop();
@@ -86,25 +90,56 @@ for (const mode of ['fast', 'immediate']) {
   });
 }
 
-test('while PostgreSQL is down a create gets a clear error, and serve reconnects by itself', async (t) => {
+// A tool call's outcome within a bound: {ok, text}.
+async function tryTool(agent, name, args, what) {
+  const { result } = await withDeadline(call(agent, name, args), what, 20000);
+  return { ok: !result.isError, text: result.content?.[0]?.text ?? '' };
+}
+
+test('while PostgreSQL is down browser creates and MCP calls get a clear error, and all reconnect by themselves', async (t) => {
   const project = cluster.project();
-  const server = await startServe(t, { args: ['--store', cluster.url, '--project', project] });
+  const args = ['--store', cluster.url, '--project', project];
+  const server = await startServe(t, { args });
   const browser = await Client.connect(server.wsUrl);
   t.after(() => browser.close());
   await browser.handshake();
   browser.send({ type: 'annotation:create', payload: payload('before') });
-  await browser.next('annotation:created');
+  const { annotation: before } = await browser.next('annotation:created');
+  // The agent on serve's /mcp and one on its own `mcp --store` process.
+  const { client: overHttp } = await connectHttp(t, server.port, 'down-http');
+  const overStdio = await connectStdio(t, tempRoot(t), 'down-stdio', args);
+  // Both working before the database goes (`mcp` opens its store after
+  // initialize, on a thread of its own: an open that fails ends it).
+  for (const agent of [overHttp, overStdio]) {
+    assert.ok((await tryTool(agent, 'get_all_pending', {}, 'get_all_pending before')).ok);
+  }
 
   await cluster.halt();
   try {
     browser.send({ type: 'annotation:create', payload: payload('while down') });
     const refused = await browser.next('error', 15000);
     assert.match(refused.message, /PostgreSQL is unreachable/, JSON.stringify(refused));
+    for (const [agent, name] of [[overHttp, '/mcp'], [overStdio, 'mcp --store']]) {
+      const listed = await tryTool(agent, 'get_all_pending', {}, `${name}: get_all_pending while down`);
+      assert.ok(!listed.ok, `${name}: ${listed.text}`);
+      assert.match(listed.text, /PostgreSQL is unreachable/, name);
+      const acked = await tryTool(agent, 'acknowledge', { id: before.id }, `${name}: acknowledge while down`);
+      assert.ok(!acked.ok, `${name}: ${acked.text}`);
+      assert.match(acked.text, /PostgreSQL is unreachable/, name);
+    }
   } finally {
     await cluster.start();
   }
   browser.send({ type: 'annotation:create', payload: payload('after') });
   const back = await browser.next('annotation:created', 15000);
   assert.equal(back.annotation.annotationText, 'after');
+  // The same agents, no reconnect of their own: the next call works.
+  const pending = await tryTool(overHttp, 'get_all_pending', {}, '/mcp: get_all_pending after');
+  assert.ok(pending.ok, pending.text);
+  assert.deepEqual(JSON.parse(pending.text).annotations.map((a) => a.annotationText).sort(), ['after', 'before']);
+  const acked = await tryTool(overStdio, 'acknowledge', { id: before.id }, 'mcp --store: acknowledge after');
+  assert.ok(acked.ok, acked.text);
+  await browser.nextMatching((m) => m.type === 'annotation:updated' && m.annotation.id === before.id
+    && m.annotation.status === 'acknowledged', 'the browser to see the acknowledge', 15000);
   assert.ok(storedIds(project).has(back.annotation.id));
 });

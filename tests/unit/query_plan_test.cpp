@@ -71,7 +71,8 @@ TEST_F(QueryPlanTest, PendingAndSessionListsUseIndexes) {
   ExpectIndexed(ListAnnotationsSql(false, true, true, 50), "annotations_by_status");
   ExpectIndexed(ListAnnotationsSql(true, false, true, 50), "annotations_by_session");
   ExpectIndexed(WaitingWorkSql(false, 50), "annotations_waiting");
-  std::string both = Plan(db_, ListAnnotationsSql(true, true));  // get_pending
+  ExpectIndexed(ListAnnotationsSql(false, false), "annotations_by_project");  // a whole project
+  std::string both = Plan(db_, ListAnnotationsSql(true, true));               // get_pending
   EXPECT_NE(both.find("USING INDEX"), std::string::npos) << both;
   EXPECT_EQ(both.find("SCAN annotations"), std::string::npos) << both;
 }
@@ -84,9 +85,13 @@ TEST_F(QueryPlanTest, AnnotationRepliesAndEventsAreLookedUpByKey) {
                  "ORDER BY created_at, rowid")
                 .find("USING INDEX replies_by_annotation"),
             std::string::npos);
-  EXPECT_NE(Plan(db_, "SELECT seq FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
-                .find("USING INTEGER PRIMARY KEY"),
-            std::string::npos);
+  // A project's events, in order, from its own index (issue 19).
+  std::string events = Plan(db_,
+                            "SELECT seq, type, session_id, annotation_id, at FROM events "
+                            "WHERE project = ?3 AND seq > ?1 ORDER BY seq LIMIT ?2");
+  EXPECT_NE(events.find("USING INDEX events_by_project (project=? AND seq>?)"), std::string::npos)
+      << events;
+  EXPECT_EQ(events.find("TEMP B-TREE"), std::string::npos) << events;
 }
 
 }  // namespace

@@ -19,6 +19,22 @@ using testing::OpenTestStore;
 using testing::Payload;
 using testing::TempDir;
 
+// SQL that takes the project keys (schema.cpp's kProjectKeyVersion) back
+// out of an SQLite store, for a test that writes an older schema by hand: the
+// indexes that migration replaces are there again (by name), and the rows'
+// project comes back as the recorded default project's.
+std::string UndoProjectKeys() {
+  return "DROP INDEX sessions_by_project; DROP INDEX annotations_by_project; "
+         "DROP INDEX events_by_project; DROP INDEX annotations_by_session; "
+         "DROP INDEX annotations_waiting_by_session; DROP INDEX annotations_by_status; "
+         "DROP INDEX annotations_waiting; ALTER TABLE sessions DROP COLUMN project; "
+         "ALTER TABLE annotations DROP COLUMN project; ALTER TABLE events DROP COLUMN project; "
+         "CREATE INDEX annotations_by_session ON annotations(session_id, created_at); "
+         "CREATE INDEX annotations_by_status ON annotations(status, created_at); "
+         "CREATE INDEX annotations_waiting ON annotations(created_at); "
+         "CREATE INDEX annotations_waiting_by_session ON annotations(session_id, created_at); ";
+}
+
 class StoreLimitsTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
@@ -111,7 +127,8 @@ TEST_P(StoreLimitsTest, SessionCapFollowsDeletesImportsAndAnUpgradedStore) {
         "sqlite3 '" + db_file.string() +
         "' 'DROP TRIGGER annotations_count_insert; DROP TRIGGER annotations_count_delete; "
         "DROP TRIGGER annotations_count_move; ALTER TABLE sessions DROP COLUMN annotation_count; "
-        "DROP TABLE screenshots; PRAGMA user_version = 2'";
+        "DROP TABLE screenshots; " +
+        UndoProjectKeys() + "PRAGMA user_version = 2'";
     ASSERT_EQ(std::system(downgrade.c_str()), 0);
     store_ = OpenTestStore(dir_, StoreOptions{.clock = clock_.AsClock()}, GetParam());
     ASSERT_TRUE(store_);

@@ -54,13 +54,16 @@ inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
 // A store for the test: SQLite in the temp dir, or PostgreSQL in the test
 // cluster under a project named after the temp dir (so two stores opened on
 // one dir share their rows, as two SQLite connections to one file do, and
-// no two tests share any). Fails the test if it cannot be opened.
+// no two tests share any). options.project names another project in the
+// same file or database (on PostgreSQL prefixed with the dir's name, so it
+// is still the test's own). Fails the test if it cannot be opened.
 inline std::unique_ptr<Store> OpenTestStore(const TempDir& dir, StoreOptions options = {},
                                             Backend backend = Backend::kSqlite) {
+  std::string pg_project = dir.path().filename().string();
+  if (!options.project.empty()) pg_project += "-" + options.project;
   auto store = backend == Backend::kSqlite
                    ? Store::Open(dir.path() / ".ng-annotate" / "store.db", std::move(options))
-                   : OpenPostgresStore(PostgresTestCluster::Url(), dir.path().filename().string(),
-                                       std::move(options));
+                   : OpenPostgresStore(PostgresTestCluster::Url(), pg_project, std::move(options));
   if (!store) {
     ADD_FAILURE() << store.error().message;
     return nullptr;

@@ -11,12 +11,12 @@ import { BIN, run } from './cli.js';
 
 export { BIN };
 
-// An MCP client connected to a fresh `ng-annotate mcp --root <root>`,
-// closed (and the process ended) after the test.
-export async function connect(t, root, name = 'it-agent') {
+// An MCP client connected to a fresh `ng-annotate mcp --root <root> ...args`
+// (e.g. --store URL --project P), closed (and the process ended) after the test.
+export async function connect(t, root, name = 'it-agent', args = []) {
   const transport = new StdioClientTransport({
     command: BIN,
-    args: ['mcp', '--root', root],
+    args: ['mcp', '--root', root, ...args],
     stderr: 'pipe',
   });
   let stderr = '';

@@ -2,7 +2,9 @@
 // unit tests use (scripts/pg-test-cluster.sh: initdb + pg_ctl as the
 // `postgres` user when run as root, a unix socket in a temp dir, every
 // start and stop bounded). One cluster per file, started in `before` and
-// stopped in `after`; each test takes a project of its own.
+// stopped in `after`; each test takes a project of its own. A file only some
+// of whose tests need PostgreSQL passes {lazy: true}: the cluster then
+// starts on the first `await cluster.ready()`.
 import { before, after } from 'node:test';
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -20,9 +22,10 @@ function script(args, ms = 60000) {
   });
 }
 
-// Registers the file's cluster: {url, project(), restart(mode)}; url is set
-// once `before` has run.
-export function useCluster() {
+// Registers the file's cluster: {url, project(), restart(mode), ready()}; url
+// is set once `before` has run (or, lazy, once ready() has resolved).
+export function useCluster({ lazy = false } = {}) {
+  let starting = null;
   const cluster = {
     dir: mkdtempSync('/tmp/nga-pg-'),
     url: '',
@@ -33,8 +36,13 @@ export function useCluster() {
     // The server down (data kept) and up again.
     halt: () => script(['halt', cluster.dir]),
     start: () => script(['start', cluster.dir]),
+    // Resolves with the URL once the cluster is up (started on first call).
+    ready: () => {
+      starting ??= script(['start', cluster.dir]).then((url) => { cluster.url = url; return url; });
+      return starting;
+    },
   };
-  before(async () => { cluster.url = await script(['start', cluster.dir]); });
-  after(() => script(['stop', cluster.dir]));
+  if (!lazy) before(() => cluster.ready());
+  after(() => script(['stop', cluster.dir]));  // (removes the dir even when never started)
   return cluster;
 }
