@@ -4,6 +4,20 @@
 // socket seeing status "resolved", with every other socket still connected.
 import { now, ms, summary, tempDir, startServe, browser, createFrame, sdkClient, toolJson, stop, withDeadline } from './lib.mjs';
 
+// The agent resolves annotation `id`: ms from the call to `page` seeing it resolved.
+export async function timeResolve(agent, page, id) {
+  let seen;
+  const resolved = new Promise((resolve) => {
+    const off = page.on('annotation:updated', (m) => {
+      if (m.annotation.id === id && m.annotation.status === 'resolved') { seen = now(); off(); resolve(); }
+    });
+  });
+  const t0 = now();
+  toolJson(await agent.callTool({ name: 'resolve', arguments: { id } }));
+  await withDeadline(resolved, 'annotation:updated (resolved)');
+  return ms(t0, seen);
+}
+
 export async function ours(bin, count) {
   const root = tempDir('nga-bench-fanout-');
   const serve = await startServe(bin, root);
@@ -20,18 +34,7 @@ export async function ours(bin, count) {
     }));
     agent = await sdkClient(bin, ['mcp', '--root', root]);
     const times = [];
-    for (let i = 0; i < count; i++) {
-      let seen;
-      const resolved = new Promise((resolve) => {
-        const off = pages[i].on('annotation:updated', (m) => {
-          if (m.annotation.id === ids[i] && m.annotation.status === 'resolved') { seen = now(); off(); resolve(); }
-        });
-      });
-      const t0 = now();
-      toolJson(await agent.callTool({ name: 'resolve', arguments: { id: ids[i] } }));
-      await withDeadline(resolved, 'annotation:updated (resolved)');
-      times.push(ms(t0, seen));
-    }
+    for (let i = 0; i < count; i++) times.push(await timeResolve(agent, pages[i], ids[i]));
     return { sockets: count, push: summary(times) };
   } finally {
     for (const page of pages) page.ws.terminate();

@@ -289,8 +289,8 @@ export function peerEvents(peer, sessionId) {
 // `ng-annotate mcp` driven by JSON-RPC lines over its stdio, no SDK: what the
 // server and the pipes cost, without the SDK client's parsing and schema
 // validation. Initialized on return; rpc() resolves with the response line.
-export async function rawMcp(bin, root) {
-  const child = track(spawn(bin, ['mcp', '--root', root], { stdio: ['pipe', 'pipe', 'ignore'] }));
+export async function rawMcp(bin, root, extra = []) {
+  const child = track(spawn(bin, ['mcp', '--root', root, ...extra], { stdio: ['pipe', 'pipe', 'ignore'] }));
   let buf = '';
   const waiting = new Map();  // id -> resolve
   child.stdout.setEncoding('utf8').on('data', (chunk) => {

@@ -14,10 +14,6 @@ namespace nga {
 namespace {
 
 constexpr std::chrono::milliseconds kSafetyInterval{3000};
-// Events read per query. (A row of a type this binary doesn't know is left
-// out of a read, so a full read may come back a little short; the next
-// wake-up or the safety tick reads on from there.)
-constexpr std::size_t kEventsPerRead = 10000;
 
 class WatchedChangeFeed final : public ChangeFeed,
                                 public std::enable_shared_from_this<WatchedChangeFeed> {
@@ -28,45 +24,25 @@ class WatchedChangeFeed final : public ChangeFeed,
         watcher_(std::move(watcher)),
         executor_(executor),
         timer_(executor),
-        last_seq_(start) {}
+        delivery_(store, start) {}
 
   ListenerId Subscribe(Listener listener) override {
-    ListenerId id = next_id_++;
-    listeners_.emplace(id, std::move(listener));
-    return id;
+    return delivery_.Subscribe(std::move(listener));
   }
-
-  void Unsubscribe(ListenerId id) override { listeners_.erase(id); }
+  void Unsubscribe(ListenerId id) override { delivery_.Unsubscribe(id); }
 
   void Check() override {
-    // An open batch (group commit) is not committed yet: its events must not
-    // be announced. The batch's commit calls Check again.
-    if (stopped_ || store_.in_batch()) return;
-    // Loop: a burst may hold more events than one read returns. A read that
-    // came back short was the end: reading again would only cost one more
-    // query (a read transaction) on every wake-up of the pickup path.
-    while (true) {
-      auto events = store_.EventsSince(last_seq_, kEventsPerRead);
-      if (!events || events->empty()) return;
-      last_seq_ = events->back().seq;
-      bool more = events->size() >= kEventsPerRead;
-      // Copy: a listener may subscribe or unsubscribe while being called.
-      auto listeners = listeners_;
-      for (auto& [id, listener] : listeners) {
-        if (listeners_.count(id)) listener(*events);
-      }
-      if (!more) return;
-    }
+    if (!stopped_) delivery_.Deliver();
   }
 
-  std::int64_t last_sequence() const override { return last_seq_; }
+  std::int64_t last_sequence() const override { return delivery_.last_sequence(); }
 
   void Stop() override {
     if (stopped_) return;
     stopped_ = true;
     watcher_->Cancel();
     timer_.cancel();
-    listeners_.clear();
+    delivery_.Clear();
   }
 
   void Wait() {
@@ -86,9 +62,9 @@ class WatchedChangeFeed final : public ChangeFeed,
       if (ec || self->stopped_) return;
       self->watcher_->CheckFile(true);
       self->NoteRearm();
-      std::int64_t before = self->last_seq_;
+      std::int64_t before = self->last_sequence();
       self->Check();
-      if (self->last_seq_ != before && !self->warned_missed_) {
+      if (self->last_sequence() != before && !self->warned_missed_) {
         self->warned_missed_ = true;
         fmt::print(stderr,
                    "ng-annotate: the change feed found changes its signal did not report; "
@@ -115,13 +91,43 @@ class WatchedChangeFeed final : public ChangeFeed,
   boost::asio::steady_timer timer_;
   bool warned_rearm_ = false;
   bool warned_missed_ = false;
-  std::int64_t last_seq_;
-  std::map<ListenerId, Listener> listeners_;
-  ListenerId next_id_ = 1;
+  EventDelivery delivery_;
   bool stopped_ = false;
 };
 
+// Events read per query. (A row of a type this binary doesn't know is left
+// out of a read, so a full read may come back a little short; the next
+// wake-up or the safety tick reads on from there.)
+constexpr std::size_t kEventsPerRead = 10000;
+
 }  // namespace
+
+ChangeFeed::ListenerId EventDelivery::Subscribe(ChangeFeed::Listener listener) {
+  ChangeFeed::ListenerId id = next_id_++;
+  listeners_.emplace(id, std::move(listener));
+  return id;
+}
+
+void EventDelivery::Deliver() {
+  // An open batch (group commit) is not committed yet: its events must not
+  // be announced.
+  if (store_.in_batch()) return;
+  // Loop: a burst may hold more events than one read returns. A read that
+  // came back short was the end: reading again would only cost one more
+  // query (a read transaction) on every wake-up of the pickup path.
+  while (true) {
+    auto events = store_.EventsSince(last_seq_, kEventsPerRead);
+    if (!events || events->empty()) return;
+    last_seq_ = events->back().seq;
+    bool more = events->size() >= kEventsPerRead;
+    // Copy: a listener may subscribe or unsubscribe while being called.
+    auto listeners = listeners_;
+    for (auto& [id, listener] : listeners) {
+      if (listeners_.count(id)) listener(*events);
+    }
+    if (!more) return;
+  }
+}
 
 Result<std::shared_ptr<ChangeFeed>> ChangeFeed::Start(boost::asio::any_io_executor executor,
                                                       Store& store) {

@@ -10,6 +10,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -44,6 +45,31 @@ class ChangeFeed {
 
   // Stops watching; pending waits are cancelled. Idempotent.
   virtual void Stop() = 0;
+};
+
+// What every feed does once woken (by a file watcher or a NOTIFY): reads the
+// events after the last one delivered and hands them to the listeners. Both
+// feeds hold one; they differ only in what wakes them.
+class EventDelivery {
+ public:
+  EventDelivery(Store& store, std::int64_t start) : store_(store), last_seq_(start) {}
+
+  ChangeFeed::ListenerId Subscribe(ChangeFeed::Listener listener);
+  void Unsubscribe(ChangeFeed::ListenerId id) { listeners_.erase(id); }
+  void Clear() { listeners_.clear(); }
+
+  // Reads and delivers new events; nothing while the store has a batch open
+  // (not committed yet: the batch's commit calls the feed's Check again).
+  void Deliver();
+
+  std::int64_t last_sequence() const { return last_seq_; }
+  void StartFrom(std::int64_t seq) { last_seq_ = seq; }
+
+ private:
+  Store& store_;
+  std::int64_t last_seq_;
+  std::map<ChangeFeed::ListenerId, ChangeFeed::Listener> listeners_;
+  ChangeFeed::ListenerId next_id_ = 1;
 };
 
 }  // namespace nga

@@ -67,9 +67,16 @@ Result<LibPq> Load() {
   resolve(lib.freemem, "PQfreemem");
   resolve(lib.escapeIdentifier, "PQescapeIdentifier");
   resolve(lib.setNoticeProcessor, "PQsetNoticeProcessor");
+  resolve(lib.enterPipelineMode, "PQenterPipelineMode");
+  resolve(lib.exitPipelineMode, "PQexitPipelineMode");
+  resolve(lib.pipelineSync, "PQpipelineSync");
+  resolve(lib.sendQueryParams, "PQsendQueryParams");
+  resolve(lib.getResult, "PQgetResult");
+  resolve(lib.connectStart, "PQconnectStart");
+  resolve(lib.connectPoll, "PQconnectPoll");
   if (!missing.empty()) {
     dlclose(handle);
-    return Missing(name, "it lacks " + missing + "; it is too old or not libpq");
+    return Missing(name, "it lacks " + missing + "; it is older than libpq 14, or not libpq");
   }
   return lib;
 }

@@ -42,6 +42,15 @@ struct LibPq {
   decltype(&::PQfreemem) freemem;
   decltype(&::PQescapeIdentifier) escapeIdentifier;
   decltype(&::PQsetNoticeProcessor) setNoticeProcessor;
+  // Pipeline mode (libpq 14+): several statements in one round trip.
+  decltype(&::PQenterPipelineMode) enterPipelineMode;
+  decltype(&::PQexitPipelineMode) exitPipelineMode;
+  decltype(&::PQpipelineSync) pipelineSync;
+  decltype(&::PQsendQueryParams) sendQueryParams;
+  decltype(&::PQgetResult) getResult;
+  // Connecting without blocking (the change feed's reconnect).
+  decltype(&::PQconnectStart) connectStart;
+  decltype(&::PQconnectPoll) connectPoll;
 };
 
 // The library name tried when $NG_ANNOTATE_LIBPQ is unset.

@@ -1,6 +1,7 @@
 #include "store/pg.h"
 
 #include <charconv>
+#include <optional>
 
 namespace nga::pg {
 
@@ -71,9 +72,16 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     lib_ = other.lib_;
     conn_ = other.conn_;
     url_ = std::move(other.url_);
+    next_attempt_ = other.next_attempt_;
     other.conn_ = nullptr;
   }
   return *this;
+}
+
+void Connection::Replace(PGconn* conn) {
+  if (conn_) lib_->finish(conn_);
+  conn_ = conn;
+  if (conn_) lib_->setNoticeProcessor(conn_, IgnoreNotice, nullptr);
 }
 
 Connection::~Connection() {
@@ -84,9 +92,18 @@ bool Connection::connected() const { return conn_ && lib_->status(conn_) == CONN
 
 bool Connection::EnsureConnected() {
   if (connected()) return true;
+  auto started = std::chrono::steady_clock::now();
+  if (started < next_attempt_) return false;  // a slow attempt failed a moment ago
   // PQreset reconnects with the same parameters (bounded by connect_timeout).
   lib_->reset(conn_);
-  if (!connected()) return false;
+  if (!connected()) {
+    // A refused connection fails in microseconds: the next request tries
+    // again. One that waited (an unreachable host) is not retried for a
+    // while, so that requests are not each held up by it.
+    auto ended = std::chrono::steady_clock::now();
+    if (ended - started >= kSlowConnect) next_attempt_ = ended + kReconnectBackoff;
+    return false;
+  }
   lib_->setNoticeProcessor(conn_, IgnoreNotice, nullptr);
   return true;
 }
@@ -142,8 +159,75 @@ Result<Rows> Connection::Query(const char* sql, const Params& params) {
   return Rows(lib_, result);
 }
 
-Result<Transaction> Transaction::Begin(Connection& conn, bool nested) {
-  if (auto ok = conn.Exec(nested ? "SAVEPOINT change" : "BEGIN"); !ok) return ok.error();
+Result<std::vector<Rows>> Connection::Pipeline(const std::vector<Statement>& statements) {
+  if (!EnsureConnected()) return ToError(nullptr, "connecting");
+  if (lib_->enterPipelineMode(conn_) != 1) return ToError(nullptr, "entering pipeline mode");
+  bool sent = true;
+  for (const auto& statement : statements) {
+    std::vector<const char*> values;
+    values.reserve(statement.params.size());
+    for (const auto& p : statement.params) values.push_back(p ? p->c_str() : nullptr);
+    if (lib_->sendQueryParams(conn_, statement.sql.c_str(), static_cast<int>(values.size()),
+                              nullptr, values.data(), nullptr, nullptr, 0) != 1) {
+      sent = false;
+      break;
+    }
+  }
+  if (sent && lib_->pipelineSync(conn_) != 1) sent = false;
+  Result<std::vector<Rows>> rows = sent ? ReadPipeline(statements.size())
+                                        : Result<std::vector<Rows>>(ToError(nullptr, "sending"));
+  if (lib_->exitPipelineMode(conn_) != 1) {
+    // Results still queued (a lost connection mid-read): drop them.
+    while (PGresult* left = lib_->getResult(conn_)) lib_->clear(left);
+    (void)lib_->exitPipelineMode(conn_);
+  }
+  return rows;
+}
+
+Result<std::vector<Rows>> Connection::ReadPipeline(std::size_t statements) {
+  // Each statement's results end with a null; the sync point ends them all.
+  // Two nulls in a row mean the stream ended early (the connection broke).
+  std::vector<Rows> out;
+  std::optional<Error> failed;
+  bool after_null = false;
+  while (true) {
+    PGresult* result = lib_->getResult(conn_);
+    if (!result) {
+      if (after_null) break;
+      after_null = true;
+      continue;
+    }
+    after_null = false;
+    ExecStatusType status = lib_->resultStatus(result);
+    if (status == PGRES_PIPELINE_SYNC) {
+      lib_->clear(result);
+      break;
+    }
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      out.emplace_back(lib_, result);
+      continue;
+    }
+    // The first failure is the error; the aborted ones after it say nothing.
+    if (!failed) failed = ToError(status == PGRES_PIPELINE_ABORTED ? nullptr : result, "a query");
+    lib_->clear(result);
+  }
+  if (failed) return *failed;
+  if (out.size() != statements) return ToError(nullptr, "a pipeline");
+  return out;
+}
+
+Result<Transaction> Transaction::Begin(Connection& conn, bool nested, const Statement* first,
+                                       std::optional<Rows>* first_rows) {
+  if (!first) {
+    if (auto ok = conn.Exec(nested ? "SAVEPOINT change" : "BEGIN"); !ok) return ok.error();
+    return Transaction(&conn, nested);
+  }
+  auto rows = conn.Pipeline({{nested ? "SAVEPOINT change" : "BEGIN", {}}, *first});
+  if (!rows) {
+    (void)conn.Exec(nested ? "ROLLBACK TO SAVEPOINT change; RELEASE SAVEPOINT change" : "ROLLBACK");
+    return rows.error();
+  }
+  if (first_rows) first_rows->emplace(std::move(rows->back()));
   return Transaction(&conn, nested);
 }
 
@@ -156,13 +240,21 @@ Transaction::~Transaction() {
   }
 }
 
-Status Transaction::Commit() {
+Status Transaction::Commit(const std::vector<Statement>& before) {
   Connection* conn = conn_;
   conn_ = nullptr;
-  if (nested_) return conn->Exec("RELEASE SAVEPOINT change");
-  auto done = conn->Exec("COMMIT");
-  if (!done) (void)conn->Exec("ROLLBACK");
-  return done;
+  const char* end = nested_ ? "RELEASE SAVEPOINT change" : "COMMIT";
+  if (before.empty()) {
+    auto done = conn->Exec(end);
+    if (!done && !nested_) (void)conn->Exec("ROLLBACK");
+    return done;
+  }
+  std::vector<Statement> all = before;
+  all.push_back({end, {}});
+  auto done = conn->Pipeline(all);
+  if (done) return Ok{};
+  (void)conn->Exec(nested_ ? "ROLLBACK TO SAVEPOINT change; RELEASE SAVEPOINT change" : "ROLLBACK");
+  return done.error();
 }
 
 }  // namespace nga::pg

@@ -3,6 +3,7 @@
 // become nga::Error here, with a message that says what to do.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,6 +17,12 @@ namespace nga::pg {
 
 // Query parameters ($1, $2, ...), all sent as text; nullopt is SQL NULL.
 using Params = std::vector<std::optional<std::string>>;
+
+// One statement of a pipeline (Connection::Pipeline).
+struct Statement {
+  std::string sql;
+  Params params;
+};
 
 // The rows of one query. Move-only; frees the PGresult.
 class Rows {
@@ -53,7 +60,10 @@ class Connection {
   // when the URL has none, so an unreachable server is an error, not a hang.
   static Result<Connection> Open(const std::string& url);
   Connection(Connection&& other) noexcept
-      : lib_(other.lib_), conn_(other.conn_), url_(std::move(other.url_)) {
+      : lib_(other.lib_),
+        conn_(other.conn_),
+        url_(std::move(other.url_)),
+        next_attempt_(other.next_attempt_) {
     other.conn_ = nullptr;
   }
   Connection& operator=(Connection&& other) noexcept;
@@ -64,9 +74,19 @@ class Connection {
   Status Exec(std::string_view sql);
   // One statement with parameters.
   Result<Rows> Query(const char* sql, const Params& params = {});
+  // Several statements in one round trip (libpq's pipeline mode): all are
+  // sent, then all results read. Returns each statement's rows, in order, or
+  // the error of the first that failed (the server skips the ones after it;
+  // an open transaction is then aborted and must be rolled back).
+  Result<std::vector<Rows>> Pipeline(const std::vector<Statement>& statements);
 
   // Re-establishes a lost connection (a server restart, a dropped socket).
-  // True when the connection is usable afterwards.
+  // True when the connection is usable afterwards. After an attempt that
+  // failed slowly (kSlowConnect or more: an unreachable host, up to
+  // connect_timeout) the next one waits kReconnectBackoff, so that while the
+  // server is unreachable each request fails at once with a clear error
+  // instead of each one waiting for a connect. A refused connection (the
+  // server down, its host up) is retried by the very next request.
   bool EnsureConnected();
   bool connected() const;
   // Double-quotes a name for LISTEN and friends.
@@ -74,15 +94,27 @@ class Connection {
 
   const LibPq& lib() const { return *lib_; }
   PGconn* raw() const { return conn_; }
+  const std::string& url() const { return url_; }
+  // Puts in a connection made elsewhere (the change feed connects without
+  // blocking, see pg_change_feed.cpp); the old one is closed.
+  void Replace(PGconn* conn);
 
  private:
   Connection(const LibPq* lib, PGconn* conn, std::string url)
       : lib_(lib), conn_(conn), url_(std::move(url)) {}
   Error ToError(PGresult* result, std::string_view doing) const;
+  // Reads a pipeline's results up to its sync point.
+  Result<std::vector<Rows>> ReadPipeline(std::size_t statements);
   const LibPq* lib_;
   PGconn* conn_;
   std::string url_;
+  std::chrono::steady_clock::time_point next_attempt_{};
 };
+
+// How long a failed reconnect may take before the next ones are held back
+// for kReconnectBackoff (see EnsureConnected).
+inline constexpr std::chrono::milliseconds kSlowConnect{100};
+inline constexpr std::chrono::milliseconds kReconnectBackoff{1000};
 
 // BEGIN ... COMMIT; rolls back if not committed. Begun while a transaction
 // is already open (a group commit's batch), it is a SAVEPOINT instead:
@@ -90,13 +122,18 @@ class Connection {
 // uncommitted rolls back this change alone.
 class Transaction {
  public:
-  static Result<Transaction> Begin(Connection& conn, bool nested);
+  // `first`: a statement run right after BEGIN in the same round trip (the
+  // store's project lock); its rows are put in *first_rows.
+  static Result<Transaction> Begin(Connection& conn, bool nested, const Statement* first = nullptr,
+                                   std::optional<Rows>* first_rows = nullptr);
   Transaction(Transaction&& other) noexcept : conn_(other.conn_), nested_(other.nested_) {
     other.conn_ = nullptr;
   }
   Transaction(const Transaction&) = delete;
   ~Transaction();
-  Status Commit();
+  // `before`: statements run just before COMMIT (or RELEASE), in the same
+  // round trip (the store's NOTIFY).
+  Status Commit(const std::vector<Statement>& before = {});
 
  private:
   Transaction(Connection* conn, bool nested) : conn_(conn), nested_(nested) {}

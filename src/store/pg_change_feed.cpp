@@ -9,8 +9,9 @@
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <map>
+#include <cstdint>
 #include <optional>
+#include <utility>
 
 #include "store/pg.h"
 #include "store/pg_store.h"
@@ -21,7 +22,9 @@ namespace {
 
 constexpr std::chrono::milliseconds kSafetyInterval{3000};
 constexpr std::chrono::milliseconds kFirstRetryDelay{100};
-constexpr std::size_t kEventsPerRead = 10000;
+// How long one reconnect attempt may take (libpq's connect_timeout does not
+// bound a connection made without blocking).
+constexpr std::chrono::milliseconds kConnectBound{5000};
 
 class PostgresChangeFeed final : public ChangeFeed,
                                  public std::enable_shared_from_this<PostgresChangeFeed> {
@@ -31,58 +34,49 @@ class PostgresChangeFeed final : public ChangeFeed,
         store_(store),
         listener_(std::move(listener)),
         safety_(executor),
-        retry_(executor) {}
+        retry_(executor),
+        delivery_(store, 0) {}
 
-  void StartFrom(std::int64_t seq) { last_seq_ = seq; }
+  ~PostgresChangeFeed() override { AbandonAttempt(); }
+
+  void StartFrom(std::int64_t seq) { delivery_.StartFrom(seq); }
 
   ListenerId Subscribe(Listener listener) override {
-    ListenerId id = next_id_++;
-    listeners_.emplace(id, std::move(listener));
-    return id;
+    return delivery_.Subscribe(std::move(listener));
   }
-
-  void Unsubscribe(ListenerId id) override { listeners_.erase(id); }
+  void Unsubscribe(ListenerId id) override { delivery_.Unsubscribe(id); }
 
   void Check() override {
-    if (stopped_ || store_.in_batch()) return;
-    while (true) {
-      auto events = store_.EventsSince(last_seq_, kEventsPerRead);
-      if (!events || events->empty()) return;
-      last_seq_ = events->back().seq;
-      bool more = events->size() >= kEventsPerRead;
-      auto listeners = listeners_;
-      for (auto& [id, listener] : listeners) {
-        if (listeners_.count(id)) listener(*events);
-      }
-      if (!more) return;
-    }
+    if (!stopped_) delivery_.Deliver();
   }
 
-  std::int64_t last_sequence() const override { return last_seq_; }
+  std::int64_t last_sequence() const override { return delivery_.last_sequence(); }
 
   void Stop() override {
     if (stopped_) return;
     stopped_ = true;
     CloseDescriptor();
+    AbandonAttempt();
     safety_.cancel();
     retry_.cancel();
-    listeners_.clear();
+    delivery_.Clear();
   }
 
   // LISTENs on the project's channel and waits for notifications.
   Status Listen() {
     std::string channel = listener_.QuoteIdentifier(ChannelFor(store_.project()));
     if (auto ok = listener_.Exec("LISTEN " + channel); !ok) return ok;
-    CloseDescriptor();
     int fd = listener_.lib().socket(listener_.raw());
-    if (fd < 0)
+    if (fd < 0) {
       return MakeError(ErrorCode::kStorage, "store: the PostgreSQL listener has no socket");
-    // A duplicate, so Asio may own and close its copy; libpq keeps its own.
-    descriptor_.emplace(executor_, dup(fd));
+    }
+    Watch(fd);
     Wait();
     return Ok{};
   }
 
+  // The socket wakes the feed (no timer between a NOTIFY and its delivery):
+  // read what arrived, then the delta at once.
   void Wait() {
     descriptor_->async_wait(boost::asio::posix::stream_descriptor::wait_read,
                             [self = shared_from_this()](boost::system::error_code ec) {
@@ -112,22 +106,19 @@ class PostgresChangeFeed final : public ChangeFeed,
       fmt::print(stderr,
                  "ng-annotate: lost the PostgreSQL change feed connection; reconnecting (changes "
                  "are caught up from sequence {} once it is back)\n",
-                 last_seq_);
+                 last_sequence());
     }
     Retry(kFirstRetryDelay);
   }
 
+  // Reconnects after `delay`, without blocking the event loop: libpq's
+  // non-blocking connect, driven by waits on its socket.
   void Retry(std::chrono::milliseconds delay) {
+    next_delay_ = std::min(delay * 2, kMaxRetryDelay);
     retry_.expires_after(delay);
-    retry_.async_wait([self = shared_from_this(), delay](boost::system::error_code ec) {
+    retry_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (ec || self->stopped_) return;
-      if (!self->listener_.EnsureConnected() || !self->Listen()) {
-        self->Retry(std::min(delay * 2, kMaxRetryDelay));
-        return;
-      }
-      fmt::print(stderr, "ng-annotate: the PostgreSQL change feed is back\n");
-      self->outage_ = false;
-      self->Check();  // catch up on what committed while it was away
+      self->StartAttempt();
     });
   }
 
@@ -143,6 +134,63 @@ class PostgresChangeFeed final : public ChangeFeed,
   }
 
  private:
+  void StartAttempt() {
+    const auto& lib = listener_.lib();
+    attempt_ = lib.connectStart(listener_.url().c_str());
+    if (!attempt_ || lib.status(attempt_) == CONNECTION_BAD) return FailAttempt();
+    ++attempt_id_;
+    // Bounded: an attempt still running after kConnectBound is given up.
+    retry_.expires_after(kConnectBound);
+    retry_.async_wait([self = shared_from_this(), id = attempt_id_](boost::system::error_code ec) {
+      if (ec || self->stopped_ || id != self->attempt_id_ || !self->attempt_) return;
+      self->FailAttempt();
+    });
+    PollAttempt(PGRES_POLLING_WRITING);
+  }
+
+  void PollAttempt(PostgresPollingStatusType want) {
+    const auto& lib = listener_.lib();
+    if (want == PGRES_POLLING_OK) {
+      retry_.cancel();
+      listener_.Replace(std::exchange(attempt_, nullptr));
+      if (!Listen()) return Lost();
+      fmt::print(stderr, "ng-annotate: the PostgreSQL change feed is back\n");
+      outage_ = false;
+      Check();  // catch up on what committed while it was away
+      return;
+    }
+    if (want == PGRES_POLLING_FAILED) return FailAttempt();
+    // libpq may move to another socket (another address): watch the current one.
+    int fd = lib.socket(attempt_);
+    if (fd < 0) return FailAttempt();
+    Watch(fd);
+    auto wait = want == PGRES_POLLING_READING ? boost::asio::posix::stream_descriptor::wait_read
+                                              : boost::asio::posix::stream_descriptor::wait_write;
+    descriptor_->async_wait(
+        wait, [self = shared_from_this(), id = attempt_id_](boost::system::error_code ec) {
+          if (ec || self->stopped_ || id != self->attempt_id_ || !self->attempt_) return;
+          self->PollAttempt(self->listener_.lib().connectPoll(self->attempt_));
+        });
+  }
+
+  void FailAttempt() {
+    AbandonAttempt();
+    CloseDescriptor();
+    Retry(next_delay_);
+  }
+
+  void AbandonAttempt() {
+    ++attempt_id_;
+    if (attempt_) listener_.lib().finish(std::exchange(attempt_, nullptr));
+  }
+
+  // Waits on a duplicate of libpq's socket, so Asio may own and close its
+  // copy; libpq keeps its own.
+  void Watch(int fd) {
+    CloseDescriptor();
+    descriptor_.emplace(executor_, dup(fd));
+  }
+
   void CloseDescriptor() {
     if (!descriptor_) return;
     boost::system::error_code ignored;
@@ -157,9 +205,11 @@ class PostgresChangeFeed final : public ChangeFeed,
   std::optional<boost::asio::posix::stream_descriptor> descriptor_;
   boost::asio::steady_timer safety_;
   boost::asio::steady_timer retry_;
-  std::int64_t last_seq_ = 0;
-  std::map<ListenerId, Listener> listeners_;
-  ListenerId next_id_ = 1;
+  EventDelivery delivery_;
+  // A reconnect in progress (owned until it succeeds or is abandoned).
+  PGconn* attempt_ = nullptr;
+  std::uint64_t attempt_id_ = 0;
+  std::chrono::milliseconds next_delay_ = kFirstRetryDelay;
   bool stopped_ = false;
   bool outage_ = false;
 };

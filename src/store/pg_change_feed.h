@@ -3,10 +3,12 @@
 // Every commit of the store sends NOTIFY on its project's channel (see
 // pg_store.h); this feed holds a second connection that LISTENs on it and, on
 // each notification, reads the delta with Store::EventsSince exactly as the
-// SQLite feed does. When the listening connection drops (a server restart, a
-// network cut) it reconnects with a growing delay (at most kMaxRetryDelay)
-// and then reads on from the last sequence it delivered, so nothing is
-// missed; the slow safety timer of the SQLite feed stays as well.
+// SQLite feed does (EventDelivery), woken by the listening socket itself.
+// When the listening connection drops (a server restart, a network cut) it
+// reconnects with a growing delay (at most kMaxRetryDelay), without blocking
+// the event loop (libpq's non-blocking connect, driven by waits on its
+// socket), and then reads on from the last sequence it delivered, so nothing
+// is missed; the slow safety timer of the SQLite feed stays as well.
 //
 // Thread rules: as ChangeFeed's (one event-loop thread owns store and feed).
 #pragma once

@@ -3,11 +3,15 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <optional>
 #include <string>
 #include <system_error>
+#include <unordered_map>
+#include <utility>
 
 #include "store/pg.h"
 #include "store/pg_schema.h"
+#include "store/status_change.h"
 #include "store/validate.h"
 #include "util/base64.h"
 #include "util/uuid.h"
@@ -31,35 +35,7 @@ std::optional<EventType> ParseEventType(std::string_view name) {
 
 std::string Num(std::int64_t value) { return std::to_string(value); }
 
-Error NotFound(std::string_view what, std::string_view id) {
-  return MakeError(ErrorCode::kNotFound, "no " + std::string(what) + " with id " + std::string(id));
-}
-
-std::string StatusList(std::initializer_list<AnnotationStatus> statuses) {
-  std::string out;
-  for (auto status : statuses) {
-    if (!out.empty()) out += " or ";
-    out += StatusName(status);
-  }
-  return out;
-}
-
-// One status change, as the named operations describe it (as in the SQLite store).
-struct Change {
-  std::string_view id;
-  std::string_view action;
-  std::initializer_list<AnnotationStatus> allowed_from;
-  std::optional<std::string_view> owner_session;
-  std::optional<AnnotationStatus> to;
-  std::optional<Author> reply_author;
-  std::optional<std::string_view> reply_message;
-  std::optional<std::string_view> diff;
-  std::optional<DiffResponse> diff_response;
-  bool reply_capped = false;
-};
-
-constexpr std::initializer_list<AnnotationStatus> kOpen = {
-    AnnotationStatus::kPending, AnnotationStatus::kAcknowledged, AnnotationStatus::kDiffProposed};
+Error NotFound(std::string_view what, std::string_view id) { return NotFoundError(what, id); }
 
 constexpr const char* kAnnotationColumns =
     "id, session_id, created_at, updated_at, status, request, diff, diff_response, "
@@ -71,7 +47,7 @@ constexpr const char* kWaitingCondition =
 constexpr const char* kSessionColumns = "id, created_at, last_seen_at, active, url, yolo_mode";
 
 // Appends one event, numbered from the project's counter (locked by the
-// transaction, see LockProject). $1 project, $2 type, $3 session, $4
+// transaction, see LockStatement). $1 project, $2 type, $3 session, $4
 // annotation, $5 time.
 constexpr const char* kAppendEvent =
     "WITH s AS (UPDATE nga_projects SET last_seq = last_seq + 1 WHERE name = $1 "
@@ -89,7 +65,7 @@ struct SqlBuilder {
   }
 };
 
-class PostgresStore final : public Store {
+class PostgresStore final : public StatusChangeStore {
  public:
   PostgresStore(pg::Connection conn, std::string url, std::string project, Clock clock)
       : conn_(std::move(conn)),
@@ -116,7 +92,7 @@ class PostgresStore final : public Store {
     session.url = url;
     auto tx = Begin();
     if (!tx) return tx.error();
-    auto done = conn_.Query(
+    auto done = Query(
         "INSERT INTO nga_sessions(project, id, created_at, last_seen_at, active, url, yolo_mode, "
         "owner_instance) VALUES($1, $2, $3, $4, 1, $5, 0, $6)",
         {project_, session.id, Num(session.created_at), Num(session.last_seen_at), session.url,
@@ -132,20 +108,20 @@ class PostgresStore final : public Store {
   }
 
   Result<Session> GetSession(std::string_view id) override {
-    auto rows = conn_.Query((std::string("SELECT ") + kSessionColumns +
-                             " FROM nga_sessions WHERE project = $1 AND id = $2")
-                                .c_str(),
-                            {project_, std::string(id)});
+    auto rows = Query((std::string("SELECT ") + kSessionColumns +
+                       " FROM nga_sessions WHERE project = $1 AND id = $2")
+                          .c_str(),
+                      {project_, std::string(id)});
     if (!rows) return rows.error();
     if (rows->empty()) return NotFound("session", id);
     return ReadSession(*rows, 0);
   }
 
   Result<std::vector<Session>> ListSessions() override {
-    auto rows = conn_.Query((std::string("SELECT ") + kSessionColumns +
-                             " FROM nga_sessions WHERE project = $1 ORDER BY created_at, ord")
-                                .c_str(),
-                            {project_});
+    auto rows = Query((std::string("SELECT ") + kSessionColumns +
+                       " FROM nga_sessions WHERE project = $1 ORDER BY created_at, ord")
+                          .c_str(),
+                      {project_});
     if (!rows) return rows.error();
     std::vector<Session> sessions;
     for (int i = 0; i < rows->size(); ++i) sessions.push_back(ReadSession(*rows, i));
@@ -161,9 +137,8 @@ class PostgresStore final : public Store {
 
   Status TouchSession(std::string_view id) override {
     // One statement, no event: needs neither the project lock nor a transaction.
-    auto rows =
-        conn_.Query("UPDATE nga_sessions SET last_seen_at = $3 WHERE project = $1 AND id = $2",
-                    {project_, std::string(id), Num(clock_())});
+    auto rows = Query("UPDATE nga_sessions SET last_seen_at = $3 WHERE project = $1 AND id = $2",
+                      {project_, std::string(id), Num(clock_())});
     if (!rows) return rows.error();
     if (rows->Affected() == 0) return NotFound("session", id);
     return Ok{};
@@ -183,11 +158,11 @@ class PostgresStore final : public Store {
     if (auto ok = WriteLease(); !ok) return ok;
     // Most renewals find nothing to do: look before taking the project lock.
     auto orphans =
-        conn_.Query((std::string("SELECT 1 FROM nga_sessions WHERE project = $1 AND active = 1 AND "
-                                 "owner_instance IS NOT NULL AND owner_instance <> $3 AND ") +
-                     kDeadOwner + " LIMIT 1")
-                        .c_str(),
-                    {project_, Num(clock_() - kInstanceLease), instance_});
+        Query((std::string("SELECT 1 FROM nga_sessions WHERE project = $1 AND active = 1 AND "
+                           "owner_instance IS NOT NULL AND owner_instance <> $3 AND ") +
+               kDeadOwner + " LIMIT 1")
+                  .c_str(),
+              {project_, Num(clock_() - kInstanceLease), instance_});
     if (!orphans) return orphans.error();
     if (orphans->empty()) return Ok{};
     return DeactivateSessions("(owner_instance <> $3 AND " + std::string(kDeadOwner) + ")");
@@ -205,29 +180,34 @@ class PostgresStore final : public Store {
     annotation.created_at = annotation.updated_at = clock_();
     annotation.request = std::move(*request);
 
-    auto tx = Begin();
-    if (!tx) return tx.error();
-    // The session's row and its count in one read (the count is an index-only
-    // scan of at most kAnnotationsPerSession entries).
-    auto held = conn_.Query(
-        "SELECT (SELECT COUNT(*) FROM nga_annotations a WHERE a.project = $1 AND "
-        "a.session_id = $2) FROM nga_sessions WHERE project = $1 AND id = $2",
-        {project_, std::string(session_id)});
-    if (!held) return held.error();
-    if (held->empty()) return NotFound("session", session_id);
-    std::int64_t count = held->Int(0, 0);
-    if (static_cast<std::size_t>(count) >= limits::kAnnotationsPerSession) {
+    // Outside a batch: a transaction of its own, in three round trips
+    // (BEGIN and the lock; the check; the insert, NOTIFY and COMMIT).
+    std::optional<pg::Transaction> tx;
+    if (!batch_open_) {
+      auto begun = Begin();
+      if (!begun) return begun.error();
+      tx.emplace(std::move(*begun));
+    }
+    auto count = SessionCount(session_id);
+    if (!count) return count.error();
+    if (*count >= limits::kAnnotationsPerSession) {
       return MakeError(ErrorCode::kLimitExceeded,
-                       "this session already holds " + std::to_string(count) +
+                       "this session already holds " + std::to_string(*count) +
                            " annotations, the limit; clear them (annotations:clear) or open the "
                            "app in a new tab for a new session");
     }
-    if (auto ok = InsertAnnotation(annotation, /*replace_replies=*/false); !ok) return ok.error();
-    if (auto ok = AppendEvent(EventType::kAnnotationCreated, annotation.session_id, annotation.id);
-        !ok) {
-      return ok.error();
+    // Written with the batch's next statement (see Settle): checked
+    // now, under the project lock no other writer can pass, so the insert
+    // cannot fail on its own; only the whole transaction can, and then every
+    // change of it is reported failed.
+    ++session_counts_[annotation.session_id];
+    deferred_creates_.push_back(annotation);
+    if (tx) {
+      auto flushed = CreatesStatement();
+      deferred_creates_.clear();
+      session_counts_.clear();
+      if (auto ok = tx->Commit({std::move(flushed), NotifyStatement()}); !ok) return ok.error();
     }
-    if (auto ok = Commit(*tx); !ok) return ok.error();
     return annotation;
   }
 
@@ -252,7 +232,7 @@ class PostgresStore final : public Store {
   Result<std::size_t> CountAnnotations(const AnnotationFilter& filter) override {
     SqlBuilder q;
     q.sql = "SELECT COUNT(*) FROM nga_annotations" + FilterWhere(q, filter);
-    auto rows = conn_.Query(q.sql.c_str(), q.params);
+    auto rows = Query(q.sql.c_str(), q.params);
     if (!rows) return rows.error();
     return static_cast<std::size_t>(rows->Int(0, 0));
   }
@@ -269,81 +249,6 @@ class PostgresStore final : public Store {
     return ReadAnnotations(q.sql.c_str(), q.params);
   }
 
-  Result<Annotation> Acknowledge(std::string_view id,
-                                 std::optional<std::string_view> message) override {
-    if (message) {
-      if (auto ok = ValidateMessage("message", *message); !ok) return ok.error();
-    }
-    return Apply({.id = id,
-                  .action = "acknowledge",
-                  .allowed_from = {AnnotationStatus::kPending},
-                  .to = AnnotationStatus::kAcknowledged,
-                  .reply_author = message ? std::optional(Author::kAgent) : std::nullopt,
-                  .reply_message = message});
-  }
-
-  Result<Annotation> ProposeDiff(std::string_view id, std::string_view diff) override {
-    if (auto ok = ValidateDiff(diff); !ok) return ok.error();
-    return Apply({.id = id,
-                  .action = "propose_diff",
-                  .allowed_from = kOpen,
-                  .to = AnnotationStatus::kDiffProposed,
-                  .diff = diff});
-  }
-
-  Result<Annotation> RespondToDiff(std::string_view id, DiffResponse response,
-                                   std::optional<std::string_view> owner_session) override {
-    return Apply(
-        {.id = id,
-         .action = response == DiffResponse::kApproved ? "approve the diff" : "reject the diff",
-         .allowed_from = {AnnotationStatus::kDiffProposed},
-         .owner_session = owner_session,
-         .diff_response = response});
-  }
-
-  Result<Annotation> Resolve(std::string_view id,
-                             std::optional<std::string_view> summary) override {
-    if (summary) {
-      if (auto ok = ValidateMessage("summary", *summary); !ok) return ok.error();
-    }
-    return Apply({.id = id,
-                  .action = "resolve",
-                  .allowed_from = kOpen,
-                  .to = AnnotationStatus::kResolved,
-                  .reply_author = summary ? std::optional(Author::kAgent) : std::nullopt,
-                  .reply_message = summary});
-  }
-
-  Result<Annotation> Dismiss(std::string_view id, std::string_view reason) override {
-    if (auto ok = ValidateMessage("reason", reason); !ok) return ok.error();
-    return Apply({.id = id,
-                  .action = "dismiss",
-                  .allowed_from = kOpen,
-                  .to = AnnotationStatus::kDismissed,
-                  .reply_author = Author::kAgent,
-                  .reply_message = reason});
-  }
-
-  Result<Annotation> DeleteByUser(std::string_view id, std::string_view owner_session) override {
-    return Apply({.id = id,
-                  .action = "delete",
-                  .allowed_from = {AnnotationStatus::kPending},
-                  .owner_session = owner_session,
-                  .to = AnnotationStatus::kDismissed});
-  }
-
-  Result<Annotation> AddReply(std::string_view id, Author author, std::string_view message,
-                              std::optional<std::string_view> owner_session) override {
-    if (auto ok = ValidateMessage("message", message); !ok) return ok.error();
-    return Apply({.id = id,
-                  .action = "reply",
-                  .allowed_from = {},
-                  .owner_session = owner_session,
-                  .reply_author = author,
-                  .reply_message = message,
-                  .reply_capped = true});
-  }
-
   Result<std::size_t> ClearSession(std::string_view session_id) override {
     auto tx = Begin();
     if (!tx) return tx.error();
@@ -352,8 +257,8 @@ class PostgresStore final : public Store {
         "WHERE project = $1 AND session_id = $3",
         EventType::kAnnotationDeleted, std::string(session_id));
     if (!events) return events.error();
-    auto del = conn_.Query("DELETE FROM nga_annotations WHERE project = $1 AND session_id = $2",
-                           {project_, std::string(session_id)});
+    auto del = Query("DELETE FROM nga_annotations WHERE project = $1 AND session_id = $2",
+                     {project_, std::string(session_id)});
     if (!del) return del.error();
     std::size_t removed = static_cast<std::size_t>(del->Affected());
     if (auto ok = Commit(*tx); !ok) return ok.error();
@@ -368,11 +273,11 @@ class PostgresStore final : public Store {
   Status PutScreenshot(std::string_view annotation_id, const Screenshot& shot) override {
     auto tx = Begin();
     if (!tx) return tx.error();
-    auto exists = conn_.Query("SELECT 1 FROM nga_annotations WHERE project = $1 AND id = $2",
-                              {project_, std::string(annotation_id)});
+    auto exists = Query("SELECT 1 FROM nga_annotations WHERE project = $1 AND id = $2",
+                        {project_, std::string(annotation_id)});
     if (!exists) return exists.error();
     if (exists->empty()) return NotFound("annotation", annotation_id);
-    auto put = conn_.Query(
+    auto put = Query(
         "INSERT INTO nga_screenshots "
         "(project, annotation_id, kind, mime_type, width, height, data, created_at) "
         "VALUES ($1, $2, $3, $4, $5, $6, decode($7, 'base64'), $8) "
@@ -388,7 +293,7 @@ class PostgresStore final : public Store {
 
   Result<std::optional<Screenshot>> GetScreenshot(std::string_view annotation_id,
                                                   ScreenshotKind kind) override {
-    auto rows = conn_.Query(
+    auto rows = Query(
         "SELECT mime_type, width, height, translate(encode(data, 'base64'), E'\\n', ''), "
         "created_at FROM nga_screenshots WHERE project = $1 AND annotation_id = $2 AND kind = $3",
         {project_, std::string(annotation_id), std::string(ScreenshotKindName(kind))});
@@ -412,8 +317,7 @@ class PostgresStore final : public Store {
   Status RecordAgentHeartbeat() override { return WriteHeartbeat(clock_()); }
 
   Result<std::optional<Millis>> LastAgentHeartbeat() override {
-    auto rows =
-        conn_.Query("SELECT last_agent_heartbeat FROM nga_projects WHERE name = $1", {project_});
+    auto rows = Query("SELECT last_agent_heartbeat FROM nga_projects WHERE name = $1", {project_});
     if (!rows) return rows.error();
     std::optional<Millis> at;
     if (!rows->empty() && !rows->IsNull(0, 0)) at = rows->Int(0, 0);
@@ -423,13 +327,13 @@ class PostgresStore final : public Store {
   // ---- change feed ----------------------------------------------------
 
   Result<std::int64_t> LatestSequence() override {
-    auto rows = conn_.Query("SELECT last_seq FROM nga_projects WHERE name = $1", {project_});
+    auto rows = Query("SELECT last_seq FROM nga_projects WHERE name = $1", {project_});
     if (!rows) return rows.error();
     return rows->empty() ? 0 : rows->Int(0, 0);
   }
 
   Result<std::vector<Event>> EventsSince(std::int64_t after, std::size_t limit) override {
-    auto rows = conn_.Query(
+    auto rows = Query(
         "SELECT seq, type, session_id, annotation_id, at FROM nga_events "
         "WHERE project = $1 AND seq > $2 ORDER BY seq LIMIT $3",
         {project_, Num(after), Num(static_cast<std::int64_t>(limit))});
@@ -448,30 +352,45 @@ class PostgresStore final : public Store {
 
   Status BeginBatch() override {
     if (batch_open_) return MakeError(ErrorCode::kStorage, "store: a batch is already open");
-    if (auto ok = conn_.Exec("BEGIN"); !ok) return ok;
-    if (auto ok = LockProject(); !ok) {
+    // BEGIN and the project lock in one round trip.
+    auto begun = conn_.Pipeline({{"BEGIN", {}}, LockStatement()});
+    if (!begun || begun->back().empty()) {
       (void)conn_.Exec("ROLLBACK");
-      return ok;
+      if (!begun) return begun.error();
+      return MissingProject();
     }
     batch_open_ = true;
+    batch_failed_.reset();
     return Ok{};
   }
 
   Status CommitBatch() override {
     if (!batch_open_) return Ok{};
     batch_open_ = false;
-    if (auto ok = Notify(); !ok) {
+    session_counts_.clear();
+    if (batch_failed_) {
+      deferred_creates_.clear();
       (void)conn_.Exec("ROLLBACK");
-      return ok;
+      return *std::exchange(batch_failed_, std::nullopt);
     }
-    auto done = conn_.Exec("COMMIT");
-    if (!done) (void)conn_.Exec("ROLLBACK");
-    return done;
+    // The batch's creates, NOTIFY and COMMIT in one round trip.
+    std::vector<pg::Statement> last;
+    if (!deferred_creates_.empty()) last.push_back(CreatesStatement());
+    deferred_creates_.clear();
+    last.push_back(NotifyStatement());
+    last.push_back({"COMMIT", {}});
+    auto done = conn_.Pipeline(last);
+    if (done) return Ok{};
+    (void)conn_.Exec("ROLLBACK");
+    return done.error();
   }
 
   void AbortBatch() override {
     if (!batch_open_) return;
     batch_open_ = false;
+    deferred_creates_.clear();
+    session_counts_.clear();
+    batch_failed_.reset();
     (void)conn_.Exec("ROLLBACK");
   }
 
@@ -484,7 +403,7 @@ class PostgresStore final : public Store {
     auto tx = Begin();
     if (!tx) return tx.error();
     for (const auto& session : sessions) {
-      auto done = conn_.Query(
+      auto done = Query(
           "INSERT INTO nga_sessions(project, id, created_at, last_seen_at, active, url, yolo_mode) "
           "VALUES($1, $2, $3, $4, $5, $6, $7) ON CONFLICT(project, id) DO UPDATE SET "
           "created_at = $3, last_seen_at = $4, active = $5, url = $6, yolo_mode = $7",
@@ -494,16 +413,16 @@ class PostgresStore final : public Store {
       if (auto ok = AppendEvent(EventType::kSessionUpdated, session.id, ""); !ok) return ok;
     }
     for (const auto& annotation : annotations) {
-      auto exists = conn_.Query("SELECT 1 FROM nga_sessions WHERE project = $1 AND id = $2",
-                                {project_, annotation.session_id});
+      auto exists = Query("SELECT 1 FROM nga_sessions WHERE project = $1 AND id = $2",
+                          {project_, annotation.session_id});
       if (!exists) return exists.error();
       if (exists->empty()) {
         return MakeError(ErrorCode::kNotFound, "annotation " + annotation.id + " names session " +
                                                    annotation.session_id +
                                                    ", which is neither stored nor imported");
       }
-      auto existed = conn_.Query("SELECT 1 FROM nga_annotations WHERE project = $1 AND id = $2",
-                                 {project_, annotation.id});
+      auto existed = Query("SELECT 1 FROM nga_annotations WHERE project = $1 AND id = $2",
+                           {project_, annotation.id});
       if (!existed) return existed.error();
       if (auto ok = InsertAnnotation(annotation); !ok) return ok;
       auto type = existed->empty() ? EventType::kAnnotationCreated : EventType::kAnnotationUpdated;
@@ -519,7 +438,7 @@ class PostgresStore final : public Store {
   // invariant: every annotation's session exists (a foreign key, so this
   // also proves the connection works).
   Result<std::string> IntegrityCheck() override {
-    auto rows = conn_.Query(
+    auto rows = Query(
         "SELECT COUNT(*) FROM nga_annotations a WHERE a.project = $1 AND NOT EXISTS "
         "(SELECT 1 FROM nga_sessions s WHERE s.project = a.project AND s.id = a.session_id)",
         {project_});
@@ -533,44 +452,129 @@ class PostgresStore final : public Store {
   // Begins a change: a transaction that holds the project's lock, or, inside
   // a batch (which already holds it), a savepoint.
   Result<pg::Transaction> Begin() {
-    auto tx = pg::Transaction::Begin(conn_, batch_open_);
-    if (!tx) return tx.error();
-    if (!batch_open_) {
-      if (auto ok = LockProject(); !ok) return ok.error();
+    // A change other than a create may change what sessions hold.
+    session_counts_.clear();
+    if (batch_open_) {
+      if (auto ok = Settle(); !ok) return ok.error();
+      return pg::Transaction::Begin(conn_, /*nested=*/true);
     }
+    std::optional<pg::Rows> locked;
+    pg::Statement lock = LockStatement();
+    auto tx = pg::Transaction::Begin(conn_, /*nested=*/false, &lock, &locked);
+    if (!tx) return tx.error();
+    if (!locked || locked->empty()) return MissingProject();
     return tx;
   }
 
   // Serializes this project's writers (see pg_store.h), first thing in each
   // transaction, so that no two writers ever wait on each other in a cycle.
-  Status LockProject() {
-    auto rows = conn_.Query("SELECT 1 FROM nga_projects WHERE name = $1 FOR UPDATE", {project_});
-    if (!rows) return rows.error();
-    if (rows->empty()) {
-      return MakeError(ErrorCode::kStorage, "store: project " + project_ +
-                                                " is missing from the database; run `ng-annotate "
-                                                "migrate --store URL` and start again");
-    }
-    return Ok{};
+  pg::Statement LockStatement() const {
+    return {"SELECT 1 FROM nga_projects WHERE name = $1 FOR UPDATE", {project_}};
+  }
+
+  Error MissingProject() const {
+    return MakeError(ErrorCode::kStorage, "store: project " + project_ +
+                                              " is missing from the database; run `ng-annotate "
+                                              "migrate --store URL` and start again");
   }
 
   // NOTIFY <project channel>, '<latest seq>': delivered to every listener
   // when (and only if) the transaction commits.
-  Status Notify() {
-    auto rows =
-        conn_.Query("SELECT pg_notify($2, last_seq::text) FROM nga_projects WHERE name = $1",
-                    {project_, ChannelFor(project_)});
-    if (!rows) return rows.error();
-    return Ok{};
+  pg::Statement NotifyStatement() const {
+    return {"SELECT pg_notify($2, last_seq::text) FROM nga_projects WHERE name = $1",
+            {project_, ChannelFor(project_)}};
   }
 
   // Commits a change. Inside a batch this only releases its savepoint; the
-  // batch's commit notifies once.
+  // batch's commit notifies once. Outside, NOTIFY and COMMIT go in one
+  // round trip.
   Status Commit(pg::Transaction& tx) {
-    if (!batch_open_) {
-      if (auto ok = Notify(); !ok) return ok;
+    if (batch_open_) return tx.Commit();
+    return tx.Commit({NotifyStatement()});
+  }
+
+  // ---- creates, written with the batch's next statement -----------------
+  //
+  // A browser's burst of creates is the hot write path. Each create is
+  // checked at once (its session exists and has room, under the batch's
+  // project lock), and its row and event are written with the next
+  // statement on the connection: all of a batch's creates in one multi-row
+  // INSERT (CreatesStatement), sent in the commit's round trip. Any other
+  // statement first writes the creates made before it (Query, Begin), so
+  // events keep the order of the changes and reads see the batch.
+
+  // How many annotations the session holds, batch included; kNotFound for an
+  // unknown session. Read once per session and batch.
+  Result<std::size_t> SessionCount(std::string_view session_id) {
+    std::string id(session_id);
+    if (auto known = session_counts_.find(id); known != session_counts_.end()) {
+      return known->second;
     }
-    return tx.Commit();
+    if (auto ok = Settle(); !ok) return ok.error();
+    // The session's row and its count in one read (the count is an index-only
+    // scan of at most kAnnotationsPerSession entries).
+    auto held = conn_.Query(
+        "SELECT (SELECT COUNT(*) FROM nga_annotations a WHERE a.project = $1 AND "
+        "a.session_id = $2) FROM nga_sessions WHERE project = $1 AND id = $2",
+        {project_, id});
+    if (!held) return FailBatch(held.error());
+    if (held->empty()) return NotFound("session", session_id);
+    auto count = static_cast<std::size_t>(held->Int(0, 0));
+    if (batch_open_) session_counts_[id] = count;
+    return count;
+  }
+
+  // Writes the deferred creates now (before another statement).
+  Status Settle() {
+    if (batch_failed_) return *batch_failed_;
+    if (deferred_creates_.empty()) return Ok{};
+    pg::Statement insert = CreatesStatement();
+    deferred_creates_.clear();
+    auto done = conn_.Query(insert.sql.c_str(), insert.params);
+    if (!done) return FailBatch(done.error());
+    return Ok{};
+  }
+
+  // An error outside any savepoint aborts the batch's transaction: every
+  // change of it is then reported failed by CommitBatch.
+  Error FailBatch(Error error) {
+    if (batch_open_ && !batch_failed_) batch_failed_ = error;
+    return error;
+  }
+
+  // One statement for every deferred create: the rows, numbered events
+  // from the project's counter, in the creates' order.
+  pg::Statement CreatesStatement() const {
+    std::string ids = "{", sessions = "{", times = "{", requests = "{";
+    for (std::size_t i = 0; i < deferred_creates_.size(); ++i) {
+      const Annotation& a = deferred_creates_[i];
+      const char* comma = i == 0 ? "" : ",";
+      ids += comma + QuoteArrayItem(a.id);
+      sessions += comma + QuoteArrayItem(a.session_id);
+      times += comma + Num(a.created_at);
+      requests += comma + QuoteArrayItem(json::serialize(a.request));
+    }
+    std::string sql =
+        "WITH rows AS (SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) "
+        "WITH ORDINALITY AS r(id, session_id, created_at, request, n)), "
+        "bump AS (UPDATE nga_projects SET last_seq = last_seq + $6::bigint WHERE name = $1 "
+        "RETURNING last_seq - $6::bigint AS base), "
+        "added AS (INSERT INTO nga_annotations(project, id, session_id, created_at, updated_at, "
+        "status, request) SELECT $1, id, session_id, created_at, created_at, 'pending', request "
+        "FROM rows ORDER BY n) "
+        "INSERT INTO nga_events(project, seq, type, session_id, annotation_id, at) "
+        "SELECT $1, bump.base + rows.n, '" +
+        std::string(EventTypeName(EventType::kAnnotationCreated)) +
+        "', rows.session_id, rows.id, rows.created_at FROM rows, bump";
+    return {std::move(sql),
+            {project_, ids + "}", sessions + "}", times + "}", requests + "}",
+             Num(static_cast<std::int64_t>(deferred_creates_.size()))}};
+  }
+
+  // Every other statement: the deferred creates first.
+  Result<pg::Rows> Query(const char* sql, const Params& params = {}) {
+    if (auto ok = Settle(); !ok) return ok.error();
+    return conn_.Query(sql, params);
   }
 
   static Session ReadSession(const pg::Rows& rows, int i) {
@@ -584,7 +588,7 @@ class PostgresStore final : public Store {
       "i.renewed_at >= $2::bigint)";
 
   Status WriteLease() {
-    auto rows = conn_.Query(
+    auto rows = Query(
         "INSERT INTO nga_instances(project, id, renewed_at) VALUES($1, $2, $3) "
         "ON CONFLICT(project, id) DO UPDATE SET renewed_at = $3",
         {project_, instance_, Num(clock_())});
@@ -610,16 +614,14 @@ class PostgresStore final : public Store {
         "INSERT INTO nga_events(project, seq, type, session_id, annotation_id, at) "
         "SELECT $1, bump.base + rows.n, 'session.updated', rows.id, '', $4::bigint "
         "FROM rows, bump";
-    auto logged =
-        conn_.Query(events.c_str(), {project_, Num(live_since), instance_, Num(clock_())});
+    auto logged = Query(events.c_str(), {project_, Num(live_since), instance_, Num(clock_())});
     if (!logged) return logged.error();
-    auto done = conn_.Query(
-        ("UPDATE nga_sessions SET active = 0, owner_instance = NULL WHERE " + which).c_str(),
-        {project_, Num(live_since), instance_});
+    auto done =
+        Query(("UPDATE nga_sessions SET active = 0, owner_instance = NULL WHERE " + which).c_str(),
+              {project_, Num(live_since), instance_});
     if (!done) return done.error();
-    auto forget =
-        conn_.Query("DELETE FROM nga_instances WHERE project = $1 AND renewed_at < $2::bigint",
-                    {project_, Num(live_since)});
+    auto forget = Query("DELETE FROM nga_instances WHERE project = $1 AND renewed_at < $2::bigint",
+                        {project_, Num(live_since)});
     if (!forget) return forget.error();
     return Commit(*tx);
   }
@@ -636,7 +638,7 @@ class PostgresStore final : public Store {
       // Only the statements that name the owner get it: PostgreSQL refuses a
       // parameter the text does not use.
       if (sql.find("$4") != std::string::npos) params.push_back(instance_);
-      auto rows = conn_.Query(sql.c_str(), params);
+      auto rows = Query(sql.c_str(), params);
       if (!rows) return rows.error();
       if (rows->Affected() == 0) return NotFound("session", id);
       if (log_event) {
@@ -648,8 +650,8 @@ class PostgresStore final : public Store {
   }
 
   Status AppendEvent(EventType type, std::string_view session_id, std::string_view annotation_id) {
-    auto rows = conn_.Query(kAppendEvent,
-                            {project_, std::string(EventTypeName(type)), std::string(session_id),
+    auto rows =
+        Query(kAppendEvent, {project_, std::string(EventTypeName(type)), std::string(session_id),
                              std::string(annotation_id), Num(clock_())});
     if (!rows) return rows.error();
     return Ok{};
@@ -672,14 +674,14 @@ class PostgresStore final : public Store {
         EventTypeName(type) + "', rows.session_id, rows.annotation_id, $2::bigint FROM rows, bump";
     Params params{project_, Num(clock_())};
     if (arg) params.push_back(*arg);
-    auto rows = conn_.Query(sql.c_str(), params);
+    auto rows = Query(sql.c_str(), params);
     if (!rows) return rows.error();
     return Ok{};
   }
 
   Status WriteHeartbeat(Millis at) {
-    auto rows = conn_.Query("UPDATE nga_projects SET last_agent_heartbeat = $2 WHERE name = $1",
-                            {project_, Num(at)});
+    auto rows = Query("UPDATE nga_projects SET last_agent_heartbeat = $2 WHERE name = $1",
+                      {project_, Num(at)});
     if (!rows) return rows.error();
     return Ok{};
   }
@@ -705,7 +707,7 @@ class PostgresStore final : public Store {
   Status InsertAnnotation(const Annotation& a, bool replace_replies = true) {
     std::optional<std::string> response;
     if (a.diff_response) response = DiffResponseName(*a.diff_response);
-    auto rows = conn_.Query(
+    auto rows = Query(
         "INSERT INTO nga_annotations(project, id, session_id, created_at, updated_at, status, "
         "request, diff, diff_response) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) "
         "ON CONFLICT(project, id) DO UPDATE SET session_id = $3, created_at = $4, "
@@ -714,13 +716,13 @@ class PostgresStore final : public Store {
          std::string(StatusName(a.status)), json::serialize(a.request), a.diff, response});
     if (!rows) return rows.error();
     if (!replace_replies) return Ok{};  // a new annotation has none
-    auto clear = conn_.Query("DELETE FROM nga_replies WHERE project = $1 AND annotation_id = $2",
-                             {project_, a.id});
+    auto clear = Query("DELETE FROM nga_replies WHERE project = $1 AND annotation_id = $2",
+                       {project_, a.id});
     if (!clear) return clear.error();
     for (const auto& reply : a.replies) {
       if (auto ok = InsertReply(a.id, reply); !ok) return ok;
     }
-    auto last = conn_.Query(
+    auto last = Query(
         "UPDATE nga_annotations SET last_reply_author = (SELECT author FROM nga_replies r "
         "WHERE r.project = $1 AND r.annotation_id = $2 ORDER BY r.created_at DESC, r.ord DESC "
         "LIMIT 1) WHERE project = $1 AND id = $2",
@@ -730,7 +732,7 @@ class PostgresStore final : public Store {
   }
 
   Status InsertReply(std::string_view annotation_id, const Reply& reply) {
-    auto rows = conn_.Query(
+    auto rows = Query(
         "INSERT INTO nga_replies(project, id, annotation_id, created_at, author, message) "
         "VALUES($1, $2, $3, $4, $5, $6)",
         {project_, reply.id, std::string(annotation_id), Num(reply.created_at),
@@ -742,7 +744,7 @@ class PostgresStore final : public Store {
   // Reads the rows of a SELECT of kAnnotationColumns, then the replies of
   // those that have any, in one more query.
   Result<std::vector<Annotation>> ReadAnnotations(const char* sql, const Params& params) {
-    auto rows = conn_.Query(sql, params);
+    auto rows = Query(sql, params);
     if (!rows) return rows.error();
     std::vector<Annotation> out;
     out.reserve(rows->size());
@@ -767,7 +769,7 @@ class PostgresStore final : public Store {
       out.push_back(std::move(a));
     }
     if (with_replies.empty()) return out;
-    auto replies = conn_.Query(
+    auto replies = Query(
         "SELECT annotation_id, id, created_at, author, message FROM nga_replies "
         "WHERE project = $1 AND annotation_id = ANY($2::text[]) "
         "ORDER BY annotation_id, created_at, ord",
@@ -798,58 +800,35 @@ class PostgresStore final : public Store {
 
   // The compare-and-set at the heart of every status change; the project
   // lock (Begin) makes read-check-write one step for every other writer.
-  Result<Annotation> Apply(const Change& change) {
+  Result<Annotation> ApplyStatusChange(const StatusChange& change) override {
     {
       auto tx = Begin();
       if (!tx) return tx.error();
       std::string id(change.id);
-      auto current = conn_.Query(
-          "SELECT session_id, status, diff_response FROM nga_annotations "
+      auto current = Query(
+          "SELECT session_id, status, diff_response, (SELECT COUNT(*) FROM nga_replies r WHERE "
+          "r.project = $1 AND r.annotation_id = $2) FROM nga_annotations "
           "WHERE project = $1 AND id = $2",
           {project_, id});
       if (!current) return current.error();
       if (current->empty()) return NotFound("annotation", change.id);
-      std::string session_id = current->Text(0, 0);
-      auto status = ParseStatus(current->Text(0, 1)).value_or(AnnotationStatus::kPending);
-      bool has_response = !current->IsNull(0, 2);
-
-      if (change.owner_session && *change.owner_session != session_id) {
-        return MakeError(ErrorCode::kForbidden, "annotation " + id + " belongs to another session");
-      }
-      bool allowed = change.allowed_from.size() == 0;
-      for (auto from : change.allowed_from) allowed = allowed || from == status;
-      if (!allowed) {
-        return MakeError(ErrorCode::kWrongStatus,
-                         "cannot " + std::string(change.action) + " annotation " + id + ": it is " +
-                             StatusName(status) + ", and that needs it to be " +
-                             StatusList(change.allowed_from));
-      }
-      if (change.diff_response && has_response) {
-        return MakeError(ErrorCode::kWrongStatus, "cannot " + std::string(change.action) +
-                                                      " annotation " + id +
-                                                      ": the diff was already answered");
-      }
-      if (change.reply_capped) {
-        auto replies = conn_.Query(
-            "SELECT COUNT(*) FROM nga_replies WHERE project = $1 AND annotation_id = $2",
-            {project_, id});
-        if (!replies) return replies.error();
-        std::int64_t count = replies->Int(0, 0);
-        if (static_cast<std::size_t>(count) >= limits::kRepliesPerAnnotation) {
-          return MakeError(ErrorCode::kLimitExceeded,
-                           "annotation " + id + " already has " + std::to_string(count) +
-                               " replies, the limit; resolve or dismiss it and start a new one");
-        }
+      ChangeTarget target{current->Text(0, 0),
+                          ParseStatus(current->Text(0, 1)).value_or(AnnotationStatus::kPending),
+                          !current->IsNull(0, 2)};
+      std::string session_id = target.session_id;
+      if (auto ok = CheckStatusChange(change, target); !ok) return ok.error();
+      if (auto ok = CheckReplyRoom(change, static_cast<std::size_t>(current->Int(0, 3))); !ok) {
+        return ok.error();
       }
 
       Millis now = clock_();
-      bool with_reply = change.reply_author && change.reply_message;
+      bool with_reply = change.adds_reply();
       std::optional<std::string> to, diff, response, reply_author;
       if (change.to) to = StatusName(*change.to);
       if (change.diff) diff = std::string(*change.diff);
       if (change.diff_response) response = DiffResponseName(*change.diff_response);
       if (with_reply) reply_author = AuthorName(*change.reply_author);
-      auto update = conn_.Query(
+      auto update = Query(
           "UPDATE nga_annotations SET updated_at = $3::bigint, "
           "status = COALESCE($4::text, status), "
           "diff = CASE WHEN $5::text IS NULL THEN diff ELSE $5::text END, "
@@ -880,6 +859,12 @@ class PostgresStore final : public Store {
   // creates or re-activates are its own.
   std::string instance_;
   bool batch_open_ = false;
+  // The batch's creates not yet written, and what each session holds.
+  std::vector<Annotation> deferred_creates_;
+  std::unordered_map<std::string, std::size_t> session_counts_;
+  // Set when a statement outside any savepoint failed: the transaction is
+  // aborted, and the batch's commit reports this instead.
+  std::optional<Error> batch_failed_;
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "store/queries.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
+#include "store/status_change.h"
 #include "store/store.h"
 #include "store/validate.h"
 #include "util/uuid.h"
@@ -97,37 +98,9 @@ std::string WaitingWorkSql(bool by_session, std::size_t limit) {
 
 namespace {
 
-Error NotFound(std::string_view what, std::string_view id) {
-  return MakeError(ErrorCode::kNotFound, "no " + std::string(what) + " with id " + std::string(id));
-}
+Error NotFound(std::string_view what, std::string_view id) { return NotFoundError(what, id); }
 
-std::string StatusList(std::initializer_list<AnnotationStatus> statuses) {
-  std::string out;
-  for (auto status : statuses) {
-    if (!out.empty()) out += " or ";
-    out += StatusName(status);
-  }
-  return out;
-}
-
-// One status change, as the named operations describe it.
-struct Change {
-  std::string_view id;
-  std::string_view action;  // for messages: "acknowledge", "resolve", ...
-  std::initializer_list<AnnotationStatus> allowed_from;
-  std::optional<std::string_view> owner_session;
-  std::optional<AnnotationStatus> to;
-  std::optional<Author> reply_author;
-  std::optional<std::string_view> reply_message;
-  std::optional<std::string_view> diff;       // also clears diffResponse
-  std::optional<DiffResponse> diff_response;  // only if none is recorded yet
-  bool reply_capped = false;                  // refuse the reply at limits::kRepliesPerAnnotation
-};
-
-constexpr std::initializer_list<AnnotationStatus> kOpen = {
-    AnnotationStatus::kPending, AnnotationStatus::kAcknowledged, AnnotationStatus::kDiffProposed};
-
-class SqliteStore final : public Store {
+class SqliteStore final : public StatusChangeStore {
  public:
   SqliteStore(sql::Database db, std::filesystem::path path, std::string project, Clock clock,
               ChangeSignal signal, std::unique_ptr<Checkpointer> checkpointer)
@@ -316,81 +289,6 @@ class SqliteStore final : public Store {
     if (session_id) (*stmt)->Bind(1, *session_id);
     (*stmt)->Bind(2, project_);
     return ReadAnnotations(**stmt);
-  }
-
-  Result<Annotation> Acknowledge(std::string_view id,
-                                 std::optional<std::string_view> message) override {
-    if (message) {
-      if (auto ok = ValidateMessage("message", *message); !ok) return ok.error();
-    }
-    return Apply({.id = id,
-                  .action = "acknowledge",
-                  .allowed_from = {AnnotationStatus::kPending},
-                  .to = AnnotationStatus::kAcknowledged,
-                  .reply_author = message ? std::optional(Author::kAgent) : std::nullopt,
-                  .reply_message = message});
-  }
-
-  Result<Annotation> ProposeDiff(std::string_view id, std::string_view diff) override {
-    if (auto ok = ValidateDiff(diff); !ok) return ok.error();
-    return Apply({.id = id,
-                  .action = "propose_diff",
-                  .allowed_from = kOpen,
-                  .to = AnnotationStatus::kDiffProposed,
-                  .diff = diff});
-  }
-
-  Result<Annotation> RespondToDiff(std::string_view id, DiffResponse response,
-                                   std::optional<std::string_view> owner_session) override {
-    return Apply(
-        {.id = id,
-         .action = response == DiffResponse::kApproved ? "approve the diff" : "reject the diff",
-         .allowed_from = {AnnotationStatus::kDiffProposed},
-         .owner_session = owner_session,
-         .diff_response = response});
-  }
-
-  Result<Annotation> Resolve(std::string_view id,
-                             std::optional<std::string_view> summary) override {
-    if (summary) {
-      if (auto ok = ValidateMessage("summary", *summary); !ok) return ok.error();
-    }
-    return Apply({.id = id,
-                  .action = "resolve",
-                  .allowed_from = kOpen,
-                  .to = AnnotationStatus::kResolved,
-                  .reply_author = summary ? std::optional(Author::kAgent) : std::nullopt,
-                  .reply_message = summary});
-  }
-
-  Result<Annotation> Dismiss(std::string_view id, std::string_view reason) override {
-    if (auto ok = ValidateMessage("reason", reason); !ok) return ok.error();
-    return Apply({.id = id,
-                  .action = "dismiss",
-                  .allowed_from = kOpen,
-                  .to = AnnotationStatus::kDismissed,
-                  .reply_author = Author::kAgent,
-                  .reply_message = reason});
-  }
-
-  Result<Annotation> DeleteByUser(std::string_view id, std::string_view owner_session) override {
-    return Apply({.id = id,
-                  .action = "delete",
-                  .allowed_from = {AnnotationStatus::kPending},
-                  .owner_session = owner_session,
-                  .to = AnnotationStatus::kDismissed});
-  }
-
-  Result<Annotation> AddReply(std::string_view id, Author author, std::string_view message,
-                              std::optional<std::string_view> owner_session) override {
-    if (auto ok = ValidateMessage("message", message); !ok) return ok.error();
-    return Apply({.id = id,
-                  .action = "reply",
-                  .allowed_from = {},
-                  .owner_session = owner_session,
-                  .reply_author = author,
-                  .reply_message = message,
-                  .reply_capped = true});
   }
 
   Result<std::size_t> ClearSession(std::string_view session_id) override {
@@ -838,7 +736,7 @@ class SqliteStore final : public Store {
   }
 
   // The compare-and-set at the heart of every status change.
-  Result<Annotation> Apply(const Change& change) {
+  Result<Annotation> ApplyStatusChange(const StatusChange& change) override {
     {
       auto tx = sql::Transaction::Begin(db_);
       if (!tx) return tx.error();
@@ -850,28 +748,12 @@ class SqliteStore final : public Store {
       auto row = (*current)->Step();
       if (!row) return row.error();
       if (!*row) return NotFound("annotation", change.id);
-      std::string session_id = (*current)->Text(0);
-      auto status = ParseStatus((*current)->Text(1)).value_or(AnnotationStatus::kPending);
-      bool has_response = !(*current)->IsNull(2);
+      ChangeTarget target{(*current)->Text(0),
+                          ParseStatus((*current)->Text(1)).value_or(AnnotationStatus::kPending),
+                          !(*current)->IsNull(2)};
+      std::string session_id = target.session_id;
       (*current)->Reset();
-
-      if (change.owner_session && *change.owner_session != session_id) {
-        return MakeError(ErrorCode::kForbidden,
-                         "annotation " + std::string(change.id) + " belongs to another session");
-      }
-      bool allowed = change.allowed_from.size() == 0;
-      for (auto from : change.allowed_from) allowed = allowed || from == status;
-      if (!allowed) {
-        return MakeError(ErrorCode::kWrongStatus,
-                         "cannot " + std::string(change.action) + " annotation " +
-                             std::string(change.id) + ": it is " + StatusName(status) +
-                             ", and that needs it to be " + StatusList(change.allowed_from));
-      }
-      if (change.diff_response && has_response) {
-        return MakeError(ErrorCode::kWrongStatus, "cannot " + std::string(change.action) +
-                                                      " annotation " + std::string(change.id) +
-                                                      ": the diff was already answered");
-      }
+      if (auto ok = CheckStatusChange(change, target); !ok) return ok.error();
 
       if (change.reply_capped) {
         auto replies = CountRows(
@@ -879,11 +761,8 @@ class SqliteStore final : public Store {
             "WHERE r.annotation_id = ?1 AND a.project = ?2",
             change.id);
         if (!replies) return replies.error();
-        if (static_cast<std::size_t>(*replies) >= limits::kRepliesPerAnnotation) {
-          return MakeError(ErrorCode::kLimitExceeded,
-                           "annotation " + std::string(change.id) + " already has " +
-                               std::to_string(*replies) +
-                               " replies, the limit; resolve or dismiss it and start a new one");
+        if (auto ok = CheckReplyRoom(change, static_cast<std::size_t>(*replies)); !ok) {
+          return ok.error();
         }
       }
 
@@ -902,11 +781,11 @@ class SqliteStore final : public Store {
         (*update)->Bind(4, std::string_view(DiffResponseName(*change.diff_response)));
       }
       (*update)->Bind(5, change.id);
-      if (change.reply_author && change.reply_message) {
+      if (change.adds_reply()) {
         (*update)->Bind(6, std::string_view(AuthorName(*change.reply_author)));
       }
       if (auto ok = (*update)->Run(); !ok) return ok.error();
-      if (change.reply_author && change.reply_message) {
+      if (change.adds_reply()) {
         Reply reply{NewUuidV4(), now, *change.reply_author, std::string(*change.reply_message)};
         if (auto ok = InsertReply(change.id, reply); !ok) return ok.error();
       }

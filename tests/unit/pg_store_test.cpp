@@ -11,6 +11,7 @@
 #include <array>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -195,6 +196,50 @@ TEST(PostgresStore, BatchIsInvisibleUntilCommitted) {
   ASSERT_EQ(events->size(), 2u);
   EXPECT_EQ((*events)[0].seq, before + 1);
   EXPECT_EQ((*events)[1].seq, before + 2);
+}
+
+// An acknowledged write is committed: when the connection is cut inside a
+// batch, the creates it accepted (written only with the commit, see
+// pg_store.cpp) are reported failed by the commit, and none is stored. Then,
+// the server being back, the store reconnects by itself.
+TEST(PostgresStore, ABatchCutOffBeforeItsCommitFailsAsAWhole) {
+  // A database of its own: the test kills every other backend of it.
+  TempDir dir;
+  std::string database = "nga_cut_" + dir.path().filename().string();
+  // An unquoted name: PostgreSQL folds it to lower case.
+  for (char& c : database) {
+    auto byte = static_cast<unsigned char>(c);
+    c = std::isalnum(byte) ? static_cast<char>(std::tolower(byte)) : '_';
+  }
+  auto admin = pg::Connection::Open(PostgresTestCluster::Url());
+  ASSERT_TRUE(admin);
+  ASSERT_TRUE(admin->Exec("CREATE DATABASE " + database));
+  std::string url = PostgresTestCluster::Url();
+  url.replace(url.find("/postgres?"), 10, "/" + database + "?");
+  {
+    auto store = OpenPostgresStore(url, "cut");
+    ASSERT_TRUE(store) << store.error().message;
+    auto session = (*store)->CreateSession("http://x/");
+    ASSERT_TRUE(session);
+    ASSERT_TRUE((*store)->BeginBatch());
+    ASSERT_TRUE((*store)->CreateAnnotation(session->id, Payload("one")));
+    ASSERT_TRUE((*store)->CreateAnnotation(session->id, Payload("two")));
+    auto killed = admin->Query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", {database});
+    ASSERT_TRUE(killed) << killed.error().message;
+    ASSERT_EQ(killed->size(), 1);
+    auto committed = (*store)->CommitBatch();
+    ASSERT_FALSE(committed);
+    EXPECT_NE(committed.error().message.find("unreachable"), std::string::npos)
+        << committed.error().message;
+    // The next request reconnects; nothing of the batch was stored.
+    auto listed = (*store)->ListAnnotations({});
+    ASSERT_TRUE(listed) << listed.error().message;
+    EXPECT_TRUE(listed->empty());
+    EXPECT_TRUE((*store)->CreateAnnotation(session->id, Payload("three")));
+    EXPECT_EQ((*store)->ListAnnotations({})->size(), 1u);
+  }
+  EXPECT_TRUE(admin->Exec("DROP DATABASE " + database + " WITH (FORCE)"));
 }
 
 // A session belongs to the instance holding its socket: a starting instance

@@ -100,6 +100,24 @@ TEST_P(StoreLimitsTest, SessionCapIsAClearError) {
   EXPECT_TRUE(store_->CreateAnnotation(session_.id, Payload()));
 }
 
+// Inside a batch the cap counts the batch's own creates, and a clear in the
+// same batch frees the session again.
+TEST_P(StoreLimitsTest, SessionCapCountsTheOpenBatch) {
+  ASSERT_TRUE(store_->CreateAnnotation(session_.id, Payload("before the batch")));
+  ASSERT_TRUE(store_->BeginBatch());
+  for (std::size_t i = 1; i < limits::kAnnotationsPerSession; ++i) {
+    ASSERT_TRUE(store_->CreateAnnotation(session_.id, Payload("n" + std::to_string(i))));
+  }
+  auto over = store_->CreateAnnotation(session_.id, Payload("one too many"));
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, ErrorCode::kLimitExceeded);
+  EXPECT_EQ(*store_->CountAnnotations({}), limits::kAnnotationsPerSession);
+  ASSERT_EQ(*store_->ClearSession(session_.id), limits::kAnnotationsPerSession);
+  EXPECT_TRUE(store_->CreateAnnotation(session_.id, Payload("after the clear")));
+  ASSERT_TRUE(store_->CommitBatch());
+  EXPECT_EQ(*store_->CountAnnotations({}), 1u);
+}
+
 // The cap reads schema 3's trigger-kept count: it must follow every writer.
 TEST_P(StoreLimitsTest, SessionCapFollowsDeletesImportsAndAnUpgradedStore) {
   std::vector<Annotation> made;

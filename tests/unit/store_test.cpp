@@ -376,6 +376,48 @@ TEST_P(StoreTest, ScreenshotsBesideTheAnnotation) {
   EXPECT_FALSE(*store_->GetScreenshot(a.id, ScreenshotKind::kBefore));
 }
 
+// Group commit: the changes of a batch keep their order in the event log
+// (PostgreSQL writes a batch's creates together, see pg_store.cpp), reads
+// inside the batch see it, and an aborted batch leaves nothing behind.
+TEST_P(StoreTest, ABatchKeepsTheOrderOfItsChangesAndSeesItself) {
+  auto start = *store_->LatestSequence();
+  ASSERT_TRUE(store_->BeginBatch());
+  Annotation a = Create("a");
+  Annotation b = Create("b");
+  auto acked = store_->Acknowledge(a.id, "on it");
+  ASSERT_TRUE(acked) << acked.error().message;
+  EXPECT_EQ(acked->status, AnnotationStatus::kAcknowledged);
+  Annotation c = Create("c");
+  EXPECT_EQ(store_->ListAnnotations({})->size(), 3u);
+  EXPECT_EQ(store_->ListWaitingWork(std::nullopt)->size(), 2u);
+  ASSERT_TRUE(store_->CommitBatch());
+  auto events = store_->EventsSince(start);
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->size(), 4u);
+  const std::pair<EventType, std::string> expected[] = {{EventType::kAnnotationCreated, a.id},
+                                                        {EventType::kAnnotationCreated, b.id},
+                                                        {EventType::kAnnotationUpdated, a.id},
+                                                        {EventType::kAnnotationCreated, c.id}};
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ((*events)[i].type, expected[i].first) << i;
+    EXPECT_EQ((*events)[i].annotation_id, expected[i].second) << i;
+    EXPECT_EQ((*events)[i].seq, start + 1 + static_cast<std::int64_t>(i));
+  }
+  auto listed = store_->ListAnnotations({});
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ((*listed)[0].id, a.id);
+  EXPECT_EQ((*listed)[2].id, c.id);
+  EXPECT_EQ((*listed)[2].request.at("annotationText").as_string(), "c");
+
+  ASSERT_TRUE(store_->BeginBatch());
+  Annotation d = Create("d");
+  store_->AbortBatch();
+  EXPECT_EQ(store_->GetAnnotation(d.id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(*store_->LatestSequence(), start + 4);
+  Annotation e = Create("e");
+  EXPECT_EQ(store_->GetAnnotation(e.id)->status, AnnotationStatus::kPending);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
                          ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgres),
                          testing::BackendName);
