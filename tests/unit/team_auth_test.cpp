@@ -1,6 +1,7 @@
 // Team mode's tokens and gate (issue 20), on a real store, without a socket.
 #include <gtest/gtest.h>
 
+#include "auth/forwarded.h"
 #include "auth/gate.h"
 #include "auth/open_credentials.h"
 #include "auth/token.h"
@@ -179,6 +180,27 @@ TEST_P(GateTest, RecheckClosesWhatARevokedOrExpiredTokenOpened) {
 INSTANTIATE_TEST_SUITE_P(Backends, GateTest,
                          ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgres),
                          testing::BackendName);
+
+// X-Forwarded-Proto is believed from --trust-proxy addresses only.
+TEST(TrustedProxies, OnlyTheirForwardedProtoCounts) {
+  TrustedProxies proxies({"10.0.0.5", "::1"});
+  net::HttpRequest request;
+  request.headers = {{"x-forwarded-proto", "https, http"}};
+  request.remote_address = "10.0.0.5";
+  EXPECT_EQ(proxies.Scheme(request), "https");
+  request.remote_address = "::ffff:10.0.0.5";
+  EXPECT_EQ(proxies.Scheme(request), "https");
+  request.remote_address = "::1";
+  EXPECT_EQ(proxies.Scheme(request), "https");
+  request.remote_address = "10.0.0.6";
+  EXPECT_EQ(proxies.Scheme(request), "http");
+  request.remote_address = "";
+  EXPECT_EQ(proxies.Scheme(request), "http");
+  request.remote_address = "10.0.0.5";
+  request.headers = {{"x-forwarded-proto", "http"}};
+  EXPECT_EQ(proxies.Scheme(request), "http");
+  EXPECT_EQ(TrustedProxies().Scheme(request), "http");
+}
 
 TEST(TeamMode, ImpliedByANonLoopbackHostWithAStoreUrl) {
   cli::ServeConfig config;
