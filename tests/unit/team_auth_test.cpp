@@ -116,7 +116,9 @@ TEST_P(GateTest, RolesByPath) {
   EXPECT_EQ(Status("/__annotate", Bearer(admin), true), std::nullopt);
   EXPECT_EQ(Status("/__annotate/client.js", Cookie(reviewer)), std::nullopt);
   EXPECT_EQ(Status("/__annotate/health", Bearer(agent)), std::nullopt);
-  EXPECT_EQ(Status("/__annotate/signin", {}), std::nullopt);
+  auto signin = Request("/__annotate/signin");
+  EXPECT_FALSE(gate_->Admit(signin, false));  // open without a token, and no caller
+  EXPECT_FALSE(signin.caller);
   EXPECT_EQ(Status("/__annotate/signin/x", {}), 401u);
 
   // A prefix another part adds (the preview manifest, say).
