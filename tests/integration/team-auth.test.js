@@ -218,3 +218,27 @@ test('tokens are in no log, no error answer and no export', async (t) => {
     assert.ok(!db.includes(Buffer.from(secret)), 'the store holds a secret, not only its hash');
   }
 });
+
+test('who said what: the token names on the annotation, its replies and its status, in frames and MCP answers', async (t) => {
+  const { server, tokens } = await teamServer(t);
+  const browser = await Client.connect(`${server.wsUrl}?proto=2`, { headers: bearer(tokens.reviewer) });
+  t.after(() => browser.close());
+  await browser.handshake();
+  browser.send({ type: 'annotation:create', payload: payload('the price is wrong') });
+  const created = await browser.next('annotation:created');
+  assert.equal(created.annotation.authorName, 'Pat Reviewer');
+  const { client: agent } = await connectAgent(t, server.port, tokens.agent);
+  const { value: pending } = await call(agent, 'get_all_pending', {});
+  assert.equal(pending.annotations[0].authorName, 'Pat Reviewer');
+  const { value: acked } = await call(agent, 'acknowledge', { id: created.annotation.id, message: 'on it' });
+  assert.equal(acked.statusBy, 'ci-bot');
+  assert.deepEqual(acked.replies.map((r) => [r.author, r.authorName, r.message]), [['agent', 'ci-bot', 'on it']]);
+  const shown = await browser.nextMatching((m) => m.type === 'annotation:updated' && m.annotation?.status === 'acknowledged'
+    || m.type === 'annotation:reply', 'the acknowledge on the socket');
+  const reply = shown.reply ?? shown.annotation.replies.at(-1);
+  assert.equal(reply.authorName, 'ci-bot');
+  // The reviewer may not clear the session nor switch yolo mode on.
+  browser.send({ type: 'annotations:clear' });
+  const refused = await browser.next('error');
+  assert.equal(refused.code, 'forbidden');
+});
