@@ -80,9 +80,10 @@ Result<ConnectionId> Hub::Open(const ConnectRequest& request, Sink sink) {
 
   ConnectionId id = next_id_++;
   state.connections.push_back(id);
-  Connection& connection =
-      connections_.emplace(id, Connection{session->id, std::move(sink), request.proto, 0})
-          .first->second;
+  Connection& connection = connections_
+                               .emplace(id, Connection{session->id, std::move(sink), request.proto,
+                                                       0, request.actor, request.reviewer})
+                               .first->second;
   connection.sink(MakeFrame(SessionFrame("session:created", *session)));
   connection.sink(MakeFrame(ManifestFrameFor(
       connection.proto, options_.manifest ? options_.manifest() : boost::json::object{})));
@@ -125,6 +126,19 @@ Hub::AfterCommit Hub::Handle(ConnectionId id, const std::string& session_id,
   auto failed = [this, id, type](const Error& error) {
     SendErrorTo(id, FromStoreError(error, type));
   };
+  const Connection& connection = connections_.at(id);
+  if (connection.reviewer && (message.type == ClientMessageType::kAnnotationsClear ||
+                              message.type == ClientMessageType::kYoloToggle)) {
+    return [this, id, type](const Status&) {
+      SendErrorTo(id, ProtocolError{"forbidden",
+                                    "a reviewer token may create, reply, delete its own "
+                                    "annotations and answer diffs; " +
+                                        type + " needs an admin token",
+                                    type});
+    };
+  }
+  // What this socket writes is recorded as its token's (team mode).
+  ActingAs acting(store_, connection.actor);
   // The reply to a change of one annotation is its new form, sent to every
   // socket of the session (this one included) by Show().
   auto answer = [&](Result<Annotation> result) -> AfterCommit {

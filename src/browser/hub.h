@@ -49,6 +49,12 @@ struct ConnectRequest {
   std::string referer;
   std::string origin;
   int proto = 1;  // ?proto=2: protocol revision 2 (deltas, annotations:unchanged)
+  // Team mode (issue 20): the name of the token the socket was opened with,
+  // recorded as the author of what it writes; and whether it is a reviewer's,
+  // which may only create, reply, delete its own and answer diffs (not
+  // clear its session nor turn on yolo mode).
+  std::string actor;
+  bool reviewer = false;
 };
 
 struct HubOptions {
@@ -137,6 +143,8 @@ class Hub {
     Sink sink;
     int proto = 1;
     std::uint64_t synced_version = 0;  // the version of the last sync sent
+    std::string actor;                 // ConnectRequest::actor
+    bool reviewer = false;             // ConnectRequest::reviewer
   };
   enum class Shown { kNew, kChanged, kSame };
 

@@ -20,13 +20,20 @@ namespace json = boost::json;
 // Adapts one overlay socket to the Hub.
 class BrowserSocket : public net::WsHandler {
  public:
-  BrowserSocket(Hub& hub, ConnectionId id) : hub_(hub), id_(id) {}
+  BrowserSocket(Hub& hub, ConnectionId id, auth::OpenCredentials* credentials = nullptr,
+                auth::OpenCredentials::Handle credential = 0)
+      : hub_(hub), id_(id), credentials_(credentials), credential_(credential) {}
   void OnMessage(std::string_view data) override { hub_.OnMessage(id_, data); }
-  void OnClose() override { hub_.Close(id_); }
+  void OnClose() override {
+    if (credentials_ && credential_ != 0) credentials_->Remove(credential_);
+    hub_.Close(id_);
+  }
 
  private:
   Hub& hub_;
   ConnectionId id_;
+  auth::OpenCredentials* credentials_;
+  auth::OpenCredentials::Handle credential_;
 };
 
 bool IsGetOrHead(const net::HttpRequest& request) {
@@ -84,15 +91,20 @@ std::string AssetEtag(std::string_view bytes) {
 std::string ClientJsEtag() { return AssetEtag(assets::kClientJs); }
 
 void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const ProjectPaths& paths,
-                      std::function<boost::json::object()> manifest, std::string daemon_token) {
+                      std::function<boost::json::object()> manifest, std::string daemon_token,
+                      auth::OpenCredentials* credentials) {
   server.WebSocketRoute(
       std::string(kSocketPath),
-      [&hub](const net::HttpRequest& upgrade,
-             std::shared_ptr<net::WsPeer> peer) -> std::unique_ptr<net::WsHandler> {
+      [&hub, credentials](const net::HttpRequest& upgrade,
+                          std::shared_ptr<net::WsPeer> peer) -> std::unique_ptr<net::WsHandler> {
         ConnectRequest request{upgrade.QueryParam("sessionId"),
                                std::string(upgrade.Header("referer").value_or("")),
                                std::string(upgrade.Header("origin").value_or("")),
                                upgrade.QueryParam("proto") == "2" ? 2 : 1};
+        if (upgrade.caller) {
+          request.actor = upgrade.caller->name;
+          request.reviewer = upgrade.caller->role == "reviewer";
+        }
         std::weak_ptr<net::WsPeer> weak = peer;
         auto id = hub.Open(request, [weak](const Frame& frame) {
           if (auto live = weak.lock()) live->Send(frame);
@@ -101,7 +113,14 @@ void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const Pro
           fmt::print(stderr, "ng-annotate: browser connection refused: {}\n", id.error().message);
           return nullptr;
         }
-        return std::make_unique<BrowserSocket>(hub, *id);
+        auth::OpenCredentials::Handle credential = 0;
+        if (credentials && upgrade.caller) {
+          // 1008 (policy violation): the client should not reconnect with it.
+          credential = credentials->Add(upgrade.caller->token_id, [weak] {
+            if (auto live = weak.lock()) live->Close(1008, "token revoked or expired");
+          });
+        }
+        return std::make_unique<BrowserSocket>(hub, *id, credentials, credential);
       });
 
   server.Route("/__annotate/health", [&hub, &store, paths, token = std::move(daemon_token)](

@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 #include <functional>
 
+#include "auth/open_credentials.h"
 #include "browser/hub.h"
 #include "net/server.h"
 #include "store/root.h"
@@ -27,10 +28,12 @@ inline constexpr std::string_view kSocketPath = "/__annotate";
 //                                 first use (client/build.mjs), ETag / 304
 //   GET /__annotate/manifest      the component manifest, from `manifest`
 //                                 (an empty object when it is not set)
+// Team mode: a socket admitted with a token (HttpRequest::caller) is
+// recorded in `credentials`, so that revoking the token closes it (1008).
 // Everything referenced must outlive the server's connections.
 void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const ProjectPaths& paths,
                       std::function<boost::json::object()> manifest = {},
-                      std::string daemon_token = {});
+                      std::string daemon_token = {}, auth::OpenCredentials* credentials = nullptr);
 
 // The ETag served with an embedded script: a strong validator of its bytes.
 std::string AssetEtag(std::string_view bytes);

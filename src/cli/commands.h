@@ -21,6 +21,7 @@ void AddInitCommand(CLI::App& app, Action& run);      // init
 void AddManifestCommand(CLI::App& app, Action& run);  // manifest
 void AddWatchCommand(CLI::App& app, Action& run);     // watch
 void AddMigrateCommand(CLI::App& app, Action& run);   // migrate
+void AddTokenCommand(CLI::App& app, Action& run);     // token create|list|revoke|link
 
 // Adds the shared `--root DIR` option to a subcommand.
 void AddRootOption(CLI::App* sub, std::optional<std::string>& root);

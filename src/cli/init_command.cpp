@@ -69,6 +69,8 @@ struct InitOptions {
   std::optional<std::string> client;
   std::optional<std::string> project;
   bool remove = false;
+  // --team URL: the agent configs point at the team server's remote /mcp.
+  std::optional<std::string> team;
 };
 
 // --client: a comma-separated list of claude, vscode, cursor, gemini, codex,
@@ -180,6 +182,43 @@ void PrintIntegration(const Integration& integration, bool installed) {
             << "     then run your dev server as usual.\n";
 }
 
+// init --team URL (issue 20): the agents' configs name the team server's
+// /mcp, with the token read from $NG_ANNOTATE_TOKEN by the agent itself, so
+// the files can be committed and hold no secret. Nothing else is touched:
+// the app is the team's preview deployment, not a local dev server.
+int RunTeamInit(const InitOptions& options, const fs::path& root,
+                const std::vector<McpClient>& clients) {
+  std::string url = *options.team;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
+    std::cerr << "ng-annotate: --team must be the team server's URL, e.g. "
+                 "https://annotate.example.com\n";
+    return 2;
+  }
+  if (url.size() < 4 || url.substr(url.size() - 4) != "/mcp") url += "/mcp";
+  std::vector<PlannedWrite> writes;
+  for (McpClient client : clients) {
+    fs::path relative = McpConfigPath(client);
+    auto old = ReadFile(root / relative);
+    auto merged = MergeRemoteMcpConfig(old, client, url);
+    if (!merged) return Fail(merged.error().message);
+    writes.push_back({root / relative, relative.generic_string(), old, *merged, ""});
+  }
+  std::cout << "ng-annotate init --team in " << root.string() << ": the agents use " << url << "\n";
+  for (const auto& write : writes) {
+    if (auto ok = Apply(write); !ok) return Fail(ok.error().message);
+  }
+  std::cout << "\nThe entries read the token from $" << kTeamTokenEnv
+            << " and hold none: commit them.\nNext:\n"
+               "  1. An admin makes each agent its token: ng-annotate token create --store URL "
+               "--project P --role agent --name NAME\n"
+               "  2. Put it in the agent's environment (never in a file you commit): export "
+            << kTeamTokenEnv
+            << "=nga_…\n"
+               "  3. Restart the agent and ask it to run the start-polling prompt.\n";
+  return 0;
+}
+
 int RunInit(const InitOptions& options) {
   std::optional<std::vector<McpClient>> chosen;
   if (options.client) {
@@ -196,6 +235,16 @@ int RunInit(const InitOptions& options) {
   const fs::path& root = project->root;
   std::vector<McpClient> clients;
   std::error_code ec;
+  if (options.team) {
+    if (chosen) {
+      clients = *chosen;
+    } else {
+      clients = {McpClient::kClaude};
+      if (fs::is_directory(root / ".vscode", ec)) clients.push_back(McpClient::kVsCode);
+      if (fs::is_directory(root / ".cursor", ec)) clients.push_back(McpClient::kCursor);
+    }
+    return RunTeamInit(options, root, clients);
+  }
   if (chosen) {
     clients = *chosen;
   } else {
@@ -354,6 +403,9 @@ void AddInitCommand(CLI::App& app, Action& run) {
                    "Angular workspace: switch only this project's serve target (default: all)");
   init->add_flag("--remove", options->remove,
                  "put the original serve builder back in angular.json");
+  init->add_option("--team", options->team,
+                   "point the agents at a team server's /mcp (e.g. https://annotate.example.com), "
+                   "the token read from $NG_ANNOTATE_TOKEN; Claude Code, VS Code and Cursor");
   init->final_callback([&run, options] { run = [options] { return RunInit(*options); }; });
 }
 

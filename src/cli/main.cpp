@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   nga::cli::AddManifestCommand(app, run);
   nga::cli::AddWatchCommand(app, run);
   nga::cli::AddMigrateCommand(app, run);
+  nga::cli::AddTokenCommand(app, run);
 
   try {
     app.parse(argc, argv);

@@ -62,11 +62,11 @@ McpServerEntry EntryFor(McpClient client, bool installed, const std::string& bin
   return {"cmd", std::move(args)};
 }
 
-Result<std::string> MergeMcpConfig(const std::optional<std::string>& existing, McpClient client,
-                                   const McpServerEntry& entry) {
-  if (client == McpClient::kCodex) {
-    return MakeError(ErrorCode::kInvalidArgument, "Codex's config is TOML: use MergeCodexConfig");
-  }
+namespace {
+
+// Sets the "ng-annotate" server of the client's config to `server`.
+Result<std::string> MergeServer(const std::optional<std::string>& existing, McpClient client,
+                                json::object server) {
   std::string file = McpConfigPath(client).generic_string();
   json::object config;
   std::optional<json::value> before;
@@ -88,18 +88,53 @@ Result<std::string> MergeMcpConfig(const std::optional<std::string>& existing, M
     return MakeError(ErrorCode::kInvalidArgument,
                      file + ": \"" + map_key + "\" is not an object; fix it, then run init again");
   }
-  json::object server;
-  if (client == McpClient::kVsCode) server["type"] = "stdio";
-  server["command"] = entry.command;
-  json::array args;
-  for (const auto& arg : entry.args) args.emplace_back(arg);
-  server["args"] = std::move(args);
   servers.get_object()["ng-annotate"] = std::move(server);
   // Already what we would write (key order aside): the file stays as it is,
   // however it is laid out. A workspace's Prettier reformats what `ng add`
   // wrote (arrays on one line); init must not undo that and report a change.
   if (before && *before == json::value(config)) return *existing;
   return PrettyJson(config);
+}
+
+}  // namespace
+
+Result<std::string> MergeMcpConfig(const std::optional<std::string>& existing, McpClient client,
+                                   const McpServerEntry& entry) {
+  if (client == McpClient::kCodex) {
+    return MakeError(ErrorCode::kInvalidArgument, "Codex's config is TOML: use MergeCodexConfig");
+  }
+  json::object server;
+  if (client == McpClient::kVsCode) server["type"] = "stdio";
+  server["command"] = entry.command;
+  json::array args;
+  for (const auto& arg : entry.args) args.emplace_back(arg);
+  server["args"] = std::move(args);
+  return MergeServer(existing, client, std::move(server));
+}
+
+Result<std::string> MergeRemoteMcpConfig(const std::optional<std::string>& existing,
+                                         McpClient client, const std::string& mcp_url) {
+  std::string token;
+  switch (client) {
+    case McpClient::kClaude:
+      token = std::string("${") + kTeamTokenEnv + "}";
+      break;
+    case McpClient::kVsCode:
+    case McpClient::kCursor:
+      token = std::string("${env:") + kTeamTokenEnv + "}";
+      break;
+    default:
+      return MakeError(ErrorCode::kInvalidArgument,
+                       std::string("init --team writes Claude Code, VS Code and Cursor configs; "
+                                   "for ") +
+                           McpClientName(client) + ", add the remote server " + mcp_url +
+                           " by hand with the header Authorization: Bearer $" + kTeamTokenEnv);
+  }
+  json::object server;
+  if (client != McpClient::kCursor) server["type"] = "http";
+  server["url"] = mcp_url;
+  server["headers"] = json::object{{"Authorization", "Bearer " + token}};
+  return MergeServer(existing, client, std::move(server));
 }
 
 std::string WithGitignoreEntry(const std::optional<std::string>& existing) {

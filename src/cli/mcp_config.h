@@ -84,6 +84,21 @@ inline McpServerEntry EntryFor(McpClient client, bool installed, const std::stri
 Result<std::string> MergeMcpConfig(const std::optional<std::string>& existing, McpClient client,
                                    const McpServerEntry& entry);
 
+// Team mode (issue 20): the environment variable the agent's token is read
+// from. Never the token itself in a file that may be committed.
+inline constexpr const char* kTeamTokenEnv = "NG_ANNOTATE_TOKEN";
+
+// The config text with the "ng-annotate" server set to the team server's
+// remote /mcp at `mcp_url`, its Authorization header naming kTeamTokenEnv in
+// the client's own syntax (from each client's docs):
+//   Claude Code  {"type": "http", "url", "headers": {"Authorization": "Bearer
+//   ${NG_ANNOTATE_TOKEN}"}} VS Code      {"type": "http", "url", "headers": {"Authorization":
+//   "Bearer ${env:NG_ANNOTATE_TOKEN}"}} Cursor       {"url", "headers": {"Authorization": "Bearer
+//   ${env:NG_ANNOTATE_TOKEN}"}}
+// Other clients: kInvalidArgument. Merging as MergeMcpConfig.
+Result<std::string> MergeRemoteMcpConfig(const std::optional<std::string>& existing,
+                                         McpClient client, const std::string& mcp_url);
+
 // Codex's config.toml with the table [mcp_servers.ng-annotate] set to
 // `entry` (command and args); every other line of `existing`, comments and
 // the table's own sub-tables (such as [mcp_servers.ng-annotate.env]) included,

@@ -55,6 +55,12 @@ void AddServeCommand(CLI::App& app, Action& run) {
                 "accept browser origins only when they are this daemon's own, an --allow-origin "
                 "or registered by a dev-server integration (POST /__annotate/origins), not every "
                 "loopback port");
+  sub->add_flag("--team", config->team,
+                "team mode: every request needs a token of the project (ng-annotate token "
+                "create), loopback included; implied by a non-loopback --host with --store URL");
+  sub->add_option("--trust-proxy", config->trusted_proxies,
+                  "the address of a reverse proxy that terminates TLS: its X-Forwarded-Proto is "
+                  "believed (repeatable; from anyone else it is ignored)");
   sub->final_callback([&run, config] { run = [config] { return RunServe(*config); }; });
 }
 

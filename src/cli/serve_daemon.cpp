@@ -10,6 +10,10 @@
 #include <cstdio>
 #include <functional>
 
+#include "auth/forwarded.h"
+#include "auth/gate.h"
+#include "auth/open_credentials.h"
+#include "auth/signin_route.h"
 #include "browser/hub.h"
 #include "browser/notice_route.h"
 #include "browser/origins_route.h"
@@ -52,7 +56,8 @@ std::string UrlHost(const std::string& host) {
 net::AccessPolicy MakePolicy(const ServeConfig& config,
                              std::shared_ptr<const net::OriginRegistry> registered) {
   net::AccessPolicy policy;
-  policy.SetStrictOrigins(config.strict_origins);
+  // Team mode: a page on some other loopback port is no preview of ours.
+  policy.SetStrictOrigins(config.strict_origins || TeamModeFor(config));
   policy.UseRegistry(std::move(registered));
   for (const auto& host : config.allow_hosts) policy.AllowHost(host);
   for (const auto& origin : config.allow_origins) policy.AllowOrigin(origin);
@@ -91,7 +96,19 @@ net::ProxyOptions ProxyOptionsFor(net::Upstream upstream, const ServeConfig& con
 
 }  // namespace
 
+bool TeamModeFor(const ServeConfig& config) {
+  if (config.team) return true;
+  auto url = EffectiveStoreUrl(config.store);
+  return !IsLoopbackHost(config.host) && url && !url->empty();
+}
+
 int RunServe(const ServeConfig& config) {
+  const bool team = TeamModeFor(config);
+  if (team && config.proxy) {
+    return Fail(
+        "--proxy cannot be used in team mode: the proxied app's own requests carry no "
+        "token. Serve the preview build elsewhere and load the overlay from this server");
+  }
   std::optional<net::Upstream> upstream;
   if (config.proxy) {
     auto parsed = net::ParseUpstream(*config.proxy);
@@ -134,13 +151,26 @@ int RunServe(const ServeConfig& config) {
   browser::Hub hub(*store, std::move(hub_options));
   feed->Subscribe([&hub](const std::vector<Event>& events) { hub.OnEvents(events); });
 
-  if (!IsLoopbackHost(config.host)) {
+  if (team) {
+    fmt::print(stderr, "ng-annotate: team mode: every request needs a token of project '{}'\n",
+               store->project().empty() ? std::string("default") : store->project());
+  } else if (!IsLoopbackHost(config.host)) {
     fmt::print(stderr,
                "ng-annotate: warning: listening on {}, not loopback: other machines may reach "
                "this port, which feeds instructions to your agent\n",
                config.host);
   }
+  // Team mode: the gate every request passes, and what is open under each
+  // token, rechecked so that a revoke closes it.
+  std::optional<auth::TeamGate> gate;
+  auth::OpenCredentials credentials;
+  if (team) {
+    gate.emplace(*store, SystemNowMillis);
+    // Which origins may use a reviewer's cookie is the admin's to say.
+    gate->Require("/__annotate/origins", {TokenRole::kAdmin});
+  }
   net::ServerOptions options;
+  if (gate) options.gate = gate->AsRequestGate();
   options.host = config.host;
   options.port = config.port;
   auto registered_origins = std::make_shared<net::OriginRegistry>();
@@ -151,7 +181,12 @@ int RunServe(const ServeConfig& config) {
   // The secret of this daemon's proof of identity (cli/daemon_file.h).
   auto token = NewDaemonToken();
   if (!token) return Fail(token.error().message);
-  browser::AddBrowserRoutes(*server, hub, *store, *paths, current_manifest, *token);
+  browser::AddBrowserRoutes(*server, hub, *store, *paths, current_manifest, *token,
+                            team ? &credentials : nullptr);
+  if (team) {
+    auth::AddSignInRoute(*server, *store, SystemNowMillis,
+                         auth::TrustedProxies(config.trusted_proxies));
+  }
   browser::AddOriginsRoute(*server, registered_origins);
   browser::AddScreenshotRoute(*server, *store);
   browser::AddNoticeRoute(*server,
@@ -172,7 +207,8 @@ int RunServe(const ServeConfig& config) {
   // MCP over HTTP shares the store, the feed and the loop with the browsers.
   mcp::Services services{*store, *feed, io.get_executor()};
   services.writes = &writes;
-  mcp::HttpTransport mcp_http(services, {.access = MakePolicy(config, nullptr)});
+  mcp::HttpTransport mcp_http(services, {.access = MakePolicy(config, nullptr),
+                                         .credentials = team ? &credentials : nullptr});
   server->Route("/mcp", mcp_http.Handler());
   if (upstream) EnableProxy(*server, io.get_executor(), ProxyOptionsFor(*upstream, config));
   server->Start();
@@ -196,6 +232,22 @@ int RunServe(const ServeConfig& config) {
     });
   };
   if (!store->postgres_url().empty()) renew_lease();
+  // Team mode: sockets and /mcp sessions of a token revoked (by any process
+  // sharing the store) or expired are closed within kRecheckInterval.
+  asio::steady_timer recheck_timer(io);
+  std::function<void()> recheck = [&] {
+    recheck_timer.expires_after(auth::kRecheckInterval);
+    recheck_timer.async_wait([&](boost::system::error_code ec) {
+      if (ec) return;
+      if (credentials.size() > 0) {
+        if (auto ok = credentials.Recheck(*store, SystemNowMillis()); !ok) {
+          fmt::print(stderr, "ng-annotate: cannot recheck tokens: {}\n", ok.error().message);
+        }
+      }
+      recheck();
+    });
+  };
+  if (team) recheck();
 
   // Shutdown: stop accepting, close the sockets (1001) and wait for them,
   // with a deadline; the store is closed when this function returns.
@@ -205,6 +257,7 @@ int RunServe(const ServeConfig& config) {
     fmt::print(stderr, "ng-annotate: {} received, shutting down\n", what);
     sync_timer.cancel();
     lease_timer.cancel();
+    recheck_timer.cancel();
     if (manifest_watcher) manifest_watcher->Stop();
     mcp_http.Close();  // blocked MCP calls end now, before their sockets do
     deadline.expires_after(kShutdownDeadline);
@@ -235,6 +288,7 @@ int RunServe(const ServeConfig& config) {
   }
 
   if (upstream) line["proxy"] = upstream->url;
+  if (team) line["team"] = true;
   std::fputs((boost::json::serialize(line) + "\n").c_str(), stdout);
   std::fflush(stdout);
   fmt::print(stderr, "ng-annotate: serving {} on {}\n", paths->root.string(), url);

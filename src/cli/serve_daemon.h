@@ -39,7 +39,17 @@ struct ServeConfig {
   std::vector<std::string> allow_hosts;
   // Browser origins: only our own, --allow-origin and registered ones (C1).
   bool strict_origins = false;
+  // Team mode (issue 20; auth/gate.h): every request needs a token of the
+  // store's project. Also on when --host is not loopback and --store names
+  // a URL.
+  bool team = false;
+  // Reverse proxies whose X-Forwarded-Proto is believed (auth/forwarded.h).
+  std::vector<std::string> trusted_proxies;
 };
+
+// Whether `config` runs in team mode: --team, or a non-loopback --host with
+// a --store URL (a shared deployment).
+bool TeamModeFor(const ServeConfig& config);
 
 // Runs until SIGINT/SIGTERM. Once listening, prints one line on stdout:
 //   {"event":"listening","url":"http://127.0.0.1:PORT","port":PORT,

@@ -131,6 +131,9 @@ struct HttpSession {
   // A request (or a GET stream) after the initialize: an agent at work, not
   // an initialize that led nowhere.
   bool used = false;
+  // Team mode: the token that opened it, and its entry in the credentials.
+  std::optional<net::Caller> caller;
+  auth::OpenCredentials::Handle credential = 0;
 
   bool Busy() const {
     return (stream && !stream->closed()) || open_posts > 0 || mcp->in_flight() > 0;
@@ -167,7 +170,7 @@ struct HttpTransport::Impl : std::enable_shared_from_this<HttpTransport::Impl> {
   void Answer(const std::shared_ptr<PendingPost>& post, std::optional<json::value> response);
   void ClientGone(const std::shared_ptr<PendingPost>& post);
 
-  std::shared_ptr<HttpSession> Open();
+  std::shared_ptr<HttpSession> Open(const std::optional<net::Caller>& caller);
   std::shared_ptr<HttpSession> Evictable() const;
   std::shared_ptr<HttpSession> Find(const HttpRequest& request, HttpResponder& responder);
   void Notify(const std::string& session_id, const json::object& notification);
@@ -213,7 +216,10 @@ std::shared_ptr<HttpSession> HttpTransport::Impl::Find(const HttpRequest& reques
     return nullptr;
   }
   auto it = sessions.find(Trim(*id));
-  if (it == sessions.end()) {
+  // Another token's session is not there for this one.
+  const auto& owner = it == sessions.end() ? std::nullopt : it->second->caller;
+  if (it == sessions.end() ||
+      (owner && (!request.caller || request.caller->token_id != owner->token_id))) {
     Refuse(responder, 404, "Session not found", {}, -32001);
     return nullptr;
   }
@@ -246,7 +252,7 @@ void HttpTransport::Impl::Post(const HttpRequest& request,
   post->request_ids = RequestIds(*parsed.message);
   std::shared_ptr<HttpSession> session;
   if (post->initialize) {
-    session = Open();
+    session = Open(request.caller);
     if (!session) return Refuse(*responder, 503, "Service Unavailable: too many sessions");
   } else {
     session = Find(request, *responder);
@@ -390,7 +396,7 @@ std::shared_ptr<HttpSession> HttpTransport::Impl::Evictable() const {
   return never_used ? never_used : long_idle;
 }
 
-std::shared_ptr<HttpSession> HttpTransport::Impl::Open() {
+std::shared_ptr<HttpSession> HttpTransport::Impl::Open(const std::optional<net::Caller>& caller) {
   if (sessions.size() >= options.max_sessions) {
     auto evicted = Evictable();
     if (!evicted) return nullptr;
@@ -403,6 +409,13 @@ std::shared_ptr<HttpSession> HttpTransport::Impl::Open() {
   session->mcp = McpSession::Create(services, [weak, id = session->id](json::object notification) {
     if (auto self = weak.lock()) self->Notify(id, notification);
   });
+  session->caller = caller;
+  if (caller) session->mcp->SetActor(caller->name);
+  if (caller && options.credentials) {
+    session->credential = options.credentials->Add(caller->token_id, [weak, id = session->id] {
+      if (auto self = weak.lock()) self->End(id);
+    });
+  }
   sessions.emplace(session->id, session);
   if (sessions.size() == 1) StartTicker();
   return session;
@@ -421,6 +434,9 @@ void HttpTransport::Impl::End(const std::string& session_id) {
   if (it == sessions.end()) return;
   std::shared_ptr<HttpSession> session = it->second;
   sessions.erase(it);
+  if (session->credential != 0 && options.credentials) {
+    options.credentials->Remove(session->credential);
+  }
   session->mcp->Close();  // blocked calls answer (cancelled) before this returns
   if (session->stream) session->stream->End();
   session->stream.reset();

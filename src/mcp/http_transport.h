@@ -31,6 +31,7 @@
 #include <memory>
 #include <optional>
 
+#include "auth/open_credentials.h"
 #include "mcp/services.h"
 #include "net/access.h"
 #include "net/http.h"
@@ -58,6 +59,11 @@ struct HttpTransportOptions {
   std::chrono::milliseconds keepalive_interval = std::chrono::seconds(15);
   // Notifications kept per session for Last-Event-ID replay.
   std::size_t replay_events = 256;
+  // Team mode (issue 20): a session opened by a request the server's gate
+  // admitted (HttpRequest::caller) belongs to that token: only requests
+  // with the same token find it (others get 404), and it is recorded here,
+  // so that revoking the token ends it. Must outlive the transport.
+  auth::OpenCredentials* credentials = nullptr;
 };
 
 class HttpTransport {

@@ -56,6 +56,10 @@ class McpSession : public std::enable_shared_from_this<McpSession> {
   McpSession(const McpSession&) = delete;
   McpSession& operator=(const McpSession&) = delete;
 
+  // Team mode: who is calling (the token's name), recorded as the author of
+  // what its tool calls change.
+  void SetActor(std::string name) { tools_.SetActor(std::move(name)); }
+
   // One message as the client sent it: an object, or a batch array.
   void Handle(boost::json::value message, Reply reply);
   // Same, from its text; unparsable text gets a -32700 reply.

@@ -449,6 +449,7 @@ std::shared_ptr<FeedWait> Tools::Call(std::string_view name, const json::object&
     // Group commit: the call joins the open batch and is answered once that
     // has committed (reads too, so no answer shows an uncommitted write).
     services_.writes->Submit([&]() -> WriteQueue::AfterCommit {
+      ActingAs acting(services_.store, actor_);
       json::object result = (this->*(def->quick))(arguments);
       return [done = std::move(done), result = std::move(result)](const Status& committed) mutable {
         done(committed ? std::move(result) : ToolFailure(committed.error().message));
@@ -457,6 +458,7 @@ std::shared_ptr<FeedWait> Tools::Call(std::string_view name, const json::object&
     return nullptr;
   }
   if (def->wait) return (this->*(def->wait))(arguments, std::move(done));
+  ActingAs acting(services_.store, actor_);
   json::object result = (this->*(def->quick))(arguments);
   if (!def->read_only) Announce();
   done(std::move(result));

@@ -39,6 +39,10 @@ class Tools {
  public:
   explicit Tools(Services& services) : services_(services) {}
 
+  // Team mode (issue 20): the name of the session's token, recorded as the
+  // author of what its calls change (Store's ActingAs).
+  void SetActor(std::string name) { actor_ = std::move(name); }
+
   // tools/list's "tools": name, title, description, inputSchema, annotations.
   static boost::json::array List();
   static bool Exists(std::string_view name);
@@ -79,6 +83,7 @@ class Tools {
   void Heartbeat();
 
   Services& services_;
+  std::string actor_;
 };
 
 }  // namespace nga::mcp

@@ -52,6 +52,30 @@ std::optional<Origin> ParseOrigin(std::string_view text) {
   return Origin{Lower(text.substr(0, sep)), Lower(authority)};
 }
 
+// "https://*.preview.example.com" allows "https://pr-12.preview.example.com":
+// one whole label in place of the `*`, nothing else (not "a.b.preview…", not
+// "preview.example.com" itself), the scheme and any port as written.
+bool MatchesOrigin(std::string_view allowed, std::string_view origin) {
+  if (allowed == origin) return true;
+  auto star = allowed.find("://*.");
+  if (star == std::string_view::npos) return false;
+  std::string_view scheme = allowed.substr(0, star + 3);  // "https://"
+  std::string_view suffix = allowed.substr(star + 4);     // ".preview.example.com"
+  if (origin.substr(0, scheme.size()) != scheme) return false;
+  std::string_view authority = origin.substr(scheme.size());
+  if (authority.size() <= suffix.size() ||
+      authority.substr(authority.size() - suffix.size()) != suffix) {
+    return false;
+  }
+  std::string_view label = authority.substr(0, authority.size() - suffix.size());
+  return label.find_first_of(".:[]*") == std::string_view::npos;
+}
+
+bool AnyMatches(const std::vector<std::string>& allowed, std::string_view origin) {
+  return std::any_of(allowed.begin(), allowed.end(),
+                     [origin](const std::string& entry) { return MatchesOrigin(entry, origin); });
+}
+
 }  // namespace
 
 std::string HostName(std::string_view host_header) {
@@ -115,7 +139,7 @@ std::optional<std::string> AccessPolicy::Check(std::optional<std::string_view> h
     return std::nullopt;
   }
   std::string normal = parsed->scheme + "://" + parsed->authority;
-  if (std::find(origins_.begin(), origins_.end(), normal) != origins_.end()) return std::nullopt;
+  if (AnyMatches(origins_, normal)) return std::nullopt;
   if (registry_ && registry_->Contains(normal)) return std::nullopt;
   return fmt::format("origin '{}' is not allowed (see --allow-origin)", Shown(*origin));
 }
@@ -130,7 +154,7 @@ std::optional<std::string> AccessPolicy::CheckOwnOrigin(
   }
   if (parsed) {
     std::string normal = parsed->scheme + "://" + parsed->authority;
-    if (std::find(origins_.begin(), origins_.end(), normal) != origins_.end()) return std::nullopt;
+    if (AnyMatches(origins_, normal)) return std::nullopt;
   }
   return fmt::format(
       "origin '{}' may not use /mcp (only the daemon's own origin and --allow-origin ones)",

@@ -22,6 +22,9 @@ class AccessPolicy {
   void AllowHost(std::string_view host);
   // Allowed Origins besides loopback ones and the request's own:
   // "https://dev.example.com:8443" (scheme://host[:port], case-insensitive).
+  // A leading "*." label is a pattern for per-branch preview hosts:
+  // "https://*.preview.example.com" allows "https://pr-12.preview.example.com"
+  // (exactly one label in its place; same scheme and port).
   void AllowOrigin(std::string_view origin);
   // `serve --strict-origins` (C1): loopback origins no longer pass by
   // themselves; only the request's own origin, allowed and registered ones.

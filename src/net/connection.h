@@ -108,7 +108,8 @@ class HttpConnection : public Connection, public std::enable_shared_from_this<Ht
   void OnHeader(beast::error_code ec);
   void Dispatch(Request request);
   void Upgrade(Request request);
-  void Refuse(unsigned status, std::string reason, bool close);
+  void Refuse(unsigned status, std::string reason, bool close, const HeaderList& headers = {});
+  std::string RemoteAddress() const;
   void WatchForClose();
   void Enqueue(std::string bytes);
   void WriteNext();
@@ -139,7 +140,9 @@ class WsConnection : public Connection,
  public:
   WsConnection(tcp::socket socket, std::shared_ptr<ServerState> state);
   ~WsConnection() override;
-  void Run(Request upgrade, WsAcceptor acceptor);
+  // `caller`: who the gate admitted (team mode), handed to the acceptor.
+  void Run(Request upgrade, WsAcceptor acceptor, std::optional<Caller> caller = std::nullopt,
+           std::string remote_address = {});
   void Stop() override;
   void Send(std::shared_ptr<const std::string> text) override;
   void Close(std::uint16_t code, std::string reason) override;
@@ -162,6 +165,8 @@ class WsConnection : public Connection,
   std::shared_ptr<ServerState> state_;
   std::uint64_t id_ = 0;
   Request upgrade_;
+  std::optional<Caller> caller_;
+  std::string remote_address_;
   beast::flat_buffer buffer_;
   std::unique_ptr<WsHandler> handler_;
   std::deque<std::shared_ptr<const std::string>> queue_;

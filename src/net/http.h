@@ -31,6 +31,14 @@ namespace nga::net {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
+// Team mode (issue 20): who presented the token a request was admitted
+// with. Plain data; auth/gate.h fills it in.
+struct Caller {
+  std::string token_id;  // public half of the token: what revoking it closes
+  std::string name;      // the token's name: the author of what it does
+  std::string role;      // "reviewer" | "agent" | "admin"
+};
+
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...
   std::string target;  // as sent: "/mcp?x=1"
@@ -38,6 +46,8 @@ struct HttpRequest {
   std::string query;   // after '?', undecoded: "x=1"
   HeaderList headers;  // names lowercased, in order
   std::string body;
+  std::string remote_address;    // the TCP peer ("127.0.0.1"), for trusted proxies
+  std::optional<Caller> caller;  // team mode: set by the server's gate
 
   // The first header with that (lowercase) name.
   std::optional<std::string_view> Header(std::string_view lowercase_name) const;
@@ -71,6 +81,16 @@ class HttpResponder {
 
 using HttpHandler =
     std::function<void(const HttpRequest& request, std::shared_ptr<HttpResponder> responder)>;
+
+// Team mode's check of every request and upgrade, after Host and Origin and
+// before routing (ServerOptions::gate). Returns nullopt to admit it (having
+// set request.caller), else the refusal to answer with (401, 403).
+struct GateRefusal {
+  unsigned status = 403;
+  std::string reason;
+  HeaderList headers;
+};
+using RequestGate = std::function<std::optional<GateRefusal>(HttpRequest& request, bool upgrade)>;
 
 // ---- WebSocket ---------------------------------------------------------
 

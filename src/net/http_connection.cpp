@@ -206,6 +206,12 @@ void HttpConnection::Dispatch(Request request) {
   if (websocket::is_upgrade(request)) return Upgrade(std::move(request));
 
   HttpRequest plain = ToHttpRequest(request);
+  plain.remote_address = RemoteAddress();
+  if (state_->options.gate) {
+    if (auto refusal = state_->options.gate(plain, /*upgrade=*/false)) {
+      return Refuse(refusal->status, std::move(refusal->reason), false, refusal->headers);
+    }
+  }
   const HttpHandler* handler = state_->FindRoute(plain.path);
   if (handler == nullptr) return Refuse(404, "not found: " + plain.path, false);
 
@@ -220,19 +226,38 @@ void HttpConnection::Dispatch(Request request) {
 void HttpConnection::Upgrade(Request request) {
   std::string target(request.target());
   std::string path = target.substr(0, target.find('?'));
+  // Team mode: refused before the handshake (and before saying which paths
+  // exist), so a client sees the status.
+  std::optional<Caller> caller;
+  std::string remote = RemoteAddress();
+  if (state_->options.gate) {
+    HttpRequest plain = ToHttpRequest(request);
+    plain.remote_address = remote;
+    if (auto refusal = state_->options.gate(plain, /*upgrade=*/true)) {
+      return Refuse(refusal->status, std::move(refusal->reason), true, refusal->headers);
+    }
+    caller = std::move(plain.caller);
+  }
   const WsAcceptor* acceptor = state_->FindWsRoute(path);
   if (acceptor == nullptr) return Refuse(404, "no WebSocket at " + path, true);
   stopped_ = true;  // the socket moves to the WebSocket; this object is done
   stream_.expires_never();
   auto socket = stream_.release_socket();
   auto ws = std::make_shared<WsConnection>(std::move(socket), state_);
-  ws->Run(std::move(request), *acceptor);
+  ws->Run(std::move(request), *acceptor, std::move(caller), std::move(remote));
 }
 
-void HttpConnection::Refuse(unsigned status, std::string reason, bool close) {
+void HttpConnection::Refuse(unsigned status, std::string reason, bool close,
+                            const HeaderList& headers) {
   answering_ = true;
   if (close) keep_alive_ = false;
-  SendResponse(status, "text/plain; charset=utf-8", std::move(reason) + "\n", {});
+  SendResponse(status, "text/plain; charset=utf-8", std::move(reason) + "\n", headers);
+}
+
+std::string HttpConnection::RemoteAddress() const {
+  beast::error_code ec;
+  auto endpoint = stream_.socket().remote_endpoint(ec);
+  return ec ? std::string() : endpoint.address().to_string();
 }
 
 // While a handler works (or streams), nothing is read from the socket; this

@@ -33,6 +33,9 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  // 0: the kernel picks a free port
   AccessPolicy access;
+  // Team mode: every request and upgrade passes this too (net/http.h).
+  // Empty: none (the loopback dev mode).
+  RequestGate gate;
   std::size_t max_body_bytes = 8 * 1024 * 1024;
   std::size_t max_ws_message_bytes = 1024 * 1024;  // larger frames close with 1009
   // Per WebSocket: while more than ws_pause_reading_bytes is queued but

@@ -48,9 +48,12 @@ WsConnection::WsConnection(tcp::socket socket, std::shared_ptr<ServerState> stat
 
 WsConnection::~WsConnection() { state_->Unregister(id_); }
 
-void WsConnection::Run(Request upgrade, WsAcceptor acceptor) {
+void WsConnection::Run(Request upgrade, WsAcceptor acceptor, std::optional<Caller> caller,
+                       std::string remote_address) {
   id_ = state_->Register(weak_from_this());
   upgrade_ = std::move(upgrade);
+  caller_ = std::move(caller);
+  remote_address_ = std::move(remote_address);
   ws_.set_option(Timeouts(/*reading=*/true));
   ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
     response.set(http::field::server, "ng-annotate");
@@ -66,7 +69,10 @@ void WsConnection::Run(Request upgrade, WsAcceptor acceptor) {
 
 void WsConnection::OnAccept(beast::error_code ec, WsAcceptor acceptor) {
   if (ec) return Finish();
-  handler_ = acceptor(ToHttpRequest(upgrade_), shared_from_this());
+  HttpRequest plain = ToHttpRequest(upgrade_);
+  plain.caller = std::move(caller_);
+  plain.remote_address = std::move(remote_address_);
+  handler_ = acceptor(plain, shared_from_this());
   upgrade_ = {};
   if (!handler_) {
     Close(static_cast<std::uint16_t>(websocket::close_code::internal_error), "server error");

@@ -89,10 +89,12 @@ json::object ToJson(const Session& session) {
 }
 
 json::object ToJson(const Reply& reply) {
-  return json::object{{"id", reply.id},
-                      {"createdAt", FormatIso8601(reply.created_at)},
-                      {"author", AuthorName(reply.author)},
-                      {"message", reply.message}};
+  json::object out{{"id", reply.id},
+                   {"createdAt", FormatIso8601(reply.created_at)},
+                   {"author", AuthorName(reply.author)},
+                   {"message", reply.message}};
+  if (reply.author_name) out["authorName"] = *reply.author_name;
+  return out;
 }
 
 json::object ToJson(const Annotation& annotation) {
@@ -110,6 +112,8 @@ json::object ToJson(const Annotation& annotation) {
   out["replies"] = std::move(replies);
   if (annotation.diff) out["diff"] = *annotation.diff;
   if (annotation.diff_response) out["diffResponse"] = DiffResponseName(*annotation.diff_response);
+  if (annotation.author_name) out["authorName"] = *annotation.author_name;
+  if (annotation.status_by) out["statusBy"] = *annotation.status_by;
   return out;
 }
 
@@ -182,6 +186,9 @@ Result<Annotation> AnnotationFromJson(const json::value& value) {
       reply.created_at = *at;
       reply.author = author == "agent" ? Author::kAgent : Author::kUser;
       reply.message = StringField(r, "message");
+      if (const auto* name = r.if_contains("authorName"); name && name->is_string()) {
+        reply.author_name = std::string(name->get_string());
+      }
       annotation.replies.push_back(std::move(reply));
     }
   }
@@ -191,6 +198,12 @@ Result<Annotation> AnnotationFromJson(const json::value& value) {
   std::string_view response = StringField(object, "diffResponse");
   if (response == "approved") annotation.diff_response = DiffResponse::kApproved;
   if (response == "rejected") annotation.diff_response = DiffResponse::kRejected;
+  if (const auto* name = object.if_contains("authorName"); name && name->is_string()) {
+    annotation.author_name = std::string(name->get_string());
+  }
+  if (const auto* name = object.if_contains("statusBy"); name && name->is_string()) {
+    annotation.status_by = std::string(name->get_string());
+  }
 
   auto request = ValidateAnnotationPayload(object);
   if (!request) {

@@ -39,6 +39,8 @@ struct Reply {
   Millis created_at = 0;
   Author author = Author::kUser;
   std::string message;
+  // Team mode: the name of the token that wrote it ("authorName").
+  std::optional<std::string> author_name;
 };
 
 enum class DiffResponse { kApproved, kRejected };
@@ -54,6 +56,11 @@ struct Annotation {
   std::vector<Reply> replies;
   std::optional<std::string> diff;
   std::optional<DiffResponse> diff_response;
+  // Team mode (issue 20): the name of the token that created it
+  // ("authorName"), and of the one that made its latest status change
+  // ("statusBy"). Absent in the loopback dev mode.
+  std::optional<std::string> author_name;
+  std::optional<std::string> status_by;
 
   // What the browser sent, validated (see validate.h): componentName,
   // componentFilePath, templateFilePath?, selector, inputs, domSnapshot,

@@ -118,6 +118,25 @@ const std::vector<const char*>& Migrations() {
           ON DELETE CASCADE
       );
       )sql",
+      // 4: team mode (issue 20), as SQLite's migration 5: access tokens per
+      // project (the secret's SHA-256 only), and who said what.
+      R"sql(
+      ALTER TABLE nga_annotations ADD COLUMN author_name TEXT;
+      ALTER TABLE nga_annotations ADD COLUMN status_by TEXT;
+      ALTER TABLE nga_replies ADD COLUMN author_name TEXT;
+      CREATE TABLE nga_tokens (
+        project TEXT NOT NULL,
+        id TEXT NOT NULL,
+        ord BIGSERIAL,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT,
+        revoked_at BIGINT,
+        PRIMARY KEY (project, id)
+      );
+      )sql",
   };
   return migrations;
 }

@@ -39,7 +39,7 @@ Error NotFound(std::string_view what, std::string_view id) { return NotFoundErro
 
 constexpr const char* kAnnotationColumns =
     "id, session_id, created_at, updated_at, status, request, diff, diff_response, "
-    "last_reply_author";
+    "last_reply_author, author_name, status_by";
 // Exactly the condition of the partial indexes nga_annotations_waiting*.
 constexpr const char* kWaitingCondition =
     "(status = 'pending' OR "
@@ -179,6 +179,7 @@ class PostgresStore final : public StatusChangeStore {
     annotation.session_id = session_id;
     annotation.created_at = annotation.updated_at = clock_();
     annotation.request = std::move(*request);
+    annotation.author_name = ActorOrNull();
 
     // Outside a batch: a transaction of its own, in three round trips
     // (BEGIN and the lock; the check; the insert, NOTIFY and COMMIT).
@@ -310,6 +311,73 @@ class PostgresStore final : public StatusChangeStore {
     shot->bytes = std::move(*bytes);
     shot->created_at = rows->Int(0, 4);
     return shot;
+  }
+
+  // ---- tokens ---------------------------------------------------------
+
+  Status CreateToken(const TokenRecord& token) override {
+    auto rows = conn_.Query(
+        "INSERT INTO nga_tokens "
+        "(project, id, name, role, secret_hash, created_at, expires_at, revoked_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id",
+        {project_, token.id, token.name, std::string(TokenRoleName(token.role)), token.secret_hash,
+         Num(token.created_at), OptionalNum(token.expires_at), OptionalNum(token.revoked_at)});
+    if (!rows) return rows.error();
+    if (rows->empty()) return MakeError(ErrorCode::kInvalidArgument, "a token with that id exists");
+    return Ok{};
+  }
+
+  Result<std::optional<TokenRecord>> FindToken(std::string_view id) override {
+    auto rows = conn_.Query(
+        "SELECT id, name, role, secret_hash, created_at, expires_at, revoked_at FROM nga_tokens "
+        "WHERE project = $1 AND id = $2",
+        {project_, std::string(id)});
+    if (!rows) return rows.error();
+    auto tokens = ReadTokens(*rows);
+    if (tokens.empty()) return std::optional<TokenRecord>{};
+    return std::optional<TokenRecord>{std::move(tokens.front())};
+  }
+
+  Result<std::vector<TokenRecord>> ListTokens() override {
+    auto rows = conn_.Query(
+        "SELECT id, name, role, secret_hash, created_at, expires_at, revoked_at FROM nga_tokens "
+        "WHERE project = $1 ORDER BY created_at, ord",
+        {project_});
+    if (!rows) return rows.error();
+    return ReadTokens(*rows);
+  }
+
+  Result<std::size_t> RevokeTokens(std::string_view id_or_name) override {
+    auto rows = conn_.Query(
+        "UPDATE nga_tokens SET revoked_at = $3 WHERE project = $1 AND (id = $2 OR name = $2) "
+        "AND revoked_at IS NULL RETURNING id",
+        {project_, std::string(id_or_name), Num(clock_())});
+    if (!rows) return rows.error();
+    return static_cast<std::size_t>(rows->size());
+  }
+
+  static std::optional<std::string> OptionalNum(std::optional<Millis> at) {
+    if (!at) return std::nullopt;
+    return Num(*at);
+  }
+
+  static std::vector<TokenRecord> ReadTokens(const pg::Rows& rows) {
+    std::vector<TokenRecord> tokens;
+    for (int i = 0; i < rows.size(); ++i) {
+      // A role written by a newer binary grants nothing it does not know.
+      auto role = ParseTokenRole(rows.Text(i, 2));
+      if (!role) continue;
+      TokenRecord token;
+      token.id = rows.Text(i, 0);
+      token.name = rows.Text(i, 1);
+      token.role = *role;
+      token.secret_hash = rows.Text(i, 3);
+      token.created_at = rows.Int(i, 4);
+      if (!rows.IsNull(i, 5)) token.expires_at = rows.Int(i, 5);
+      if (!rows.IsNull(i, 6)) token.revoked_at = rows.Int(i, 6);
+      tokens.push_back(std::move(token));
+    }
+    return tokens;
   }
 
   // ---- heartbeat ------------------------------------------------------
@@ -545,7 +613,7 @@ class PostgresStore final : public StatusChangeStore {
   // One statement for every deferred create: the rows, numbered events
   // from the project's counter, in the creates' order.
   pg::Statement CreatesStatement() const {
-    std::string ids = "{", sessions = "{", times = "{", requests = "{";
+    std::string ids = "{", sessions = "{", times = "{", requests = "{", authors = "{";
     for (std::size_t i = 0; i < deferred_creates_.size(); ++i) {
       const Annotation& a = deferred_creates_[i];
       const char* comma = i == 0 ? "" : ",";
@@ -553,22 +621,24 @@ class PostgresStore final : public StatusChangeStore {
       sessions += comma + QuoteArrayItem(a.session_id);
       times += comma + Num(a.created_at);
       requests += comma + QuoteArrayItem(json::serialize(a.request));
+      // Who made it (team mode); an unquoted NULL is SQL NULL in an array.
+      authors += comma + (a.author_name ? QuoteArrayItem(*a.author_name) : std::string("NULL"));
     }
     std::string sql =
-        "WITH rows AS (SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) "
-        "WITH ORDINALITY AS r(id, session_id, created_at, request, n)), "
+        "WITH rows AS (SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], "
+        "$7::text[]) WITH ORDINALITY AS r(id, session_id, created_at, request, author_name, n)), "
         "bump AS (UPDATE nga_projects SET last_seq = last_seq + $6::bigint WHERE name = $1 "
         "RETURNING last_seq - $6::bigint AS base), "
         "added AS (INSERT INTO nga_annotations(project, id, session_id, created_at, updated_at, "
-        "status, request) SELECT $1, id, session_id, created_at, created_at, 'pending', request "
-        "FROM rows ORDER BY n) "
+        "status, request, author_name) SELECT $1, id, session_id, created_at, created_at, "
+        "'pending', request, author_name FROM rows ORDER BY n) "
         "INSERT INTO nga_events(project, seq, type, session_id, annotation_id, at) "
         "SELECT $1, bump.base + rows.n, '" +
         std::string(EventTypeName(EventType::kAnnotationCreated)) +
         "', rows.session_id, rows.id, rows.created_at FROM rows, bump";
     return {std::move(sql),
             {project_, ids + "}", sessions + "}", times + "}", requests + "}",
-             Num(static_cast<std::int64_t>(deferred_creates_.size()))}};
+             Num(static_cast<std::int64_t>(deferred_creates_.size())), authors + "}"}};
   }
 
   // Every other statement: the deferred creates first.
@@ -709,11 +779,14 @@ class PostgresStore final : public StatusChangeStore {
     if (a.diff_response) response = DiffResponseName(*a.diff_response);
     auto rows = Query(
         "INSERT INTO nga_annotations(project, id, session_id, created_at, updated_at, status, "
-        "request, diff, diff_response) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+        "request, diff, diff_response, author_name, status_by) "
+        "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
         "ON CONFLICT(project, id) DO UPDATE SET session_id = $3, created_at = $4, "
-        "updated_at = $5, status = $6, request = $7, diff = $8, diff_response = $9",
+        "updated_at = $5, status = $6, request = $7, diff = $8, diff_response = $9, "
+        "author_name = $10, status_by = $11",
         {project_, a.id, a.session_id, Num(a.created_at), Num(a.updated_at),
-         std::string(StatusName(a.status)), json::serialize(a.request), a.diff, response});
+         std::string(StatusName(a.status)), json::serialize(a.request), a.diff, response,
+         a.author_name, a.status_by});
     if (!rows) return rows.error();
     if (!replace_replies) return Ok{};  // a new annotation has none
     auto clear = Query("DELETE FROM nga_replies WHERE project = $1 AND annotation_id = $2",
@@ -733,10 +806,10 @@ class PostgresStore final : public StatusChangeStore {
 
   Status InsertReply(std::string_view annotation_id, const Reply& reply) {
     auto rows = Query(
-        "INSERT INTO nga_replies(project, id, annotation_id, created_at, author, message) "
-        "VALUES($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO nga_replies(project, id, annotation_id, created_at, author, message, "
+        "author_name) VALUES($1, $2, $3, $4, $5, $6, $7)",
         {project_, reply.id, std::string(annotation_id), Num(reply.created_at),
-         std::string(AuthorName(reply.author)), reply.message});
+         std::string(AuthorName(reply.author)), reply.message, reply.author_name});
     if (!rows) return rows.error();
     return Ok{};
   }
@@ -763,6 +836,8 @@ class PostgresStore final : public StatusChangeStore {
       auto response = rows->OptionalText(i, 7);
       if (response == "approved") a.diff_response = DiffResponse::kApproved;
       if (response == "rejected") a.diff_response = DiffResponse::kRejected;
+      a.author_name = rows->OptionalText(i, 9);
+      a.status_by = rows->OptionalText(i, 10);
       if (!rows->IsNull(i, 8)) {
         with_replies += (with_replies.empty() ? "" : ",") + QuoteArrayItem(a.id);
       }
@@ -770,7 +845,7 @@ class PostgresStore final : public StatusChangeStore {
     }
     if (with_replies.empty()) return out;
     auto replies = Query(
-        "SELECT annotation_id, id, created_at, author, message FROM nga_replies "
+        "SELECT annotation_id, id, created_at, author, message, author_name FROM nga_replies "
         "WHERE project = $1 AND annotation_id = ANY($2::text[]) "
         "ORDER BY annotation_id, created_at, ord",
         {project_, "{" + with_replies + "}"});
@@ -780,9 +855,10 @@ class PostgresStore final : public StatusChangeStore {
     for (int i = 0; i < replies->size(); ++i) {
       auto it = index.find(replies->Text(i, 0));
       if (it == index.end()) continue;
-      out[it->second].replies.push_back(Reply{
-          replies->Text(i, 1), replies->Int(i, 2),
-          replies->Text(i, 3) == "agent" ? Author::kAgent : Author::kUser, replies->Text(i, 4)});
+      out[it->second].replies.push_back(
+          Reply{replies->Text(i, 1), replies->Int(i, 2),
+                replies->Text(i, 3) == "agent" ? Author::kAgent : Author::kUser,
+                replies->Text(i, 4), replies->OptionalText(i, 5)});
     }
     return out;
   }
@@ -834,12 +910,14 @@ class PostgresStore final : public StatusChangeStore {
           "diff = CASE WHEN $5::text IS NULL THEN diff ELSE $5::text END, "
           "diff_response = CASE WHEN $5::text IS NOT NULL THEN NULL "
           "WHEN $6::text IS NOT NULL THEN $6::text ELSE diff_response END, "
-          "last_reply_author = COALESCE($7::text, last_reply_author) "
+          "last_reply_author = COALESCE($7::text, last_reply_author), "
+          "status_by = CASE WHEN $4::text IS NULL THEN status_by ELSE $8::text END "
           "WHERE project = $1 AND id = $2",
-          {project_, id, Num(now), to, diff, response, reply_author});
+          {project_, id, Num(now), to, diff, response, reply_author, ActorOrNull()});
       if (!update) return update.error();
       if (with_reply) {
-        Reply reply{NewUuidV4(), now, *change.reply_author, std::string(*change.reply_message)};
+        Reply reply{NewUuidV4(), now, *change.reply_author, std::string(*change.reply_message),
+                    ActorOrNull()};
         if (auto ok = InsertReply(id, reply); !ok) return ok.error();
       }
       if (auto ok = AppendEvent(EventType::kAnnotationUpdated, session_id, id); !ok) {

@@ -133,6 +133,24 @@ const std::vector<const char*>& Migrations() {
               (status IN ('acknowledged', 'diff_proposed') AND last_reply_author = 'user');
       CREATE INDEX events_by_project ON events(project, seq);
       )sql",
+      // 6: team mode (issue 20): access tokens (store/token.h), the secret's
+      // SHA-256 only, never the secret; and who said what, by the name of
+      // the token used (NULL in the loopback dev mode).
+      R"sql(
+      ALTER TABLE annotations ADD COLUMN author_name TEXT;
+      ALTER TABLE annotations ADD COLUMN status_by TEXT;
+      ALTER TABLE replies ADD COLUMN author_name TEXT;
+      CREATE TABLE tokens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        revoked_at INTEGER,
+        project TEXT NOT NULL DEFAULT ''
+      );
+      )sql",
   };
   return migrations;
 }

@@ -50,7 +50,7 @@ std::optional<EventType> ParseEventType(std::string_view name) {
 
 constexpr const char* kAnnotationColumns =
     "id, session_id, created_at, updated_at, status, request, diff, diff_response, "
-    "last_reply_author";
+    "last_reply_author, author_name, status_by";
 // The partial indexes annotations_waiting* are defined by exactly this
 // condition (schema.cpp, migration 2); SQLite uses them only when a query
 // says the same.
@@ -228,6 +228,7 @@ class SqliteStore final : public StatusChangeStore {
     annotation.session_id = session_id;
     annotation.created_at = annotation.updated_at = clock_();
     annotation.request = std::move(*request);
+    annotation.author_name = ActorOrNull();
 
     auto tx = sql::Transaction::Begin(db_);
     if (!tx) return tx.error();
@@ -359,6 +360,52 @@ class SqliteStore final : public StatusChangeStore {
     }
     (*stmt)->Reset();
     return shot;
+  }
+
+  // ---- tokens ---------------------------------------------------------
+
+  Status CreateToken(const TokenRecord& token) override {
+    // Ids are unique across the file's projects: a token id names one token.
+    auto taken = RowExists("SELECT 1 FROM tokens WHERE id = ?1", token.id);
+    if (!taken) return taken.error();
+    if (*taken) return MakeError(ErrorCode::kInvalidArgument, "a token with that id exists");
+    auto stmt = db_.Prepare(
+        "INSERT INTO tokens (id, name, role, secret_hash, created_at, expires_at, revoked_at, "
+        "project) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    if (!stmt) return stmt.error();
+    (*stmt)
+        ->Bind(1, token.id)
+        .Bind(2, token.name)
+        .Bind(3, TokenRoleName(token.role))
+        .Bind(4, token.secret_hash)
+        .Bind(5, static_cast<std::int64_t>(token.created_at));
+    BindOptionalMillis(**stmt, 6, token.expires_at);
+    BindOptionalMillis(**stmt, 7, token.revoked_at);
+    (*stmt)->Bind(8, project_);
+    return (*stmt)->Run();
+  }
+
+  Result<std::optional<TokenRecord>> FindToken(std::string_view id) override {
+    // A token belongs to its project: another project's is unknown here.
+    auto found = ReadTokens(kTokenColumns + std::string(" WHERE id = ?1 AND project = ?2"), id);
+    if (!found) return found.error();
+    if (found->empty()) return std::optional<TokenRecord>{};
+    return std::optional<TokenRecord>{std::move(found->front())};
+  }
+
+  Result<std::vector<TokenRecord>> ListTokens() override {
+    return ReadTokens(kTokenColumns + std::string(" WHERE project = ?2 ORDER BY created_at, rowid"),
+                      std::nullopt);
+  }
+
+  Result<std::size_t> RevokeTokens(std::string_view id_or_name) override {
+    auto stmt = db_.Prepare(
+        "UPDATE tokens SET revoked_at = ?1 WHERE (id = ?2 OR name = ?2) AND revoked_at IS NULL "
+        "AND project = ?3");
+    if (!stmt) return stmt.error();
+    (*stmt)->Bind(1, static_cast<std::int64_t>(clock_())).Bind(2, id_or_name).Bind(3, project_);
+    if (auto ok = (*stmt)->Run(); !ok) return ok.error();
+    return static_cast<std::size_t>(db_.Changes());
   }
 
   Status RecordAgentHeartbeat() override { return WriteHeartbeat(clock_()); }
@@ -573,6 +620,46 @@ class SqliteStore final : public StatusChangeStore {
     return *row;
   }
 
+  static constexpr const char* kTokenColumns =
+      "SELECT id, name, role, secret_hash, created_at, expires_at, revoked_at FROM tokens";
+
+  static void BindOptionalMillis(sql::Statement& stmt, int index, std::optional<Millis> at) {
+    if (at) {
+      stmt.Bind(index, static_cast<std::int64_t>(*at));
+    } else {
+      stmt.BindNull(index);
+    }
+  }
+
+  Result<std::vector<TokenRecord>> ReadTokens(const std::string& sql,
+                                              std::optional<std::string_view> id) {
+    auto stmt = db_.Prepare(sql);
+    if (!stmt) return stmt.error();
+    if (id) (*stmt)->Bind(1, *id);
+    (*stmt)->Bind(2, project_);
+    std::vector<TokenRecord> tokens;
+    for (;;) {
+      auto row = (*stmt)->Step();
+      if (!row) return row.error();
+      if (!*row) break;
+      sql::Statement& r = **stmt;
+      TokenRecord token;
+      token.id = r.Text(0);
+      token.name = r.Text(1);
+      // A role written by a newer binary grants nothing it does not know.
+      auto role = ParseTokenRole(r.Text(2));
+      if (!role) continue;
+      token.role = *role;
+      token.secret_hash = r.Text(3);
+      token.created_at = r.Int(4);
+      if (!r.IsNull(5)) token.expires_at = r.Int(5);
+      if (!r.IsNull(6)) token.revoked_at = r.Int(6);
+      tokens.push_back(std::move(token));
+    }
+    (*stmt)->Reset();
+    return tokens;
+  }
+
   Status WriteHeartbeat(Millis at) {
     auto stmt = db_.Prepare(
         "INSERT INTO meta(key, value) VALUES(?1, ?2) "
@@ -634,10 +721,11 @@ class SqliteStore final : public StatusChangeStore {
   Status InsertAnnotation(const Annotation& a, bool replace_replies = true) {
     auto stmt = db_.Prepare(
         "INSERT INTO annotations(id, session_id, created_at, updated_at, status, request, diff, "
-        "diff_response, project) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+        "diff_response, project, author_name, status_by) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?9, ?10, ?11) "
         "ON CONFLICT(id) DO UPDATE SET "
         "session_id = ?2, created_at = ?3, updated_at = ?4, status = ?5, request = ?6, "
-        "diff = ?7, diff_response = ?8 WHERE project = ?9");
+        "diff = ?7, diff_response = ?8, author_name = ?10, status_by = ?11 WHERE project = ?9");
     if (!stmt) return stmt.error();
     std::optional<std::string> response;
     if (a.diff_response) response = DiffResponseName(*a.diff_response);
@@ -650,7 +738,9 @@ class SqliteStore final : public StatusChangeStore {
         .Bind(6, std::string_view(json::serialize(a.request)))
         .Bind(7, a.diff)
         .Bind(8, response)
-        .Bind(9, project_);
+        .Bind(9, project_)
+        .Bind(10, a.author_name)
+        .Bind(11, a.status_by);
     if (auto ok = (*stmt)->Run(); !ok) return ok;
     if (db_.Changes() == 0) return InAnotherProject("annotation", a.id);
     if (!replace_replies) return Ok{};  // a new annotation has none
@@ -672,15 +762,16 @@ class SqliteStore final : public StatusChangeStore {
 
   Status InsertReply(std::string_view annotation_id, const Reply& reply) {
     auto stmt = db_.Prepare(
-        "INSERT INTO replies(id, annotation_id, created_at, author, message) "
-        "VALUES(?, ?, ?, ?, ?)");
+        "INSERT INTO replies(id, annotation_id, created_at, author, message, author_name) "
+        "VALUES(?, ?, ?, ?, ?, ?)");
     if (!stmt) return stmt.error();
     (*stmt)
         ->Bind(1, reply.id)
         .Bind(2, annotation_id)
         .Bind(3, reply.created_at)
         .Bind(4, std::string_view(AuthorName(reply.author)))
-        .Bind(5, reply.message);
+        .Bind(5, reply.message)
+        .Bind(6, reply.author_name);
     return (*stmt)->Run();
   }
 
@@ -707,6 +798,8 @@ class SqliteStore final : public StatusChangeStore {
       if (response == "approved") a.diff_response = DiffResponse::kApproved;
       if (response == "rejected") a.diff_response = DiffResponse::kRejected;
       bool has_replies = !stmt.IsNull(8);
+      a.author_name = stmt.OptionalText(9);
+      a.status_by = stmt.OptionalText(10);
       out.push_back(std::move(a));
       if (has_replies) with_replies.push_back(out.size() - 1);
     }
@@ -719,7 +812,7 @@ class SqliteStore final : public StatusChangeStore {
 
   Status ReadReplies(Annotation& a) {
     auto stmt = db_.Prepare(
-        "SELECT id, created_at, author, message FROM replies WHERE annotation_id = ? "
+        "SELECT id, created_at, author, message, author_name FROM replies WHERE annotation_id = ? "
         "ORDER BY created_at, rowid");
     if (!stmt) return stmt.error();
     (*stmt)->Bind(1, a.id);
@@ -729,7 +822,7 @@ class SqliteStore final : public StatusChangeStore {
       if (!*row) break;
       a.replies.push_back(Reply{(*stmt)->Text(0), (*stmt)->Int(1),
                                 (*stmt)->Text(2) == "agent" ? Author::kAgent : Author::kUser,
-                                (*stmt)->Text(3)});
+                                (*stmt)->Text(3), (*stmt)->OptionalText(4)});
     }
     (*stmt)->Reset();
     return Ok{};
@@ -772,7 +865,8 @@ class SqliteStore final : public StatusChangeStore {
           "diff = CASE WHEN ?3 IS NULL THEN diff ELSE ?3 END, "
           "diff_response = CASE WHEN ?3 IS NOT NULL THEN NULL "
           "WHEN ?4 IS NOT NULL THEN ?4 ELSE diff_response END, "
-          "last_reply_author = COALESCE(?6, last_reply_author) WHERE id = ?5");
+          "last_reply_author = COALESCE(?6, last_reply_author), "
+          "status_by = CASE WHEN ?2 IS NULL THEN status_by ELSE ?7 END WHERE id = ?5");
       if (!update) return update.error();
       (*update)->Bind(1, now);
       if (change.to) (*update)->Bind(2, std::string_view(StatusName(*change.to)));
@@ -784,9 +878,12 @@ class SqliteStore final : public StatusChangeStore {
       if (change.adds_reply()) {
         (*update)->Bind(6, std::string_view(AuthorName(*change.reply_author)));
       }
+      // Who changed the status (team mode); NULL without an actor.
+      (*update)->Bind(7, ActorOrNull());
       if (auto ok = (*update)->Run(); !ok) return ok.error();
       if (change.adds_reply()) {
-        Reply reply{NewUuidV4(), now, *change.reply_author, std::string(*change.reply_message)};
+        Reply reply{NewUuidV4(), now, *change.reply_author, std::string(*change.reply_message),
+                    ActorOrNull()};
         if (auto ok = InsertReply(change.id, reply); !ok) return ok.error();
       }
       if (auto ok = AppendEvent(EventType::kAnnotationUpdated, session_id, change.id); !ok) {

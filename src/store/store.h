@@ -23,6 +23,7 @@
 
 #include "store/model.h"
 #include "store/screenshot.h"
+#include "store/token.h"
 #include "util/result.h"
 #include "util/time.h"
 
@@ -183,6 +184,18 @@ class Store {
   virtual Result<std::optional<Screenshot>> GetScreenshot(std::string_view annotation_id,
                                                           ScreenshotKind kind) = 0;
 
+  // ---- team-mode tokens (store/token.h), of this store's project ------
+  // Stores a new token. kInvalidArgument when its id is taken.
+  virtual Status CreateToken(const TokenRecord& token) = 0;
+  // The token with that id, revoked and expired ones included; nullopt when
+  // there is none in this project.
+  virtual Result<std::optional<TokenRecord>> FindToken(std::string_view id) = 0;
+  // Every token of the project, oldest first.
+  virtual Result<std::vector<TokenRecord>> ListTokens() = 0;
+  // Revokes the live tokens whose id or name is `id_or_name` (revoked_at =
+  // now); returns how many. Revoked tokens stay listed.
+  virtual Result<std::size_t> RevokeTokens(std::string_view id_or_name) = 0;
+
   // ---- agent heartbeat ------------------------------------------------
   virtual Status RecordAgentHeartbeat() = 0;
   virtual Result<std::optional<Millis>> LastAgentHeartbeat() = 0;
@@ -215,6 +228,39 @@ class Store {
                         std::optional<Millis> last_agent_heartbeat) = 0;
   // SQLite's PRAGMA integrity_check: "ok" or the problems it found.
   virtual Result<std::string> IntegrityCheck() = 0;
+
+  // ---- who is acting (team mode, issue 20) -----------------------------
+  // The name (a token's) recorded with what the next calls change: a new
+  // annotation's authorName, a reply's authorName, a status change's
+  // statusBy, beside user/agent. Empty (the default, and the loopback dev
+  // mode): nothing is recorded. Set it around each change with ActingAs.
+  void SetActor(std::string name) { actor_ = std::move(name); }
+  const std::string& actor() const { return actor_; }
+
+ protected:
+  // The actor as a column value: NULL when there is none.
+  std::optional<std::string> ActorOrNull() const {
+    if (actor_.empty()) return std::nullopt;
+    return actor_;
+  }
+
+ private:
+  std::string actor_;
+};
+
+// Sets the store's actor for one scope, and puts the previous one back.
+class ActingAs {
+ public:
+  ActingAs(Store& store, std::string_view name) : store_(store), previous_(store.actor()) {
+    store.SetActor(std::string(name));
+  }
+  ~ActingAs() { store_.SetActor(std::move(previous_)); }
+  ActingAs(const ActingAs&) = delete;
+  ActingAs& operator=(const ActingAs&) = delete;
+
+ private:
+  Store& store_;
+  std::string previous_;
 };
 
 }  // namespace nga

@@ -9,6 +9,8 @@ import { writeFileSync, mkdirSync, existsSync, symlinkSync, chmodSync, cpSync, c
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN, run, tempRoot } from './lib/cli.js';
+import { startServe } from './lib/serve.js';
+import { createToken } from './lib/team.js';
 
 const AGENTS = resolve(fileURLToPath(import.meta.url), '../../../tools/agents/node_modules/.bin');
 const CLAUDE = join(AGENTS, 'claude');
@@ -16,17 +18,19 @@ const CODEX = join(AGENTS, 'codex');
 const PACKAGE = resolve(fileURLToPath(import.meta.url), '../../../packages/cli');
 
 // An agent CLI run the way CI runs it: a clean environment, HOME in `home`.
-function agent(binary, args, { cwd, home }) {
+function agent(binary, args, { cwd, home, env = {}, expectStatus = 0 }) {
   assert.ok(existsSync(binary), `${binary} is missing: run \`make setup\` (it installs tools/agents)`);
   const r = spawnSync(binary, args, {
     cwd,
     encoding: 'utf8',
     timeout: 60000,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH, HOME: home, CI: 'true', TERM: 'dumb', LANG: 'C.UTF-8' },
+    env: { PATH: process.env.PATH, HOME: home, CI: 'true', TERM: 'dumb', LANG: 'C.UTF-8', ...env },
   });
   if (r.error) throw r.error;
-  assert.equal(r.status, 0, `${binary} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  if (expectStatus !== null) {
+    assert.equal(r.status, expectStatus, `${binary} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  }
   return r;
 }
 
@@ -99,4 +103,30 @@ test('codex mcp list: lists the server init wrote into the user-level config', (
   assert.ok(servers.find((s) => s.name === 'other'), 'the other server is still there');
   const table = agent(CODEX, ['mcp', 'list'], { cwd: project, home });
   assert.match(table.stdout, /^ng-annotate +\S+ +mcp --root \S+ .*enabled/m);
+});
+
+// init --team (issue 20): Claude Code reads the remote entry, expands
+// ${NG_ANNOTATE_TOKEN} from its own environment into the Bearer header and
+// connects to a team server; with a reviewer's token it cannot. The file
+// holds no token.
+test('claude mcp list: init --team connects with the token from NG_ANNOTATE_TOKEN', async (t) => {
+  const { project, home } = initProject(t, []);
+  const serverRoot = tempRoot(t);
+  const server = await startServe(t, { root: serverRoot, args: ['--team'] });
+  const agentToken = createToken(['--root', serverRoot], 'agent', 'claude-on-a-laptop');
+  const reviewerToken = createToken(['--root', serverRoot], 'reviewer', 'pm');
+  const r = run(['init', '--root', project, '--team', server.url, '--client', 'claude'],
+    { env: { ...process.env, HOME: home } });
+  assert.equal(r.status, 0, r.stderr);
+  const written = readFileSync(join(project, '.mcp.json'), 'utf8');
+  assert.deepEqual(JSON.parse(written).mcpServers['ng-annotate'], {
+    type: 'http', url: `${server.url}/mcp`, headers: { Authorization: 'Bearer ${NG_ANNOTATE_TOKEN}' },
+  });
+  assert.ok(!written.includes('nga_'), 'no token in the committed file');
+  approve(project);
+  const listed = agent(CLAUDE, ['mcp', 'list'], { cwd: project, home, env: { NG_ANNOTATE_TOKEN: agentToken } });
+  assert.match(listed.stdout, /ng-annotate: .*\/mcp \(HTTP\) - ✔ Connected/);
+  const refused = agent(CLAUDE, ['mcp', 'list'],
+    { cwd: project, home, env: { NG_ANNOTATE_TOKEN: reviewerToken }, expectStatus: null });
+  assert.doesNotMatch(refused.stdout, /ng-annotate: .* - ✔ Connected/);
 });

@@ -26,6 +26,23 @@ TEST(AccessPolicy, LoopbackHostsPass) {
   }
 }
 
+// Per-branch preview hosts (issue 20): one label in place of the `*`.
+TEST(AccessPolicy, WildcardOriginAllowsOneLabel) {
+  AccessPolicy policy;
+  policy.AllowOrigin("https://*.preview.example.com");
+  auto check = [&](std::string_view origin) { return policy.Check("localhost", origin); };
+  EXPECT_EQ(check("https://pr-12.preview.example.com"), std::nullopt);
+  EXPECT_EQ(check("https://PR-12.Preview.Example.com"), std::nullopt);
+  EXPECT_NE(check("http://pr-12.preview.example.com"), std::nullopt);  // scheme
+  EXPECT_NE(check("https://a.b.preview.example.com"), std::nullopt);   // two labels
+  EXPECT_NE(check("https://preview.example.com"), std::nullopt);       // none
+  EXPECT_NE(check("https://.preview.example.com"), std::nullopt);
+  EXPECT_NE(check("https://evilpreview.example.com"), std::nullopt);
+  EXPECT_NE(check("https://x.preview.example.com.evil.com"), std::nullopt);
+  EXPECT_NE(check("https://x.preview.example.com:8443"), std::nullopt);  // port
+  EXPECT_EQ(policy.CheckOwnOrigin("localhost", "https://pr-1.preview.example.com"), std::nullopt);
+}
+
 TEST(AccessPolicy, ForeignOrMissingHostsFail) {
   AccessPolicy policy;
   EXPECT_NE(policy.Check(std::nullopt, std::nullopt), std::nullopt);

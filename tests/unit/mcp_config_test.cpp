@@ -248,3 +248,41 @@ TEST(PrettyJson, IndentsAndKeepsKeyOrder) {
 
 }  // namespace
 }  // namespace nga::cli
+
+namespace nga::cli {
+namespace {
+
+// init --team (issue 20): a remote /mcp whose token the agent reads from its
+// environment, in each client's own syntax; no token in the file.
+TEST(TeamInit, RemoteEntriesNameTheTokenVariableNotTheToken) {
+  const std::string url = "https://annotate.example.com/mcp";
+  struct Case {
+    McpClient client;
+    const char* map;
+    const char* header;
+    bool typed;
+  };
+  for (const Case& c :
+       {Case{McpClient::kClaude, "mcpServers", "Bearer ${NG_ANNOTATE_TOKEN}", true},
+        Case{McpClient::kVsCode, "servers", "Bearer ${env:NG_ANNOTATE_TOKEN}", true},
+        Case{McpClient::kCursor, "mcpServers", "Bearer ${env:NG_ANNOTATE_TOKEN}", false}}) {
+    auto text = MergeRemoteMcpConfig(std::string(R"({"mcpServers":{"other":{"command":"x"}},
+                                                     "servers":{"other":{"command":"x"}}})"),
+                                     c.client, url);
+    ASSERT_TRUE(text) << text.error().message;
+    auto config = boost::json::parse(*text).as_object();
+    const auto& entry = config.at(c.map).at("ng-annotate").as_object();
+    EXPECT_EQ(entry.at("url").as_string(), url);
+    EXPECT_EQ(entry.at("headers").at("Authorization"), c.header) << McpClientName(c.client);
+    EXPECT_EQ(entry.contains("type"), c.typed);
+    if (c.typed) EXPECT_EQ(entry.at("type"), "http");
+    EXPECT_TRUE(config.at(c.map).as_object().contains("other"));  // kept
+    EXPECT_EQ(text->find("nga_"), std::string::npos);
+  }
+  auto gemini = MergeRemoteMcpConfig(std::nullopt, McpClient::kGemini, url);
+  ASSERT_FALSE(gemini);
+  EXPECT_NE(gemini.error().message.find("by hand"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nga::cli

@@ -130,6 +130,27 @@ TEST(PostgresStore, ProjectsNeverSeeEachOther) {
   EXPECT_EQ(*a->LatestSequence(), 2);
 }
 
+// A token of project A is not a token of project B (issue 20): B can
+// neither find nor revoke it, and the same id is free in B.
+TEST(PostgresStore, TokensBelongToTheirProject) {
+  TempDir dir;
+  std::string name = dir.path().filename().string();
+  auto a = OpenProject(name + "-a");
+  auto b = OpenProject(name + "-b");
+  ASSERT_TRUE(a && b);
+  TokenRecord token{.id = "tid",
+                    .name = "pm",
+                    .role = TokenRole::kAdmin,
+                    .secret_hash = std::string(64, 'b'),
+                    .created_at = 1};
+  ASSERT_TRUE(a->CreateToken(token));
+  EXPECT_FALSE(b->FindToken("tid")->has_value());
+  EXPECT_TRUE(b->ListTokens()->empty());
+  EXPECT_EQ(*b->RevokeTokens("pm"), 0u);
+  EXPECT_TRUE(b->CreateToken(token));
+  EXPECT_TRUE((*a->FindToken("tid"))->LiveAt(2));
+}
+
 TEST(PostgresStore, ProjectNamesAreBounded) {
   EXPECT_FALSE(OpenPostgresStore(PostgresTestCluster::Url(), ""));
   EXPECT_FALSE(OpenPostgresStore(PostgresTestCluster::Url(), std::string(49, 'x')));

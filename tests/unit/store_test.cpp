@@ -418,6 +418,103 @@ TEST_P(StoreTest, ABatchKeepsTheOrderOfItsChangesAndSeesItself) {
   EXPECT_EQ(store_->GetAnnotation(e.id)->status, AnnotationStatus::kPending);
 }
 
+// Who said what (issue 20): the acting token's name on the annotation, its
+// replies and its latest status change; nothing without an actor.
+TEST_P(StoreTest, RecordsTheActorOfEachChange) {
+  Annotation plain = Create("no actor");
+  EXPECT_FALSE(plain.author_name);
+  std::string id;
+  {
+    ActingAs acting(*store_, "Pat Reviewer");
+    id = Create("by a reviewer").id;
+    ASSERT_TRUE(store_->AddReply(id, Author::kUser, "more detail", session_.id));
+  }
+  EXPECT_EQ(store_->actor(), "");
+  {
+    ActingAs acting(*store_, "ci-bot");
+    ASSERT_TRUE(store_->Acknowledge(id, "on it"));
+  }
+  auto read = store_->GetAnnotation(id);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(read->author_name, "Pat Reviewer");
+  EXPECT_EQ(read->status_by, "ci-bot");
+  ASSERT_EQ(read->replies.size(), 2u);
+  EXPECT_EQ(read->replies[0].author_name, "Pat Reviewer");
+  EXPECT_EQ(read->replies[1].author, Author::kAgent);
+  EXPECT_EQ(read->replies[1].author_name, "ci-bot");
+  auto json = ToJson(*read);
+  EXPECT_EQ(json.at("authorName"), "Pat Reviewer");
+  EXPECT_EQ(json.at("statusBy"), "ci-bot");
+  EXPECT_EQ(json.at("replies").at(1).at("authorName"), "ci-bot");
+  EXPECT_EQ(json.at("replies").at(1).at("author"), "agent");  // kept, beside the name
+
+  // A reply alone leaves statusBy; a status change without an actor clears it.
+  ASSERT_TRUE(store_->Resolve(id, std::nullopt));
+  EXPECT_FALSE(store_->GetAnnotation(id)->status_by);
+  auto untouched = ToJson(*store_->GetAnnotation(plain.id));
+  EXPECT_FALSE(untouched.contains("authorName"));
+  EXPECT_FALSE(untouched.contains("statusBy"));
+
+  // export -> import keeps the names.
+  auto back = AnnotationFromJson(json);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->author_name, "Pat Reviewer");
+  EXPECT_EQ(back->replies[1].author_name, "ci-bot");
+}
+
+TokenRecord Token(std::string id, std::string name, TokenRole role, Millis at) {
+  return TokenRecord{.id = std::move(id),
+                     .name = std::move(name),
+                     .role = role,
+                     .secret_hash = std::string(64, 'a'),
+                     .created_at = at};
+}
+
+TEST_P(StoreTest, TokensRoundTripAndListOldestFirst) {
+  TokenRecord agent = Token("id-agent", "ci-bot", TokenRole::kAgent, clock_.now);
+  agent.expires_at = clock_.now + 1000;
+  ASSERT_TRUE(store_->CreateToken(agent));
+  ASSERT_TRUE(store_->CreateToken(Token("id-rev", "pm", TokenRole::kReviewer, clock_.now + 1)));
+
+  auto found = store_->FindToken("id-agent");
+  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->name, "ci-bot");
+  EXPECT_EQ((*found)->role, TokenRole::kAgent);
+  EXPECT_EQ((*found)->secret_hash, agent.secret_hash);
+  EXPECT_EQ((*found)->expires_at, agent.expires_at);
+  EXPECT_FALSE((*found)->revoked_at);
+  EXPECT_TRUE((*found)->LiveAt(clock_.now + 999));
+  EXPECT_FALSE((*found)->LiveAt(clock_.now + 1000));
+
+  EXPECT_FALSE(store_->FindToken("nope")->has_value());
+  auto listed = store_->ListTokens();
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].id, "id-agent");
+  EXPECT_EQ((*listed)[1].id, "id-rev");
+
+  auto again = store_->CreateToken(Token("id-agent", "other", TokenRole::kAdmin, clock_.now));
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_P(StoreTest, RevokeByIdOrNameOnlyOnce) {
+  ASSERT_TRUE(store_->CreateToken(Token("t1", "pm", TokenRole::kReviewer, clock_.now)));
+  ASSERT_TRUE(store_->CreateToken(Token("t2", "pm", TokenRole::kReviewer, clock_.now)));
+  ASSERT_TRUE(store_->CreateToken(Token("t3", "bot", TokenRole::kAgent, clock_.now)));
+  clock_.now += 5;
+  EXPECT_EQ(*store_->RevokeTokens("t3"), 1u);
+  EXPECT_EQ(*store_->RevokeTokens("pm"), 2u);
+  EXPECT_EQ(*store_->RevokeTokens("pm"), 0u);  // already revoked
+  EXPECT_EQ(*store_->RevokeTokens("nobody"), 0u);
+  auto t1 = *store_->FindToken("t1");
+  ASSERT_TRUE(t1);
+  EXPECT_EQ(t1->revoked_at, clock_.now);
+  EXPECT_FALSE(t1->LiveAt(clock_.now));
+  EXPECT_EQ(store_->ListTokens()->size(), 3u);  // revoked ones stay listed
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
                          ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgres),
                          testing::BackendName);

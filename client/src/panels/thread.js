@@ -6,6 +6,14 @@ import { panel, root } from '../ui.js';
 import { showPanel, closePanel, current, isSubmitKey } from './shell.js';
 import { statusPill, whereLine, keepDraft } from './common.js';
 
+// "Agent: " / "You: " as in the dev mode; in team mode the token's name too
+// ("ci-bot (agent): "), since several people and agents share one thread.
+function replyLabel(r) {
+  const role = r.author === 'agent' ? 'agent' : 'reviewer';
+  if (r.authorName) return `${r.authorName} (${role}): `;
+  return r.author === 'agent' ? 'Agent: ' : 'You: ';
+}
+
 const TERMINAL = new Set(['resolved', 'dismissed']);
 
 export function renderThread(id, near, openDiff) {
@@ -25,10 +33,13 @@ export function renderThread(id, near, openDiff) {
   showPanel('thread', id, [
     h('h3', { 'data-field': 'name' }, a.componentName || 'Annotation'),
     whereLine(a),
-    h('div', { class: 'row' }, statusPill(a.status)),
-    h('div', { class: 'reply', 'data-field': 'request' }, a.annotationText),
+    h('div', { class: 'row' }, statusPill(a.status),
+      // Team mode: who made the latest status change (the token's name).
+      a.statusBy ? h('span', { 'data-field': 'status-by' }, ' by ' + a.statusBy) : null),
+    h('div', { class: 'reply', 'data-field': 'request' },
+      a.authorName ? h('b', null, a.authorName + ': ') : null, a.annotationText),
     (a.replies || []).map((r) => h('div', { class: 'reply ' + (r.author === 'agent' ? 'agent' : 'user') },
-      h('b', null, r.author === 'agent' ? 'Agent: ' : 'You: '), r.message)),
+      h('b', null, replyLabel(r)), r.message)),
     open ? area : null,
     h('div', null,
       open ? h('button', { class: 'primary', 'data-action': 'reply', onclick: sendReply }, 'Reply') : null,
