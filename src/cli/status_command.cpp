@@ -11,8 +11,8 @@ namespace nga::cli {
 namespace {
 
 constexpr AnnotationStatus kAllStatuses[] = {
-    AnnotationStatus::kPending, AnnotationStatus::kAcknowledged, AnnotationStatus::kDiffProposed,
-    AnnotationStatus::kResolved, AnnotationStatus::kDismissed};
+    AnnotationStatus::kPending,  AnnotationStatus::kAcknowledged, AnnotationStatus::kDiffProposed,
+    AnnotationStatus::kResolved, AnnotationStatus::kDismissed,    AnnotationStatus::kAccepted};
 
 // One line of text, cut to fit a terminal row.
 std::string OneLine(std::string_view text, std::size_t max) {

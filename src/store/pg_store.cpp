@@ -332,6 +332,27 @@ class PostgresStore final : public Store {
                   .to = AnnotationStatus::kDismissed});
   }
 
+  Result<Annotation> Accept(std::string_view id, std::string_view owner_session) override {
+    return Apply({.id = id,
+                  .action = "accept",
+                  .allowed_from = {AnnotationStatus::kResolved},
+                  .owner_session = owner_session,
+                  .to = AnnotationStatus::kAccepted});
+  }
+
+  Result<Annotation> Reopen(std::string_view id, std::string_view note,
+                            std::string_view owner_session) override {
+    if (auto ok = ValidateMessage("note", note); !ok) return ok.error();
+    return Apply({.id = id,
+                  .action = "reopen",
+                  .allowed_from = {AnnotationStatus::kResolved},
+                  .owner_session = owner_session,
+                  .to = AnnotationStatus::kPending,
+                  .reply_author = Author::kUser,
+                  .reply_message = note,
+                  .reply_capped = true});
+  }
+
   Result<Annotation> AddReply(std::string_view id, Author author, std::string_view message,
                               std::optional<std::string_view> owner_session) override {
     if (auto ok = ValidateMessage("message", message); !ok) return ok.error();
