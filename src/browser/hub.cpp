@@ -460,23 +460,23 @@ void Hub::BuildSync(SessionState& state) {
   std::sort(kept.begin(), kept.end(), [&](const std::string* a, const std::string* b) {
     return position[*a] < position[*b];
   });
-  std::string array = "[", legacy = "[";
+  // Revision 1's array only when one of them reads differently there.
+  bool legacy_differs = std::any_of(kept.begin(), kept.end(), [&](const std::string* id) {
+    return !state.shown.at(*id).legacy_json.empty();
+  });
+  std::string array = "[", legacy = legacy_differs ? "[" : "";
   array.reserve(bytes + 2);
-  bool legacy_differs = false;
   for (const std::string* id : kept) {
     const ShownAnnotation& shown = state.shown.at(*id);
-    if (array.size() > 1) {
-      array += ',';
-      legacy += ',';
-    }
+    if (array.size() > 1) array += ',';
     array += shown.json;
+    if (!legacy_differs) continue;
+    if (legacy.size() > 1) legacy += ',';
     legacy += shown.legacy_json.empty() ? shown.json : shown.legacy_json;
-    legacy_differs = legacy_differs || !shown.legacy_json.empty();
   }
   array += ']';
-  legacy += ']';
   state.array_json = std::move(array);
-  if (legacy_differs) state.legacy_array_json = std::move(legacy);
+  if (legacy_differs) state.legacy_array_json = legacy + ']';
 }
 
 void Hub::SendSync(Connection& connection, SessionState& state, std::optional<Millis> heartbeat,

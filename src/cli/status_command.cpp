@@ -90,7 +90,7 @@ int RunList(const ListOptions& options) {
     filter.status = ParseStatus(*options.status);
     if (!filter.status) {
       std::cerr << "ng-annotate: --status must be one of pending, acknowledged, diff_proposed, "
-                   "resolved, dismissed\n";
+                   "resolved, dismissed, accepted\n";
       return 2;
     }
   }
