@@ -24,6 +24,16 @@ std::string Serialize(const Annotation& annotation) {
   return boost::json::serialize(ToListJson(annotation));
 }
 
+// The revision-1 form when it differs from Serialize's, else empty.
+std::string SerializeLegacy(const Annotation& annotation) {
+  if (std::string_view(LegacyStatusName(annotation.status)) == StatusName(annotation.status)) {
+    return {};
+  }
+  boost::json::object json = ToListJson(annotation);
+  ToLegacyForm(annotation.status, json);
+  return boost::json::serialize(json);
+}
+
 // Is `now` the annotation that was shown, with one reply appended and
 // nothing else changed (so a revision-2 socket may get just the reply)?
 bool OnlyAReplyAppended(const std::string& shown_json, Millis shown_updated_at,
@@ -71,8 +81,9 @@ Result<ConnectionId> Hub::Open(const ConnectRequest& request, Sink sink) {
     for (const Annotation& annotation : *annotations) {
       state.order.push_back(annotation.id);
       state.shown.emplace(annotation.id,
-                          ShownAnnotation{Serialize(annotation), IsTerminal(annotation.status),
-                                          annotation.updated_at, annotation.replies.size()});
+                          ShownAnnotation{Serialize(annotation), SerializeLegacy(annotation),
+                                          IsTerminal(annotation.status), annotation.updated_at,
+                                          annotation.replies.size()});
     }
     Changed(state);
   }
@@ -147,9 +158,11 @@ Hub::AfterCommit Hub::Handle(ConnectionId id, const std::string& session_id,
       if (!result) return failed(result.error());
       auto state = sessions_.find(session_id);
       if (state == sessions_.end()) return;
-      if (Show(state->second, *result) == Shown::kSame) {
-        SendTo(id, MakeFrame(AnnotationFrame("annotation:updated",
-                                             state->second.shown[result->id].json)));
+      auto connection = connections_.find(id);
+      if (Show(state->second, *result) == Shown::kSame && connection != connections_.end()) {
+        SendTo(id, MakeFrame(AnnotationFrame(
+                       "annotation:updated",
+                       FormFor(connection->second, state->second.shown[result->id]))));
       }
     };
   };
@@ -182,6 +195,13 @@ Hub::AfterCommit Hub::Handle(ConnectionId id, const std::string& session_id,
       return answer(store_.RespondToDiff(message.id, DiffResponse::kApproved, session_id));
     case ClientMessageType::kDiffRejected:
       return answer(store_.RespondToDiff(message.id, DiffResponse::kRejected, session_id));
+    case ClientMessageType::kAfterScreenshot:
+      // Answered with the annotation as it is: the image is beside it.
+      return answer(StoreAfterScreenshot(session_id, message));
+    case ClientMessageType::kAccept:
+      return answer(store_.Accept(message.id, session_id));
+    case ClientMessageType::kReopen:
+      return answer(store_.Reopen(message.id, message.message, session_id));
     case ClientMessageType::kAnnotationsClear: {
       auto cleared = store_.ClearSession(session_id);
       return [this, session_id, failed, cleared](const Status& committed) {
@@ -228,6 +248,29 @@ Hub::AfterCommit Hub::Handle(ConnectionId id, const std::string& session_id,
       };
   }
   return {};
+}
+
+Result<Annotation> Hub::StoreAfterScreenshot(const std::string& session_id,
+                                             const ClientMessage& message) {
+  auto annotation = store_.GetAnnotation(message.id);
+  if (!annotation) return annotation.error();
+  if (annotation->session_id != session_id) {
+    return MakeError(ErrorCode::kForbidden,
+                     "annotation " + message.id + " belongs to another session");
+  }
+  // Only between the agent's resolve and the user's verdict: the image is
+  // what the user is asked to check.
+  if (annotation->status != AnnotationStatus::kResolved) {
+    return MakeError(ErrorCode::kWrongStatus,
+                     "cannot store an after screenshot of annotation " + message.id + ": it is " +
+                         StatusName(annotation->status) + ", and that needs it to be resolved");
+  }
+  if (auto ok = store_.PutScreenshot(message.id, *message.screenshot); !ok) return ok.error();
+  return annotation;
+}
+
+const std::string& Hub::FormFor(const Connection& connection, const ShownAnnotation& shown) {
+  return connection.proto < 2 && !shown.legacy_json.empty() ? shown.legacy_json : shown.json;
 }
 
 void Hub::Close(ConnectionId id) {
@@ -338,15 +381,20 @@ std::optional<std::string> Hub::SessionOf(ConnectionId id) const {
 
 Hub::Shown Hub::Show(SessionState& state, const Annotation& annotation) {
   std::string json = Serialize(annotation);
-  ShownAnnotation now{std::move(json), IsTerminal(annotation.status), annotation.updated_at,
-                      annotation.replies.size()};
+  ShownAnnotation now{std::move(json), SerializeLegacy(annotation), IsTerminal(annotation.status),
+                      annotation.updated_at, annotation.replies.size()};
+  // The frame for revision 1 when its form differs, else the same frame.
+  auto legacy = [](const ShownAnnotation& shown, std::string_view type, const Frame& same) {
+    return shown.legacy_json.empty() ? same : MakeFrame(AnnotationFrame(type, shown.legacy_json));
+  };
   auto found = state.shown.find(annotation.id);
   if (found == state.shown.end()) {
     Frame frame = MakeFrame(AnnotationFrame("annotation:created", now.json));
+    Frame v1 = legacy(now, "annotation:created", frame);
     state.order.push_back(annotation.id);
     state.shown.emplace(annotation.id, std::move(now));
     Changed(state);
-    SendToSession(state, frame);
+    SendToSession(state, v1, frame);
     return Shown::kNew;
   }
   ShownAnnotation& before = found->second;
@@ -355,7 +403,8 @@ Hub::Shown Hub::Show(SessionState& state, const Annotation& annotation) {
   before = std::move(now);
   Changed(state);
   Frame full = MakeFrame(AnnotationFrame("annotation:updated", before.json));
-  SendToSession(state, full, reply_only ? MakeFrame(ReplyFrame(annotation)) : full);
+  SendToSession(state, legacy(before, "annotation:updated", full),
+                reply_only ? MakeFrame(ReplyFrame(annotation)) : full);
   return Shown::kChanged;
 }
 
@@ -367,6 +416,7 @@ void Hub::Forget(SessionState& state, const std::unordered_set<std::string>& ids
 
 void Hub::Changed(SessionState& state) {
   state.array_json.reset();
+  state.legacy_array_json.reset();
   state.left_out.clear();
   state.version = next_version_++;
 }
@@ -424,14 +474,23 @@ void Hub::BuildSync(SessionState& state) {
   std::sort(kept.begin(), kept.end(), [&](const std::string* a, const std::string* b) {
     return position[*a] < position[*b];
   });
-  std::string array = "[";
+  // Revision 1's array only when one of them reads differently there.
+  bool legacy_differs = std::any_of(kept.begin(), kept.end(), [&](const std::string* id) {
+    return !state.shown.at(*id).legacy_json.empty();
+  });
+  std::string array = "[", legacy = legacy_differs ? "[" : "";
   array.reserve(bytes + 2);
   for (const std::string* id : kept) {
+    const ShownAnnotation& shown = state.shown.at(*id);
     if (array.size() > 1) array += ',';
-    array += state.shown.at(*id).json;
+    array += shown.json;
+    if (!legacy_differs) continue;
+    if (legacy.size() > 1) legacy += ',';
+    legacy += shown.legacy_json.empty() ? shown.json : shown.legacy_json;
   }
   array += ']';
   state.array_json = std::move(array);
+  if (legacy_differs) state.legacy_array_json = legacy + ']';
 }
 
 void Hub::SendSync(Connection& connection, SessionState& state, std::optional<Millis> heartbeat,
@@ -442,8 +501,10 @@ void Hub::SendSync(Connection& connection, SessionState& state, std::optional<Mi
   }
   BuildSync(state);
   connection.synced_version = state.version;
-  connection.sink(
-      MakeFrame(SyncFrame(*state.array_json, heartbeat, state.version, state.left_out.size())));
+  const std::string& array = connection.proto < 2 && state.legacy_array_json
+                                 ? *state.legacy_array_json
+                                 : *state.array_json;
+  connection.sink(MakeFrame(SyncFrame(array, heartbeat, state.version, state.left_out.size())));
 }
 
 // What the sync left out, newest first, from after the cursor (an id).
@@ -467,7 +528,7 @@ void Hub::SendPage(Connection& connection, SessionState& state, const ClientMess
   std::string array = "[";
   std::size_t i = start;
   for (; i < rest.size() && i - start < limit; ++i) {
-    const std::string& json = state.shown.at(rest[i]).json;
+    const std::string& json = FormFor(connection, state.shown.at(rest[i]));
     if (i > start && array.size() + json.size() > options_.page_max_bytes) break;
     if (array.size() > 1) array += ',';
     array += json;

@@ -124,6 +124,9 @@ class Hub {
   // What every socket of one connected session has been shown.
   struct ShownAnnotation {
     std::string json;  // the serialized annotation
+    // As revision-1 sockets (ng-annotate-mcp's overlay) get it, when that
+    // differs: a status of ours mapped onto its own (model.h ToLegacyForm).
+    std::string legacy_json;
     bool terminal = false;
     Millis updated_at = 0;
     std::size_t replies = 0;
@@ -136,6 +139,7 @@ class Hub {
     std::uint64_t version = 0;                               // changes with `shown`
     // Cache of the sync: its array, and the ids it left out (newest first).
     std::optional<std::string> array_json;
+    std::optional<std::string> legacy_array_json;  // when an annotation's legacy form differs
     std::vector<std::string> left_out;
   };
   struct Connection {
@@ -163,6 +167,11 @@ class Hub {
   void SendSync(Connection& connection, SessionState& state, std::optional<Millis> heartbeat,
                 bool allow_unchanged);
   void SendPage(Connection& connection, SessionState& state, const ClientMessage& message);
+  // The form of `shown` that `connection`'s protocol revision reads.
+  static const std::string& FormFor(const Connection& connection, const ShownAnnotation& shown);
+  // annotation:after: the after image of this session's resolved annotation.
+  Result<Annotation> StoreAfterScreenshot(const std::string& session_id,
+                                          const ClientMessage& message);
   void SendError(const Connection& connection, const ProtocolError& error);
   // To a socket by id; nothing if it has closed meanwhile.
   void SendTo(ConnectionId id, const Frame& frame);

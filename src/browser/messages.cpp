@@ -27,7 +27,7 @@ struct TypeName {
   ClientMessageType type;
 };
 
-constexpr std::array<TypeName, 9> kTypes{{
+constexpr std::array<TypeName, 12> kTypes{{
     {"annotation:create", ClientMessageType::kAnnotationCreate},
     {"annotation:reply", ClientMessageType::kAnnotationReply},
     {"annotation:delete", ClientMessageType::kAnnotationDelete},
@@ -37,6 +37,9 @@ constexpr std::array<TypeName, 9> kTypes{{
     {"diff:rejected", ClientMessageType::kDiffRejected},
     {"session:ping", ClientMessageType::kPing},
     {"annotations:page", ClientMessageType::kAnnotationsPage},
+    {"annotation:after", ClientMessageType::kAfterScreenshot},
+    {"annotation:accept", ClientMessageType::kAccept},
+    {"annotation:reopen", ClientMessageType::kReopen},
 }};
 
 ProtocolError Refuse(std::string code, std::string message,
@@ -113,9 +116,20 @@ std::optional<ProtocolError> ReadFields(const json::object& frame, const std::st
       return std::nullopt;
     }
     case ClientMessageType::kAnnotationReply:
+    case ClientMessageType::kReopen:
       if (auto error = RequireString(frame, "id", type, message.id)) return error;
       return RequireString(frame, "message", type, message.message);
+    case ClientMessageType::kAfterScreenshot: {
+      if (auto error = RequireString(frame, "id", type, message.id)) return error;
+      const json::value* shot = frame.if_contains("screenshot");
+      if (shot == nullptr) {
+        return Refuse("invalid_argument",
+                      "annotation:after needs a field 'screenshot' {data: base64, mimeType}", type);
+      }
+      return ReadScreenshot(*shot, ScreenshotKind::kAfter, type, message.screenshot);
+    }
     case ClientMessageType::kAnnotationDelete:
+    case ClientMessageType::kAccept:
     case ClientMessageType::kDiffApproved:
     case ClientMessageType::kDiffRejected:
       return RequireString(frame, "id", type, message.id);

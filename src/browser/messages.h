@@ -37,6 +37,10 @@ enum class ClientMessageType {
   kDiffRejected,      // diff:rejected {id}
   kPing,              // session:ping
   kAnnotationsPage,   // annotations:page {before, limit} (protocol revision 2, SPEC §4)
+  // The before/after check (issue 18), each only on this session's resolved annotation:
+  kAfterScreenshot,  // annotation:after {id, screenshot}: the element once the change landed
+  kAccept,           // annotation:accept {id}: resolved -> accepted
+  kReopen,           // annotation:reopen {id, message}: resolved -> pending, the note a reply
 };
 
 // "annotation:create", ... as on the wire.
@@ -44,10 +48,10 @@ std::string_view ClientMessageTypeName(ClientMessageType type);
 
 struct ClientMessage {
   ClientMessageType type = ClientMessageType::kPing;
-  std::string id;                        // reply, delete, diff:*
-  std::string message;                   // reply
+  std::string id;                        // reply, delete, diff:*, after, accept, reopen
+  std::string message;                   // reply, reopen
   boost::json::object payload;           // create (without its screenshot)
-  std::optional<Screenshot> screenshot;  // create: payload.screenshot, decoded and checked
+  std::optional<Screenshot> screenshot;  // create: payload.screenshot; after: screenshot
   std::optional<std::string> before;     // page: the cursor, null for the first page
   std::size_t limit = 0;                 // page: 0 when not given
 };

@@ -11,8 +11,8 @@ namespace nga::cli {
 namespace {
 
 constexpr AnnotationStatus kAllStatuses[] = {
-    AnnotationStatus::kPending, AnnotationStatus::kAcknowledged, AnnotationStatus::kDiffProposed,
-    AnnotationStatus::kResolved, AnnotationStatus::kDismissed};
+    AnnotationStatus::kPending,  AnnotationStatus::kAcknowledged, AnnotationStatus::kDiffProposed,
+    AnnotationStatus::kResolved, AnnotationStatus::kDismissed,    AnnotationStatus::kAccepted};
 
 // One line of text, cut to fit a terminal row.
 std::string OneLine(std::string_view text, std::size_t max) {
@@ -91,7 +91,7 @@ int RunList(const ListOptions& options) {
     filter.status = ParseStatus(*options.status);
     if (!filter.status) {
       std::cerr << "ng-annotate: --status must be one of pending, acknowledged, diff_proposed, "
-                   "resolved, dismissed\n";
+                   "resolved, dismissed, accepted\n";
       return 2;
     }
   }

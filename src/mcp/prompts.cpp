@@ -19,7 +19,7 @@ constexpr std::string_view kStartPollingText =
 
 ## Loop, forever
 2. Call `watch_annotations`. It returns the moment there is work.
-3. `{"status":"annotations","annotations":[...]}`: process each annotation, then go back to 2. An annotation that is not pending (its newest reply is the user's) is the user answering your question: read the replies and carry on with it.
+3. `{"status":"annotations","annotations":[...]}`: process each annotation, then go back to 2. An annotation that is not pending (its newest reply is the user's) is the user answering your question: read the replies and carry on with it. A pending one whose newest reply is the user's was reopened after your `resolve`: the user compared the element before and after your change and says in that reply what is still wrong (`get_annotation` has both screenshots); acknowledge it and work on it again.
 4. `{"status":"timeout",...}`: nothing happened; go back to 2 at once. If the hint says no browser is connected, tell the developer once, then keep watching.
 
 ## Processing an annotation

@@ -18,7 +18,12 @@ Result<json::object> ExportStore(Store& store) {
   json::object& session_map = out["sessions"].emplace_object();
   for (const auto& session : *sessions) session_map[session.id] = ToJson(session);
   json::object& annotation_map = out["annotations"].emplace_object();
-  for (const auto& annotation : *annotations) annotation_map[annotation.id] = ToJson(annotation);
+  // ng-annotate-mcp's store.json: its statuses (ToLegacyForm keeps ours beside them).
+  for (const auto& annotation : *annotations) {
+    json::object record = ToJson(annotation);
+    ToLegacyForm(annotation.status, record);
+    annotation_map[annotation.id] = std::move(record);
+  }
   if (*heartbeat) out["lastAgentHeartbeat"] = FormatIso8601(**heartbeat);
   return out;
 }

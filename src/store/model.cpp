@@ -20,6 +20,8 @@ const char* StatusName(AnnotationStatus status) {
       return "resolved";
     case AnnotationStatus::kDismissed:
       return "dismissed";
+    case AnnotationStatus::kAccepted:
+      return "accepted";
   }
   return "pending";
 }
@@ -27,14 +29,28 @@ const char* StatusName(AnnotationStatus status) {
 std::optional<AnnotationStatus> ParseStatus(std::string_view name) {
   for (auto status : {AnnotationStatus::kPending, AnnotationStatus::kAcknowledged,
                       AnnotationStatus::kDiffProposed, AnnotationStatus::kResolved,
-                      AnnotationStatus::kDismissed}) {
+                      AnnotationStatus::kDismissed, AnnotationStatus::kAccepted}) {
     if (name == StatusName(status)) return status;
   }
   return std::nullopt;
 }
 
 bool IsTerminal(AnnotationStatus status) {
-  return status == AnnotationStatus::kResolved || status == AnnotationStatus::kDismissed;
+  return status == AnnotationStatus::kResolved || status == AnnotationStatus::kDismissed ||
+         status == AnnotationStatus::kAccepted;
+}
+
+const char* LegacyStatusName(AnnotationStatus status) {
+  // Accepted is resolved with the user's approval on top: for a client that
+  // cannot tell them apart, the work is done either way.
+  if (status == AnnotationStatus::kAccepted) return StatusName(AnnotationStatus::kResolved);
+  return StatusName(status);
+}
+
+void ToLegacyForm(AnnotationStatus status, json::object& json) {
+  const char* legacy = LegacyStatusName(status);
+  json["status"] = legacy;
+  if (std::string_view(legacy) != StatusName(status)) json["ngAnnotateStatus"] = StatusName(status);
 }
 
 const char* AuthorName(Author author) { return author == Author::kAgent ? "agent" : "user"; }
@@ -170,6 +186,11 @@ Result<Annotation> AnnotationFromJson(const json::value& value) {
   auto status = ParseStatus(StringField(object, "status"));
   if (!status) return BadField(what, "status");
   annotation.status = *status;
+  // An export's legacy form (ToLegacyForm) keeps our own status beside it.
+  if (auto own = ParseStatus(StringField(object, "ngAnnotateStatus"));
+      own && LegacyStatusName(*own) == std::string_view(StatusName(*status))) {
+    annotation.status = *own;
+  }
 
   if (const json::value* replies = object.if_contains("replies"); replies && !replies->is_null()) {
     if (!replies->is_array()) return BadField(what, "replies");

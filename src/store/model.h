@@ -23,13 +23,26 @@ struct Session {
   bool yolo_mode = false;
 };
 
-enum class AnnotationStatus { kPending, kAcknowledged, kDiffProposed, kResolved, kDismissed };
+// pending -> acknowledged -> diff_proposed -> resolved | dismissed, as in
+// ng-annotate-mcp; then the user's check of a resolved one (issue 18):
+// resolved -> accepted (Accept), or back to pending with a note (Reopen).
+enum class AnnotationStatus {
+  kPending,
+  kAcknowledged,
+  kDiffProposed,
+  kResolved,
+  kDismissed,
+  kAccepted
+};
 
-// "pending", "acknowledged", "diff_proposed", "resolved", "dismissed".
+// "pending", "acknowledged", "diff_proposed", "resolved", "dismissed", "accepted".
 const char* StatusName(AnnotationStatus status);
 std::optional<AnnotationStatus> ParseStatus(std::string_view name);
-// resolved and dismissed: the annotation needs no more work.
+// resolved, dismissed and accepted: the annotation needs no more work.
 bool IsTerminal(AnnotationStatus status);
+// The status as ng-annotate-mcp names it (its client knows only its five):
+// accepted is "resolved" there; every other status is its own name.
+const char* LegacyStatusName(AnnotationStatus status);
 
 enum class Author { kAgent, kUser };
 const char* AuthorName(Author author);
@@ -94,6 +107,11 @@ boost::json::object ToJson(const Annotation& annotation);
 boost::json::array ToJson(const std::vector<Annotation>& annotations);
 // The wire form without kDetailOnlyFields, for lists and the browser.
 boost::json::object ToListJson(const Annotation& annotation);
+// `json` (a wire form of an annotation) as ng-annotate-mcp's clients read it:
+// `status` is LegacyStatusName(status), and when that differs our status is
+// kept in `ngAnnotateStatus` (which AnnotationFromJson reads back). Used for
+// revision-1 sockets (its overlay) and `export` (its store.json).
+void ToLegacyForm(AnnotationStatus status, boost::json::object& json);
 
 // Parses the wire form back (export/import). Errors name the bad field.
 Result<Session> SessionFromJson(const boost::json::value& json);

@@ -130,4 +130,28 @@ Result<Annotation> StatusChangeStore::AddReply(std::string_view id, Author autho
                             .reply_capped = true});
 }
 
+// The user's verdict on a resolved change (the before/after check): accepted
+// closes it for good; reopened puts it back to pending with the user's note,
+// which makes it waiting work again.
+Result<Annotation> StatusChangeStore::Accept(std::string_view id, std::string_view owner_session) {
+  return ApplyStatusChange({.id = id,
+                            .action = "accept",
+                            .allowed_from = {AnnotationStatus::kResolved},
+                            .owner_session = owner_session,
+                            .to = AnnotationStatus::kAccepted});
+}
+
+Result<Annotation> StatusChangeStore::Reopen(std::string_view id, std::string_view note,
+                                             std::string_view owner_session) {
+  if (auto ok = ValidateMessage("note", note); !ok) return ok.error();
+  return ApplyStatusChange({.id = id,
+                            .action = "reopen",
+                            .allowed_from = {AnnotationStatus::kResolved},
+                            .owner_session = owner_session,
+                            .to = AnnotationStatus::kPending,
+                            .reply_author = Author::kUser,
+                            .reply_message = note,
+                            .reply_capped = true});
+}
+
 }  // namespace nga

@@ -64,6 +64,9 @@ class StatusChangeStore : public Store {
   Result<Annotation> DeleteByUser(std::string_view id, std::string_view owner_session) final;
   Result<Annotation> AddReply(std::string_view id, Author author, std::string_view message,
                               std::optional<std::string_view> owner_session) final;
+  Result<Annotation> Accept(std::string_view id, std::string_view owner_session) final;
+  Result<Annotation> Reopen(std::string_view id, std::string_view note,
+                            std::string_view owner_session) final;
 
  protected:
   // In one transaction (or a savepoint of the open batch): reads the

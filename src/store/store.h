@@ -172,6 +172,13 @@ class Store {
   // annotation must belong to it.
   virtual Result<Annotation> AddReply(std::string_view id, Author author, std::string_view message,
                                       std::optional<std::string_view> owner_session) = 0;
+  // The user's check of the agent's work (issue 18), only within owner_session
+  // and only while resolved. Accept: resolved -> accepted, the annotation is
+  // closed. Reopen: resolved -> pending with the user's note as a reply, so
+  // that it is work waiting again (watch_annotations wakes).
+  virtual Result<Annotation> Accept(std::string_view id, std::string_view owner_session) = 0;
+  virtual Result<Annotation> Reopen(std::string_view id, std::string_view note,
+                                    std::string_view owner_session) = 0;
   // Deletes every annotation of the session; returns how many.
   virtual Result<std::size_t> ClearSession(std::string_view session_id) = 0;
 

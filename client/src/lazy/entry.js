@@ -4,6 +4,13 @@ import { locate, hoverFile, describe, rectOf, buildPayload, settle } from '../co
 import { openAnnotate, openFor, toggleHelp, closePanel, panelState, startPanels } from '../panels/index.js';
 import { captureElements, screenshotField } from './screenshot.js';
 import { pick, pressed, unpick } from './pick.js';
+import { startAfterCheck } from './after-check.js';
+import { startReview } from '../panels/review.js';
+
+// The before/after check runs from the moment this chunk is here, whether
+// or not a panel is ever opened: an agent may resolve at any time.
+startReview();
+startAfterCheck();
 
 globalThis[Symbol.for('ng-annotate.lazy')].ready({
   locate, hoverFile, describe, rectOf, buildPayload, settle,
