@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "browser/build_manifest_route.h"
 #include "browser/hub.h"
 #include "browser/notice_route.h"
 #include "browser/origins_route.h"
@@ -154,6 +155,7 @@ int RunServe(const ServeConfig& config) {
   browser::AddBrowserRoutes(*server, hub, *store, *paths, current_manifest, *token);
   browser::AddOriginsRoute(*server, registered_origins);
   browser::AddScreenshotRoute(*server, *store);
+  browser::AddBuildManifestRoute(*server, *store, writes);
   browser::AddNoticeRoute(*server,
                           [](const std::string& line) { fmt::print(stderr, "{}\n", line); });
   std::shared_ptr<manifest::ManifestWatcher> manifest_watcher;

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/build_manifest.h"
 #include "store/model.h"
 #include "store/screenshot.h"
 #include "util/result.h"
@@ -180,6 +181,16 @@ class Store {
   // The annotation's screenshot of `kind`, or nullopt when it has none.
   virtual Result<std::optional<Screenshot>> GetScreenshot(std::string_view annotation_id,
                                                           ScreenshotKind kind) = 0;
+
+  // ---- preview builds (store/build_manifest.h) ------------------------
+  // Stores the source ids of a build, replacing whatever was stored under
+  // its build id (a build pushed again), in one transaction. No event: no
+  // annotation changed.
+  virtual Status PutBuildManifest(const BuildManifest& manifest) = 0;
+  // The "file:line:col" source id `source_id` of build `build_id` stands for;
+  // nullopt when no pushed manifest has it.
+  virtual Result<std::optional<std::string>> FindBuildSource(std::string_view build_id,
+                                                             std::string_view source_id) = 0;
 
   // ---- agent heartbeat ------------------------------------------------
   virtual Status RecordAgentHeartbeat() = 0;

@@ -111,7 +111,7 @@ TEST_P(StoreLimitsTest, SessionCapFollowsDeletesImportsAndAnUpgradedStore) {
         "sqlite3 '" + db_file.string() +
         "' 'DROP TRIGGER annotations_count_insert; DROP TRIGGER annotations_count_delete; "
         "DROP TRIGGER annotations_count_move; ALTER TABLE sessions DROP COLUMN annotation_count; "
-        "DROP TABLE screenshots; PRAGMA user_version = 2'";
+        "DROP TABLE screenshots; DROP TABLE build_sources; PRAGMA user_version = 2'";
     ASSERT_EQ(std::system(downgrade.c_str()), 0);
     store_ = OpenTestStore(dir_, StoreOptions{.clock = clock_.AsClock()}, GetParam());
     ASSERT_TRUE(store_);
