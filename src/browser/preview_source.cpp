@@ -26,6 +26,13 @@ std::string ResolvePreviewSource(Store& store, boost::json::object& payload) {
   const std::string& location = **found;
   std::string file = location.substr(0, location.rfind(':', location.rfind(':') - 1));
   payload["sourceLocation"] = location;
+  // An Angular template is the component's template, not its class: the
+  // class stays what the page said, or the template when it said nothing.
+  if (file.ends_with(".html")) {
+    payload["templateFilePath"] = file;
+    const auto* component = payload.if_contains("componentFilePath");
+    if (component && component->is_string() && !component->get_string().empty()) return {};
+  }
   payload["componentFilePath"] = file;
   return {};
 }

@@ -13,7 +13,9 @@
 namespace nga::browser {
 
 // With "buildId" and "sourceId" in `payload`: sets "sourceLocation" to the
-// manifest's "file:line:col" and "componentFilePath" to its file. Returns a
+// manifest's "file:line:col" and "componentFilePath" to its file (an .html
+// file, an Angular template: "templateFilePath", and "componentFilePath"
+// only when the page sent none). Returns a
 // line for the log when the id cannot be resolved (no manifest pushed for
 // that build, or an id it does not hold), else an empty string; the
 // annotation is stored either way, as the page described it.

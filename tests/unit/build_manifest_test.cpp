@@ -115,6 +115,15 @@ TEST_P(BuildManifestStoreTest, AnAnnotationFromABuildGetsFileAndLine) {
   EXPECT_THAT(browser::ResolvePreviewSource(*store_, unknown),
               HasSubstr("source id k1 of build b9, which no pushed manifest holds"));
   EXPECT_FALSE(unknown.contains("sourceLocation"));
+  // An Angular template: the template's file, the class kept when the page knew it.
+  ASSERT_TRUE(store_->PutBuildManifest(Manifest("b2", {{"t1", "src/app/promo/promo.html:2:3"}})));
+  auto angular = boost::json::parse(R"({"annotationText":"x","buildId":"b2","sourceId":"t1",)"
+                                    R"("componentFilePath":"src/app/promo/promo.ts"})")
+                     .as_object();
+  EXPECT_EQ(browser::ResolvePreviewSource(*store_, angular), "");
+  EXPECT_EQ(angular.at("templateFilePath").as_string(), "src/app/promo/promo.html");
+  EXPECT_EQ(angular.at("componentFilePath").as_string(), "src/app/promo/promo.ts");
+  EXPECT_EQ(angular.at("sourceLocation").as_string(), "src/app/promo/promo.html:2:3");
   // Without a build id (a dev server's page) nothing is looked up.
   auto dev =
       boost::json::parse(R"({"annotationText":"x","sourceLocation":"src/a.ts:1:1"})").as_object();
