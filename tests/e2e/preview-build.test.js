@@ -15,7 +15,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, extname, normalize } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -25,6 +25,7 @@ import { REPO } from './lib/vite-app.js';
 import { tempRoot } from '../integration/lib/cli.js';
 import { startServe } from '../integration/lib/serve.js';
 import { call } from '../integration/lib/mcp.js';
+import { DEMO, copyApp, nodeFor } from '../integration/lib/ng.js';
 
 const WAIT = { timeout: 20000 };
 const COLORS = { pending: '#3b82f6', acknowledged: '#f59e0b', resolved: '#22c55e' };
@@ -54,6 +55,40 @@ const APPS = [
     target: '.price-amount',
     file: 'src/components/PriceTag.tsx',
     fileField: 'componentFilePath',
+  },
+  {
+    // A copy of the demo whose build target is our builder with `preview`
+    // (what a user writes in angular.json), and whose node_modules has this
+    // repository's packages.
+    app: 'angular-demo',
+    project: 'angular-demo',
+    prepare(t) {
+      const root = copyApp(DEMO, (fn) => t.after(fn));
+      rmSync(join(root, 'node_modules'));
+      mkdirSync(join(root, 'node_modules/@ng-annotate'), { recursive: true });
+      for (const name of readdirSync(join(DEMO, 'node_modules'))) {
+        if (name !== '@ng-annotate') symlinkSync(join(DEMO, 'node_modules', name), join(root, 'node_modules', name));
+      }
+      for (const pkg of ['angular', 'cli']) symlinkSync(join(REPO, 'packages', pkg), join(root, 'node_modules/@ng-annotate', pkg));
+      const workspace = JSON.parse(readFileSync(join(root, 'angular.json'), 'utf8'));
+      const build = workspace.projects['angular-demo'].architect.build;
+      build.builder = '@ng-annotate/angular:application';
+      build.options.preview = { server: 'http://127.0.0.1:4750', project: 'angular-demo' };
+      writeFileSync(join(root, 'angular.json'), JSON.stringify(workspace, null, 2));
+      return root;
+    },
+    build(root, out, env) {
+      // The team server's URL goes in as the user's CI would: through the option.
+      const workspace = JSON.parse(readFileSync(join(root, 'angular.json'), 'utf8'));
+      workspace.projects['angular-demo'].architect.build.options.preview.server = env.NG_ANNOTATE_SERVER;
+      writeFileSync(join(root, 'angular.json'), JSON.stringify(workspace, null, 2));
+      const result = spawnSync(nodeFor(DEMO), ['node_modules/@angular/cli/bin/ng.js', 'build', '--output-path', out],
+        { cwd: root, env: { ...env, NG_CLI_ANALYTICS: 'false' }, encoding: 'utf8', timeout: 600000 });
+      return { result, site: join(out, 'browser') };
+    },
+    target: '.promo-title',
+    file: 'src/app/promo-card/promo-card.html',
+    fileField: 'templateFilePath',
   },
 ];
 
