@@ -15,7 +15,8 @@ export const SNAPSHOT_MAX = 5000; // domSnapshot cap (the server enforces it too
 export const PANEL_INPUTS = 5; // inputs listed in the annotate panel before "N more"
 
 // The server is the origin this script was loaded from (the daemon, or a dev
-// server forwarding /__annotate to it).
+// server forwarding /__annotate to it). `build`: the preview build the page
+// is (data-nga-build on the tag, issue 20), which waits for the shortcut.
 export function serverFromScript(script) {
   const src = script && script.src ? script.src : '/__annotate/client.js';
   const url = new URL(src, location.href);
@@ -24,5 +25,6 @@ export function serverFromScript(script) {
     proto: url.searchParams.get('proto') === '1' ? 1 : 2,
     origin: url.origin,
     ws: (url.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + url.host + '/__annotate',
+    build: (script && script.dataset.ngaBuild) || '',
   };
 }

@@ -34,11 +34,27 @@ function start() {
   const panelMode = () => { const lazy = lazyModule(); return lazy ? lazy.panelState.mode : ''; };
   const closePanel = () => { const lazy = lazyModule(); if (lazy) lazy.closePanel(); };
 
-  mount();
+  // On a preview build (issue 20) nothing more reaches the page (no element,
+  // no socket, no capture.js) until the reviewer presses the shortcut.
+  state.build = server.build;
+  let begun = false;
+  const begin = () => {
+    if (begun) return;
+    begun = true;
+    mount();
+    // Connect once the app has started, so that a page whose app brings the
+    // other overlay never gets a session of ours.
+    afterAppStart(() => {
+      if (foreignOverlayPresent()) return stepAside();
+      watchForForeignOverlay(stepAside);
+      connect(server.ws);
+      startPing();
+    });
+  };
   fab.addEventListener('click', () => withLazy((lazy) => lazy.toggleHelp()));
   startInspect();
   startShortcuts({
-    toggleInspect: () => { if (state.hidden) setHidden(false); setInspecting(!state.inspecting); },
+    toggleInspect: () => { begin(); if (state.hidden) setHidden(false); setInspecting(!state.inspecting); },
     toggleHidden: () => setHidden(!state.hidden),
     clear: () => send({ type: 'annotations:clear' }),
     hasBack: () => !!panelMode(),
@@ -85,14 +101,7 @@ function start() {
   }
 
   fetchRoot(server.origin);
-  // Connect once the app has started, so that a page whose app brings the
-  // other overlay never gets a session of ours.
-  afterAppStart(() => {
-    if (foreignOverlayPresent()) return stepAside();
-    watchForForeignOverlay(stepAside);
-    connect(server.ws);
-    startPing();
-  });
+  if (!server.build) begin();
   // capture.js also comes when the page is next idle after the first
   // connection (off the page's load path), so that annotating still works if
   // the server goes away before the user first needs it: the submission is

@@ -15,6 +15,7 @@ export const state = {
   frames: {}, // server frames seen, by type
   inspecting: false,
   hidden: false,
+  build: '', // preview build id (config.js)
   aside: false, // stepped aside for ng-annotate-mcp's overlay (coexist.js)
   astroSources: new WeakMap(), // element -> {file, loc} Astro's dev toolbar took off it (astro-source.js)
 };

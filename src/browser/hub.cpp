@@ -1,9 +1,12 @@
 #include "browser/hub.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <utility>
 
+#include "browser/preview_source.h"
 #include "manifest/legacy_aliases.h"
 
 namespace nga::browser {
@@ -169,7 +172,17 @@ Hub::AfterCommit Hub::Handle(ConnectionId id, const std::string& session_id,
 
   switch (message.type) {
     case ClientMessageType::kAnnotationCreate: {
-      auto created = store_.CreateAnnotation(session_id, message.payload);
+      // A preview build's page names a source id: file and line come from its manifest.
+      const boost::json::object* payload = &message.payload;
+      boost::json::object resolved;
+      if (message.payload.contains("sourceId")) {
+        resolved = message.payload;
+        if (auto unresolved = ResolvePreviewSource(store_, resolved); !unresolved.empty()) {
+          fmt::print(stderr, "ng-annotate: {}\n", unresolved);
+        }
+        payload = &resolved;
+      }
+      auto created = store_.CreateAnnotation(session_id, *payload);
       // In the same change, so an agent never sees the annotation without it.
       // Were it refused (the store failing: its bounds were checked on
       // parsing), the request still counts more than its picture: it is

@@ -14,6 +14,7 @@
 #include "auth/gate.h"
 #include "auth/open_credentials.h"
 #include "auth/signin_route.h"
+#include "browser/build_manifest_route.h"
 #include "browser/hub.h"
 #include "browser/notice_route.h"
 #include "browser/origins_route.h"
@@ -168,6 +169,9 @@ int RunServe(const ServeConfig& config) {
     gate.emplace(*store, SystemNowMillis);
     // Which origins may use a reviewer's cookie is the admin's to say.
     gate->Require("/__annotate/origins", {TokenRole::kAdmin});
+    // A preview build's manifest is pushed by CI or a developer (agent or
+    // admin tokens), never by a reviewer's browser.
+    gate->Require("/__annotate/builds", {TokenRole::kAgent, TokenRole::kAdmin});
   }
   net::ServerOptions options;
   if (gate) options.gate = gate->AsRequestGate();
@@ -189,6 +193,7 @@ int RunServe(const ServeConfig& config) {
   }
   browser::AddOriginsRoute(*server, registered_origins);
   browser::AddScreenshotRoute(*server, *store);
+  browser::AddBuildManifestRoute(*server, *store, writes);
   browser::AddNoticeRoute(*server,
                           [](const std::string& line) { fmt::print(stderr, "{}\n", line); });
   std::shared_ptr<manifest::ManifestWatcher> manifest_watcher;

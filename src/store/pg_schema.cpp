@@ -137,6 +137,17 @@ const std::vector<const char*>& Migrations() {
         PRIMARY KEY (project, id)
       );
       )sql",
+      // 5: the source ids of preview builds (issue 20; store/build_manifest.h),
+      // as SQLite's migration 7, per project.
+      R"sql(
+      CREATE TABLE nga_build_sources (
+        project TEXT NOT NULL,
+        build_id TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        location TEXT NOT NULL,
+        PRIMARY KEY (project, build_id, source_id)
+      );
+      )sql",
   };
   return migrations;
 }

@@ -380,6 +380,38 @@ class PostgresStore final : public StatusChangeStore {
     return tokens;
   }
 
+  // ---- preview builds -------------------------------------------------
+
+  // The ids travel as one JSON parameter, unpacked by the server: one round
+  // trip for a manifest of any size.
+  Status PutBuildManifest(const BuildManifest& manifest) override {
+    boost::json::object ids;
+    for (const auto& [id, location] : manifest.sources) ids[id] = location;
+    auto tx = Begin();
+    if (!tx) return tx.error();
+    auto cleared = conn_.Query("DELETE FROM nga_build_sources WHERE project = $1 AND build_id = $2",
+                               {project_, manifest.build});
+    if (!cleared) return cleared.error();
+    auto put = conn_.Query(
+        "INSERT INTO nga_build_sources (project, build_id, source_id, location) "
+        "SELECT $1, $2, key, value FROM jsonb_each_text($3::jsonb)",
+        {project_, manifest.build, boost::json::serialize(ids)});
+    if (!put) return put.error();
+    return Commit(*tx);
+  }
+
+  Result<std::optional<std::string>> FindBuildSource(std::string_view build_id,
+                                                     std::string_view source_id) override {
+    auto rows = conn_.Query(
+        "SELECT location FROM nga_build_sources WHERE project = $1 AND build_id = $2 AND "
+        "source_id = $3",
+        {project_, std::string(build_id), std::string(source_id)});
+    if (!rows) return rows.error();
+    std::optional<std::string> location;
+    if (!rows->empty()) location = rows->Text(0, 0);
+    return location;
+  }
+
   // ---- heartbeat ------------------------------------------------------
 
   Status RecordAgentHeartbeat() override { return WriteHeartbeat(clock_()); }

@@ -151,6 +151,16 @@ const std::vector<const char*>& Migrations() {
         project TEXT NOT NULL DEFAULT ''
       );
       )sql",
+      // 7: the source ids of preview builds (issue 20; store/build_manifest.h):
+      // which file:line:col each `data-nga-id` of a pushed build stands for.
+      R"sql(
+      CREATE TABLE build_sources (
+        build_id TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        location TEXT NOT NULL,
+        PRIMARY KEY (build_id, source_id)
+      ) WITHOUT ROWID;
+      )sql",
   };
   return migrations;
 }

@@ -408,6 +408,37 @@ class SqliteStore final : public StatusChangeStore {
     return static_cast<std::size_t>(db_.Changes());
   }
 
+  Status PutBuildManifest(const BuildManifest& manifest) override {
+    auto tx = sql::Transaction::Begin(db_);
+    if (!tx) return tx.error();
+    auto clear = db_.Prepare("DELETE FROM build_sources WHERE build_id = ?1");
+    if (!clear) return clear.error();
+    (*clear)->Bind(1, manifest.build);
+    if (auto ok = (*clear)->Run(); !ok) return ok.error();
+    auto insert = db_.Prepare(
+        "INSERT OR REPLACE INTO build_sources (build_id, source_id, location) VALUES (?1, ?2, ?3)");
+    if (!insert) return insert.error();
+    for (const auto& [id, location] : manifest.sources) {
+      (*insert)->Bind(1, manifest.build).Bind(2, id).Bind(3, location);
+      if (auto ok = (*insert)->Run(); !ok) return ok.error();
+    }
+    return Commit(*tx);
+  }
+
+  Result<std::optional<std::string>> FindBuildSource(std::string_view build_id,
+                                                     std::string_view source_id) override {
+    auto stmt =
+        db_.Prepare("SELECT location FROM build_sources WHERE build_id = ?1 AND source_id = ?2");
+    if (!stmt) return stmt.error();
+    (*stmt)->Bind(1, build_id).Bind(2, source_id);
+    auto row = (*stmt)->Step();
+    if (!row) return row.error();
+    std::optional<std::string> location;
+    if (*row) location = (*stmt)->Text(0);
+    (*stmt)->Reset();
+    return location;
+  }
+
   Status RecordAgentHeartbeat() override { return WriteHeartbeat(clock_()); }
 
   Result<std::optional<Millis>> LastAgentHeartbeat() override {

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/build_manifest.h"
 #include "store/model.h"
 #include "store/screenshot.h"
 #include "store/token.h"
@@ -202,6 +203,16 @@ class Store {
   // Revokes the live tokens whose id or name is `id_or_name` (revoked_at =
   // now); returns how many. Revoked tokens stay listed.
   virtual Result<std::size_t> RevokeTokens(std::string_view id_or_name) = 0;
+
+  // ---- preview builds (store/build_manifest.h) ------------------------
+  // Stores the source ids of a build, replacing whatever was stored under
+  // its build id (a build pushed again), in one transaction. No event: no
+  // annotation changed.
+  virtual Status PutBuildManifest(const BuildManifest& manifest) = 0;
+  // The "file:line:col" source id `source_id` of build `build_id` stands for;
+  // nullopt when no pushed manifest has it.
+  virtual Result<std::optional<std::string>> FindBuildSource(std::string_view build_id,
+                                                             std::string_view source_id) = 0;
 
   // ---- agent heartbeat ------------------------------------------------
   virtual Status RecordAgentHeartbeat() = 0;

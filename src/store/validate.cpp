@@ -96,7 +96,9 @@ Result<json::object> ValidateAnnotationPayload(const json::object& payload) {
     }
     out[field] = text_value;
   }
-  for (std::string_view field : {"templateFilePath", "pageUrl", "framework"}) {
+  // buildId and sourceId: a preview build's page (browser/preview_source.h).
+  for (std::string_view field :
+       {"templateFilePath", "pageUrl", "framework", "buildId", "sourceId"}) {
     if (const json::value* v = Find(payload, field)) {
       auto checked = CheckString(field, *v, limits::kShortFieldChars);
       if (!checked) return checked.error();

@@ -15,8 +15,12 @@ import { cssPath, usefulSelector } from './selector.js';
 import { nearestStamp, formatLocation } from './stamp.js';
 import { astroSourceOf } from '../astro-source.js';
 import { learnRootFrom } from './paths.js';
+import { state } from '../state.js';
 import { computedStylesOf, accessibilityOf } from './computed.js';
 import { capInputs } from './serialize.js';
+
+// The attribute a preview build puts on elements (issue 20).
+const SOURCE_ID_ATTR = 'data-nga-id';
 
 const adapters = { angular, react, vue, svelte, astro, html: generic };
 
@@ -75,6 +79,12 @@ export function describe(target) {
     if (loc.framework === 'vue' && loc.vue && loc.vue.type) learnRootFrom(loc.vue.type.__file, stamp.file);
   }
   ctx.anchor = makeAnchor(ctx, stamp);
+  // A preview build carries short source ids instead of paths (issue 20):
+  // the server resolves the nearest one through the build's pushed manifest.
+  if (state.build) {
+    const stamped = target.closest ? target.closest('[' + SOURCE_ID_ATTR + ']') : null;
+    if (stamped) ctx.sourceId = stamped.getAttribute(SOURCE_ID_ATTR);
+  }
   return ctx;
 }
 
@@ -90,7 +100,7 @@ export function rectOf(ctx) {
 }
 
 // The elements' markup as the app wrote it: our source stamps are left out.
-const STAMPS = / data-nga-src="[^"]*"/g;
+const STAMPS = / data-nga-(?:src|id)="[^"]*"/g;
 function snapshotOf(elements) {
   let snapshot = '';
   for (const el of elements) {
@@ -120,6 +130,8 @@ export function buildPayload(ctx, text, selectionText) {
   if (ctx.templateFilePath) payload.templateFilePath = ctx.templateFilePath;
   if (selectionText) payload.selectionText = selectionText;
   if (ctx.sourceLocation) payload.sourceLocation = ctx.sourceLocation;
+  if (state.build) payload.buildId = state.build;
+  if (ctx.sourceId) payload.sourceId = ctx.sourceId;
   // Read at submit, when the pointer has left the element (no :hover styles).
   const styled = ctx.target && ctx.target.isConnected ? ctx.target : ctx.element;
   if (styled && styled.isConnected) {

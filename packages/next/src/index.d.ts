@@ -8,6 +8,8 @@ export interface NgAnnotateNextOptions {
   origins?: string[];
   /** false: the overlay without source stamps. */
   stamp?: boolean;
+  /** `next build` with NG_ANNOTATE_PREVIEW=1: the overlay on the deployed build, from the team server (issue 20). */
+  preview?: { server: string; project: string; build?: string };
 }
 
 type ConfigFunction = (phase: string, context: { defaultConfig: NextConfig }) => NextConfig | Promise<NextConfig>;

@@ -14,6 +14,12 @@ const { pathToFileURL } = require('node:url');
 
 const SCRIPT = '<script src="/__annotate/client.js" async />';
 let stampModule = null; // Promise of stamp.js, loaded once per process
+let previewModule = null; // Promise of @ng-annotate/cli's preview.js (`next build` in preview mode)
+
+// Preview mode (options.preview: {server, project, build}): the team
+// server's tag, with the project and the build.
+const previewScript = ({ server, project, build }) =>
+  `<script src=${JSON.stringify(`${server}/__annotate/client.js`)} async data-nga-project=${JSON.stringify(project)} data-nga-build=${JSON.stringify(build)} />`;
 
 // stamp.js's parser contract (`parseAst(code, {lang})` → an ESTree-like tree
 // with `start`/`end` offsets), on Babel's parser.
@@ -52,7 +58,9 @@ module.exports = function ngAnnotateLoader(source, map) {
     return;
   }
   stampModule ??= import(pathToFileURL(require.resolve('@ng-annotate/vite-plugin/stamp')).href);
-  stampModule.then(({ stampJsxWithMap, applyInsertions, jsxLang }) => {
+  const preview = options.preview || null;
+  if (preview) previewModule ??= import(pathToFileURL(require.resolve('@ng-annotate/cli/lib/preview.js')).href);
+  Promise.all([stampModule, previewModule]).then(([{ stampJsxWithMap, applyInsertions, jsxLang }, previewLib]) => {
     const parseAst = babelParseAst(root);
     const rel = relative(root, file).split(sep).join('/');
     const original = String(source);
@@ -60,12 +68,18 @@ module.exports = function ngAnnotateLoader(source, map) {
     if (isEntry) {
       try {
         const at = overlayScriptOffset(original, parseAst, jsxLang(file));
-        if (at !== null) inserts.push({ at, text: SCRIPT });
+        if (at !== null) inserts.push({ at, text: preview ? previewScript(preview) : SCRIPT });
       } catch { /* unparsable: Next reports it */ }
     }
+    // In preview mode a short id in place of the path, and the module's ids in a part of the manifest.
+    const ids = {};
+    const attribute = preview
+      ? (location) => { const id = previewLib.sourceIdOf(location); ids[id] = location; return [previewLib.SOURCE_ID_ATTR, id]; }
+      : undefined;
     const out = options.stamp !== false
-      ? stampJsxWithMap(original, rel, parseAst, file, { inserts })
+      ? stampJsxWithMap(original, rel, parseAst, file, { inserts, attribute })
       : inserts.length ? applyInsertions(original, inserts, file) : null;
+    if (preview && Object.keys(ids).length) previewLib.writePart(root, preview.build, rel, ids);
     if (!out) { done(null, source, map); return; }
     // Our insertions' own map, so that what runs next (SWC) and DevTools see
     // the user's text and columns. Composing with an earlier loader's map is

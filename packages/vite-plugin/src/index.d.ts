@@ -13,6 +13,12 @@ export interface NgAnnotateOptions {
   stamp?: boolean;
   /** false: pages get no overlay script tag (the page is left alone); /__annotate still reaches the daemon. */
   overlay?: boolean;
+  /**
+   * Preview mode of `vite build` (on only with NG_ANNOTATE_PREVIEW=1 as well): built pages load
+   * the overlay from the team server `server`, elements carry short `data-nga-id` source ids, and
+   * the id → file:line:col manifest goes to <root>/.ng-annotate/builds/<build>.json.
+   */
+  preview?: { server: string; project: string; build?: string };
 }
 
 export default function ngAnnotate(options?: NgAnnotateOptions): Plugin[];

@@ -2,13 +2,15 @@
 //
 // The factory returns small named sub-plugins that share one context (see
 // ./context.js), all `apply: 'serve'`, so `vite build` and `vite preview`
-// output never changes. To add one: a file exporting `xxxPlugin(context)`,
+// output never changes; the one exception is preview mode (./preview-plugin.js),
+// which a build gets only with the `preview` option AND NG_ANNOTATE_PREVIEW=1. To add one: a file exporting `xxxPlugin(context)`,
 // plus one line in the list below.
 import { createContext } from './context.js';
 import { daemonPlugin } from './daemon-plugin.js';
 import { overlayPlugin } from './overlay-plugin.js';
 import { htmlPlugin } from './html-plugin.js';
 import { sourcePlugins } from './stamp-plugin.js';
+import { previewPlugin } from './preview-plugin.js';
 
 /**
  * @param {object} [options]
@@ -19,6 +21,9 @@ import { sourcePlugins } from './stamp-plugin.js';
  * @param {boolean} [options.stamp]   false: no data-nga-src source stamps on elements in dev
  * @param {boolean} [options.overlay] false: no overlay script tag in pages (the page is left
  *                                    alone, e.g. for ng-annotate-mcp's overlay); /__annotate still works
+ * @param {{server: string, project: string, build?: string}} [options.preview]
+ *                                    `vite build` with NG_ANNOTATE_PREVIEW=1: the overlay on the
+ *                                    built pages, from the team server `server` (./preview-plugin.js)
  */
 export default function ngAnnotate(options = {}) {
   const context = createContext(options);
@@ -27,6 +32,7 @@ export default function ngAnnotate(options = {}) {
     overlayPlugin(context), // ng-annotate:overlay the overlay's script tag in Vite's index.html
     htmlPlugin(context), // ng-annotate:html    …and in pages the framework renders (SvelteKit, React Router, Astro)
     ...sourcePlugins(context), // ng-annotate:stamp, :svelte-props  data-nga-src on elements, Svelte props (C4)
+    ...previewPlugin(context), // ng-annotate:preview  `vite build` in preview mode only (issue 20)
   ];
 }
 

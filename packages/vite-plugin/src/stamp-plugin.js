@@ -25,7 +25,7 @@ const RUNTIME_PREFIX = '\0ng-annotate-jsx-dev-runtime:';
 const FILES = /\.(jsx|tsx|vue|svelte)$/;
 
 // Imports `specifier` as the project at `root` would, or null when it has none.
-async function importFrom(root, specifiers) {
+export async function importFrom(root, specifiers) {
   const require = createRequire(join(root, 'package.json'));
   for (const spec of specifiers) {
     let path;

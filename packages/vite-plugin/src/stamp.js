@@ -37,21 +37,28 @@ export function escapeAttr(value) {
   return value.replace(/[&"<>{}]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+// What a stamp says: by default `data-nga-src="<file>:<line>:<col>"`; a
+// preview build passes its own (`data-nga-id="<short id>"`, see
+// @ng-annotate/cli/lib/preview.js).
+// Returns [attribute name, value].
+export const pathAttribute = (location) => [STAMP_ATTR, location];
+
 // The insertions that stamp each point: `tagStart` is the offset of the
 // element's `<`, `insertAt` the offset just after its tag name.
-export function stampInserts(text, relPath, points) {
+export function stampInserts(text, relPath, points, attribute = pathAttribute) {
   const starts = lineStarts(text);
   return points.map(({ tagStart, insertAt }) => {
     const { line, column } = lineColumn(starts, tagStart);
-    return { at: insertAt, text: ` ${STAMP_ATTR}="${escapeAttr(`${relPath}:${line}:${column}`)}"` };
+    const [name, value] = attribute(`${relPath}:${line}:${column}`);
+    return { at: insertAt, text: ` ${name}="${escapeAttr(value)}"` };
   });
 }
 
 // Inserts ` data-nga-src="…"` for each point, plus `extra` insertions
 // ([{at, text}], e.g. a loader's own script tag), in one pass. Returns
 // {code, map} (`source` names the file in the map).
-export function insertStampsWithMap(text, relPath, points, source = relPath, extra = []) {
-  return applyInsertions(text, [...stampInserts(text, relPath, points), ...extra], source);
+export function insertStampsWithMap(text, relPath, points, source = relPath, extra = [], attribute = pathAttribute) {
+  return applyInsertions(text, [...stampInserts(text, relPath, points, attribute), ...extra], source);
 }
 
 // The same, text only (the text itself when there are no points).
@@ -98,9 +105,9 @@ export function jsxHostPoints(code, parseAst, file) {
 // `parseAst` may be null (then a file the scan cannot read is left alone).
 // `options.inserts` ([{at, text}]) are made in the same pass, with the same
 // map (for a loader that adds its own text, such as the overlay's tag).
-export function stampJsxWithMap(code, relPath, parseAst, file = relPath, { inserts = [] } = {}) {
+export function stampJsxWithMap(code, relPath, parseAst, file = relPath, { inserts = [], attribute = pathAttribute } = {}) {
   const points = code.includes('<') ? jsxHostPoints(code, parseAst, file) ?? [] : [];
-  return points.length || inserts.length ? insertStampsWithMap(code, relPath, points, file, inserts) : null;
+  return points.length || inserts.length ? insertStampsWithMap(code, relPath, points, file, inserts, attribute) : null;
 }
 
 export { applyInsertions };
@@ -125,7 +132,7 @@ export function vuePoints(templateAst) {
 
 // `compilerSfc` is `vue/compiler-sfc`. Templates in another language (pug)
 // are left alone.
-export function stampVueWithMap(code, relPath, compilerSfc, file = relPath) {
+export function stampVueWithMap(code, relPath, compilerSfc, file = relPath, { attribute = pathAttribute } = {}) {
   let descriptor;
   try {
     const r = compilerSfc.parse(code, { sourceMap: false, filename: relPath });
@@ -135,7 +142,7 @@ export function stampVueWithMap(code, relPath, compilerSfc, file = relPath) {
   const template = descriptor.template;
   if (!template || (template.lang && template.lang !== 'html') || template.src || !template.ast) return null;
   const points = vuePoints(template.ast.children);
-  return points.length ? insertStampsWithMap(code, relPath, points, file) : null;
+  return points.length ? insertStampsWithMap(code, relPath, points, file, [], attribute) : null;
 }
 
 export const stampVue = (code, relPath, compilerSfc, file = relPath) => stampVueWithMap(code, relPath, compilerSfc, file)?.code ?? null;
@@ -147,17 +154,15 @@ export const stampVue = (code, relPath, compilerSfc, file = relPath) => stampVue
 // path, or null for a file not to stamp. Positions are the SFC's own only
 // when the compiler reuses the SFC parser's AST (compiler-sfc ≥ 3.4.3):
 // check with vueCompilerReusesAst first.
-export function vueStampNodeTransform(relPathOf) {
+export function vueStampNodeTransform(relPathOf, attribute = pathAttribute) {
   return (node, context) => {
     if (node.type !== VUE_ELEMENT || node.tagType !== VUE_PLAIN) return;
     if (node.props.some((p) => p.type === 6 && p.name === STAMP_ATTR)) return;
     const rel = context.filename ? relPathOf(context.filename) : null;
     if (!rel) return;
     const { loc } = node;
-    node.props.push({
-      type: 6, name: STAMP_ATTR, nameLoc: loc, loc,
-      value: { type: 2, content: `${rel}:${loc.start.line}:${loc.start.column}`, loc },
-    });
+    const [name, content] = attribute(`${rel}:${loc.start.line}:${loc.start.column}`);
+    node.props.push({ type: 6, name, nameLoc: loc, loc, value: { type: 2, content, loc } });
   };
 }
 
@@ -179,11 +184,11 @@ export function sveltePoints(fragment) {
 }
 
 // `svelteCompiler` is `svelte/compiler`.
-export function stampSvelteWithMap(code, relPath, svelteCompiler, file = relPath) {
+export function stampSvelteWithMap(code, relPath, svelteCompiler, file = relPath, { attribute = pathAttribute } = {}) {
   let ast;
   try { ast = svelteCompiler.parse(code, { modern: true }); } catch { return null; }
   const points = sveltePoints(ast.fragment);
-  return points.length ? insertStampsWithMap(code, relPath, points, file) : null;
+  return points.length ? insertStampsWithMap(code, relPath, points, file, [], attribute) : null;
 }
 
 export const stampSvelte = (code, relPath, svelteCompiler, file = relPath) => stampSvelteWithMap(code, relPath, svelteCompiler, file)?.code ?? null;
