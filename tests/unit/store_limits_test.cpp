@@ -145,7 +145,8 @@ TEST_P(StoreLimitsTest, SessionCapFollowsDeletesImportsAndAnUpgradedStore) {
         "sqlite3 '" + db_file.string() +
         "' 'DROP TRIGGER annotations_count_insert; DROP TRIGGER annotations_count_delete; "
         "DROP TRIGGER annotations_count_move; ALTER TABLE sessions DROP COLUMN annotation_count; "
-        "DROP TABLE screenshots; DROP TABLE build_sources; DROP TABLE tokens; ALTER TABLE annotations DROP COLUMN "
+        "DROP TABLE screenshots; DROP TABLE build_sources; DROP TABLE tokens; ALTER TABLE "
+        "annotations DROP COLUMN "
         "author_name; ALTER TABLE annotations DROP COLUMN status_by; ALTER TABLE replies DROP "
         "COLUMN author_name; " +
         UndoProjectKeys() + "PRAGMA user_version = 2'";
