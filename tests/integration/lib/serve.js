@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
-import { BIN, tempRoot, removeRoot, trackDaemon, run } from './cli.js';
+import { BIN, tempRoot, removeRoot, trackDaemon, run, localPath } from './cli.js';
 
 const DEADLINE_MS = 5000;
 
@@ -45,9 +45,10 @@ export async function startServe(t, { root, args = [], port = 0, ms = DEADLINE_M
     exited.then(({ code }) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
   }), 'the listening line', ms);
 
-  // The Windows build under Wine (make test-windows) names the root as Wine
-  // sees it (Z:\tmp\…); the tests read and write it from this side.
-  if (process.platform !== 'win32' && /^[A-Z]:\\/.test(listening.root)) listening.root = root;
+  // The Windows build under Wine (make test-windows) names its paths as Wine
+  // sees them (Z:\tmp\…); the tests read and write them from this side.
+  listening.root = localPath(listening.root);
+  listening.store = localPath(listening.store);
 
   return {
     ...listening,
