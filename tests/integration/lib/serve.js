@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
-import { BIN, tempRoot, removeRoot, trackDaemon, run, localPath } from './cli.js';
+import { BIN, tempRoot, removeRoot, trackDaemon, run, localPath, WINDOWS_BINARY, STOP_SIGNAL } from './cli.js';
 
 const DEADLINE_MS = 5000;
 
@@ -34,6 +34,13 @@ export async function startServe(t, { root, args = [], port = 0, ms = DEADLINE_M
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   trackDaemon(root, child, exited);
   t.after(async () => {
+    // A Windows binary is asked to stop first: under Wine a killed process's
+    // sockets stay open until wineserver reaps it, and a client closing its
+    // socket in a later hook waited for them.
+    if (WINDOWS_BINARY && child.exitCode === null && child.signalCode === null) {
+      child.kill(STOP_SIGNAL);
+      await withDeadline(exited, 'serve to stop').catch(() => {});
+    }
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await withDeadline(exited, 'serve to exit after SIGKILL').catch(() => {});
     if (ownRoot) removeRoot(root);
