@@ -93,6 +93,7 @@ TEST_P(ChangeWatcherTest, ACancelledWaitIsNeverCalled) {
 TEST_P(ChangeWatcherTest, ACancelThatComesWithADuePollEndsTheWait) {
   auto watcher = OpenWatcher();
   ASSERT_TRUE(watcher);
+  Settle(*watcher);  // inotify: the events of opening, which would wake it first
   boost::asio::io_context io;
   // Due before the watcher's first poll: the loop runs it first, with the
   // poll's completion already taken from the timer queue.
