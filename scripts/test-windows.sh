@@ -23,9 +23,12 @@ fi
 "$WINESERVER" -p </dev/null >/dev/null 2>&1
 trap '"$WINESERVER" -k >/dev/null 2>&1 || true' EXIT
 
+# Both parts run whatever the other's outcome; the run fails if either did.
+failed=0
 echo "test-windows: the unit suite under Wine"
-ctest --preset windows-x64 --output-on-failure
+ctest --preset windows-x64 --output-on-failure || failed=1
 
 echo "test-windows: the Node suites against ng-annotate.exe under Wine"
 NG_ANNOTATE_BIN="$PWD/scripts/wine-bin.sh" NG_ANNOTATE_WINE_EXE="$PWD/$WIN_DIR/ng-annotate.exe" \
-  timeout 3600 "$(bash scripts/node.sh)" --test --test-concurrency=1 --test-timeout=600000 "$@"
+  timeout 3600 "$(bash scripts/node.sh)" --test --test-concurrency=1 --test-timeout=600000 "$@" || failed=1
+exit "$failed"
