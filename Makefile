@@ -42,22 +42,20 @@ test-portable-watch: build
 	  --test-concurrency=1 --test-timeout=600000 $(PLATFORM_NODE_TESTS)
 
 # windows-x64: cross-built with Debian's mingw-w64 (CMake preset windows-x64,
-# cmake/cross_deps.cmake), tested under Wine through scripts/wine-bin.sh.
-# Builds go one at a time machine-wide (the lock) and on two cores at most.
+# cmake/cross_deps.cmake): the binary and the unit suite. Builds go one at a
+# time machine-wide (the lock) and on two cores at most.
 WIN_DIR := build/windows-x64
 build-windows:
 	bash scripts/setup.sh cross
 	[ -f $(WIN_DIR)/build.ninja ] || cmake --preset windows-x64
-	flock /tmp/nga-build.lock cmake --build --preset windows-x64 -j2 --target ng-annotate
+	flock /tmp/nga-build.lock cmake --build --preset windows-x64 -j2 --target ng-annotate unit_tests
+	file $(WIN_DIR)/ng-annotate.exe
 	file $(WIN_DIR)/ng-annotate.exe | grep -q 'PE32+ executable (console) x86-64'
 
-# What passes against the .exe under Wine so far (the rest of
-# PLATFORM_NODE_TESTS is not green there yet: see README), plus the e2e run.
-WINDOWS_NODE_TESTS := tests/windows/wine-e2e.test.js tests/integration/mcp-multiprocess.test.js \
-  tests/integration/browser_protocol.test.js
+# Under Wine (scripts/test-windows.sh): the unit suite, the store, change-feed
+# and MCP suites every platform runs, and the end-to-end run of tests/windows/.
 test-windows: build-windows
-	NG_ANNOTATE_BIN=$(abspath scripts/wine-bin.sh) NG_ANNOTATE_WINE_EXE=$(abspath $(WIN_DIR)/ng-annotate.exe) \
-	  $$(bash scripts/node.sh) --test --test-concurrency=1 --test-timeout=600000 $(WINDOWS_NODE_TESTS)
+	bash scripts/test-windows.sh tests/windows/wine-e2e.test.js $(PLATFORM_NODE_TESTS)
 
 test: build
 	$(MAKE) --no-print-directory unit-test
@@ -109,7 +107,9 @@ $(ARM64_DIR)/build.ninja:
 	cmake --preset linux-arm64
 
 build-linux-arm64: setup $(ARM64_DIR)/build.ninja
-	cmake --build --preset linux-arm64
+	flock /tmp/nga-build.lock cmake --build --preset linux-arm64 -j2
+	file $(ARM64_DIR)/ng-annotate
+	file $(ARM64_DIR)/ng-annotate | grep -q 'ELF 64-bit LSB .*ARM aarch64'
 
 test-linux-arm64: build-linux-arm64
 	ctest --preset linux-arm64 --output-on-failure

@@ -6,6 +6,11 @@
 #include "store/store.h"
 
 int main(int argc, char** argv) {
+#if defined(_WIN32)
+  // Windows' C runtime buffers stderr when it is a pipe or a file (POSIX
+  // never buffers it): a warning waited there until exit, and a kill lost it.
+  std::setvbuf(stderr, nullptr, _IONBF, 0);
+#endif
   nga::ConfigureStorageForProcess();
   CLI::App app{
       "ng-annotate: click a component in your running app, ask for a change, and an "

@@ -61,15 +61,19 @@ class InotifyChangeWatcher final : public ChangeWatcher {
   void AsyncWait(const boost::asio::any_io_executor& executor, OnChange on_change) override {
     // A duplicate, so Asio may own and close its copy.
     if (!descriptor_) descriptor_.emplace(executor, dup(fd_));
+    cancelled_ = false;
     descriptor_->async_wait(boost::asio::posix::stream_descriptor::wait_read,
                             [this, on_change = std::move(on_change)](boost::system::error_code ec) {
-                              if (ec) return;  // cancelled
+                              if (ec || cancelled_) return;
                               Drain();
                               on_change();
                             });
   }
 
+  // The flag too: a wake-up already queued when Cancel() comes completes
+  // without an error.
   void Cancel() override {
+    cancelled_ = true;
     if (!descriptor_) return;
     boost::system::error_code ignored;
     descriptor_->cancel(ignored);
@@ -133,6 +137,7 @@ class InotifyChangeWatcher final : public ChangeWatcher {
   int wd_ = -1;
   int dir_wd_ = -1;
   unsigned long inode_ = 0;
+  bool cancelled_ = false;
   int rearms_ = 0;
 };
 

@@ -31,10 +31,15 @@ class PollingChangeWatcher final : public ChangeWatcher {
 
   void AsyncWait(const boost::asio::any_io_executor& executor, OnChange on_change) override {
     if (!timer_) timer_.emplace(executor);
+    cancelled_ = false;
     Poll(std::move(on_change));
   }
 
+  // The flag, not only the timer's cancel: a poll already due when Cancel()
+  // comes completes without an error, and would otherwise poll again for
+  // ever, keeping a loop that should end (`mcp` after Ctrl+C) running.
   void Cancel() override {
+    cancelled_ = true;
     if (timer_) timer_->cancel();
   }
 
@@ -66,7 +71,7 @@ class PollingChangeWatcher final : public ChangeWatcher {
     timer_->expires_after(NextInterval());
     timer_->async_wait(
         [this, on_change = std::move(on_change)](boost::system::error_code ec) mutable {
-          if (ec) return;  // cancelled
+          if (ec || cancelled_) return;
           if (Changed()) {
             on_change();
           } else {
@@ -96,6 +101,7 @@ class PollingChangeWatcher final : public ChangeWatcher {
   std::optional<std::uint64_t> last_;
   std::chrono::milliseconds interval_ = kFastest;
   std::optional<boost::asio::steady_timer> timer_;
+  bool cancelled_ = false;
   int rearms_ = 0;
 };
 

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServe, Client, payload, withDeadline } from './lib/serve.js';
 import { connect, call } from './lib/mcp.js';
+import { binaryPath } from './lib/cli.js';
 
 // Waits for the browser to be shown `id` in `status`.
 function shown(browser, id, status) {
@@ -100,6 +101,6 @@ test('watch_annotations times out with an actionable hint while the browser is c
   const { value } = await call(agent, 'watch_annotations', { timeoutMs: 50 });
   assert.equal(value.status, 'timeout');
   assert.equal(value.activeSessions, 1);
-  assert.equal(value.storePath, server.store);
+  assert.equal(value.storePath, binaryPath(server.store));  // as the binary names it
   assert.match(value.hint, /1 browser session\(s\) connected/);
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join, basename } from 'node:path';
-import { run, tempRoot } from './lib/cli.js';
+import { run, tempRoot, binaryPath, isBinaryAbsolute } from './lib/cli.js';
 
 const SESSION = '11111111-1111-4111-8111-111111111111';
 const ANNOTATION = '22222222-2222-4222-8222-222222222222';
@@ -137,8 +137,8 @@ test('init writes the MCP configs and .gitignore, merges, and a second run chang
 
   const claude = JSON.parse(readFileSync(join(root, '.mcp.json'), 'utf8'));
   assert.deepEqual(claude.mcpServers.other, { command: 'other-mcp' });
-  assert.deepEqual(claude.mcpServers['ng-annotate'].args, ['mcp', '--root', root]);
-  assert.ok(claude.mcpServers['ng-annotate'].command.startsWith('/'));
+  assert.deepEqual(claude.mcpServers['ng-annotate'].args, ['mcp', '--root', binaryPath(root)]);
+  assert.ok(isBinaryAbsolute(claude.mcpServers['ng-annotate'].command));
   const vscode = JSON.parse(readFileSync(join(root, '.vscode/mcp.json'), 'utf8'));
   assert.equal(vscode.servers['ng-annotate'].type, 'stdio');
   assert.ok(!existsSync(join(root, '.cursor')), 'no .cursor without --client cursor or all');

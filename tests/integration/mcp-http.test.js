@@ -8,6 +8,7 @@ import { LoggingMessageNotificationSchema, ResourceUpdatedNotificationSchema }
 import { Client as Browser, startServe, payload, withDeadline } from './lib/serve.js';
 import { call, errorText } from './lib/mcp.js';
 import { connectHttp, mcpRequest, rawSession, openStream, messageOf, INIT } from './lib/mcp-http.js';
+import { STOP_SIGNAL } from './lib/cli.js';
 
 const PENDING_URI = 'ng-annotate://annotations/pending';
 
@@ -269,7 +270,7 @@ test('/mcp refuses a foreign Host and a cross-site Origin (403)', async (t) => {
   assert.ok(local.headers['mcp-session-id']);
 });
 
-test('SIGTERM with a blocked HTTP watch and an open GET stream exits cleanly', async (t) => {
+test(`${STOP_SIGNAL} with a blocked HTTP watch and an open GET stream exits cleanly`, async (t) => {
   const server = await startServe(t);
   const { port } = server;
   const id = await rawSession(port);
@@ -280,7 +281,7 @@ test('SIGTERM with a blocked HTTP watch and an open GET stream exits cleanly', a
     headers: { ...headers, Accept: 'application/json, text/event-stream' },
     body: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'watch_annotations', arguments: { timeoutMs: 60000 } } },
   });
-  const { code } = await server.stop('SIGTERM');
+  const { code } = await server.stop(STOP_SIGNAL);
   assert.equal(code, 0);
   await watch.waitEnd();
   await events.waitEnd();

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { EmptyResultSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { BIN, connect, call, newSession, newAnnotation, importRecords } from './lib/mcp.js';
-import { tempRoot } from './lib/cli.js';
+import { tempRoot, STOP_SIGNAL } from './lib/cli.js';
 
 const TOOLS = [
   'acknowledge', 'dismiss', 'get_all_pending', 'get_annotation', 'get_pending', 'get_session',
@@ -151,11 +151,11 @@ test('EOF on stdin ends the server with exit code 0, even with a watch blocked',
   console.log(`exit after EOF with a blocked watch: ${(performance.now() - start).toFixed(1)} ms`);
 });
 
-test('SIGTERM ends the server with exit code 0', async (t) => {
+test(`${STOP_SIGNAL} ends the server with exit code 0`, async (t) => {
   const server = rawServer(t, tempRoot(t));
   server.send('{"jsonrpc":"2.0","id":1,"method":"ping"}');
   await server.next();
-  server.child.kill('SIGTERM');
+  server.child.kill(STOP_SIGNAL);
   assert.deepEqual(await server.exited, { code: 0, signal: null });
 });
 

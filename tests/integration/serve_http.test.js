@@ -6,7 +6,7 @@ import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { Client, startServe, rawRequest, withDeadline } from './lib/serve.js';
-import { run, tempRoot, BIN } from './lib/cli.js';
+import { run, tempRoot, BIN, binaryPath, STOP_SIGNALS } from './lib/cli.js';
 import { spawn } from 'node:child_process';
 
 test('prints one machine-readable listening line on stdout', async (t) => {
@@ -26,8 +26,8 @@ test('GET /__annotate/health reports version, paths and connections', async (t) 
   assert.match(before.headers['content-type'], /application\/json/);
   const health = JSON.parse(before.body);
   assert.match(health.version, /^\d+\.\d+\.\d+/);
-  assert.equal(health.root, server.root);
-  assert.equal(health.store, server.store);
+  assert.equal(health.root, binaryPath(server.root));
+  assert.equal(health.store, binaryPath(server.store));
   assert.equal(health.sessionsConnected, 0);
   assert.equal(health.lastAgentHeartbeat, null);
 
@@ -144,7 +144,8 @@ test('a port in use fails with one clear line and exit code 1', async (t) => {
   const r = run(['serve', '--root', tempRoot(t), '--port', String(blocker.address().port)]);
   assert.equal(r.status, 1);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /^ng-annotate: cannot listen on 127\.0\.0\.1:\d+: bind: .+\n$/);
+  // One line (Windows' C runtime ends it with \r\n).
+  assert.match(r.stderr, /^ng-annotate: cannot listen on 127\.0\.0\.1:\d+: bind: .+\r?\n$/);
 });
 
 test('a non-loopback --host prints a warning', async (t) => {
@@ -158,7 +159,7 @@ test('a non-loopback --host prints a warning', async (t) => {
   assert.equal(server.url, `http://0.0.0.0:${server.port}`);
 });
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
+for (const signal of STOP_SIGNALS) {
   test(`${signal} closes sockets with 1001 and exits 0`, async (t) => {
     const server = await startServe(t);
     const client = await Client.connect(server.wsUrl);

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, startServe, payload, withDeadline } from './lib/serve.js';
 import { connect as connectAgent, call } from './lib/mcp.js';
-import { BIN, tempRoot } from './lib/cli.js';
+import { BIN, tempRoot, STOP_SIGNAL } from './lib/cli.js';
 
 // `watch --root <root>`, with its stdout lines buffered and awaitable.
 async function startWatch(t, root) {
@@ -80,7 +80,7 @@ test('watch prints a browser create, a reply and the agent\'s status changes as 
   assert.equal(watch.stderr(), '');
 });
 
-test('watch ends cleanly on SIGTERM and prints nothing for what was there before', async (t) => {
+test(`watch ends cleanly on ${STOP_SIGNAL} and prints nothing for what was there before`, async (t) => {
   const server = await startServe(t);
   const browser = await Client.connect(server.wsUrl);
   await browser.handshake();
@@ -92,14 +92,14 @@ test('watch ends cleanly on SIGTERM and prints nothing for what was there before
   await watch.next(/new: "a new one"/);
   assert.equal(watch.lines.filter(({ line }) => /an old one/.test(line)).length, 0);
   await browser.close();
-  assert.deepEqual(await watch.stop('SIGTERM'), { code: 0, signal: null });
+  assert.deepEqual(await watch.stop(STOP_SIGNAL), { code: 0, signal: null });
 });
 
 test('watch names the root it watches, and a bad root is an error', async (t) => {
   const root = tempRoot(t);
   const watch = await startWatch(t, root);
   assert.ok(existsSync(join(root, '.ng-annotate', 'store.db')));
-  assert.deepEqual(await watch.stop('SIGTERM'), { code: 0, signal: null });
+  assert.deepEqual(await watch.stop(STOP_SIGNAL), { code: 0, signal: null });
 
   const bad = spawn(BIN, ['watch', '--root', join(root, 'missing')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

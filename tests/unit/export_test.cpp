@@ -89,8 +89,10 @@ TEST(Root, FlagThenEnvThenGitThenCwd) {
   auto nested = repo / "src" / "app";
   std::filesystem::create_directories(nested);
   std::filesystem::create_directories(repo / ".git");
-  EXPECT_EQ(ResolveRoot("/flag/root", "/env/root", nested), "/flag/root");
-  EXPECT_EQ(ResolveRoot(std::nullopt, "/env/root", nested), "/env/root");
+  // Absolute as the platform spells it: on Windows a path with a root but no
+  // drive takes the drive of the directory it is resolved in (C:\flag\root).
+  EXPECT_EQ(ResolveRoot("/flag/root", "/env/root", nested), nested / "/flag/root");
+  EXPECT_EQ(ResolveRoot(std::nullopt, "/env/root", nested), nested / "/env/root");
   EXPECT_EQ(ResolveRoot("rel", std::nullopt, nested), nested / "rel");
   EXPECT_EQ(ResolveRoot(std::nullopt, std::nullopt, nested), repo);
   auto outside = dir.path() / "plain";

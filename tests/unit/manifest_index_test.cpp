@@ -84,12 +84,16 @@ TEST_F(ManifestIndexTest, SkipsVendoredBuiltAndTestFiles) {
   EXPECT_TRUE(manifest.contains("A"));
 }
 
+// POSIX only: the Windows build's C++ library cannot create symlinks (and on
+// Windows making one takes a privilege a project's files rarely have).
+#if !defined(_WIN32)
 TEST_F(ManifestIndexTest, ASymlinkedDirectoryIsNotFollowed) {
   Write(At("src/a.component.ts"), Component("A", "app-a"));
   fs::create_directory_symlink(At("src"), At("src/loop"));
   EXPECT_EQ(Scan().size(), 1u);
   EXPECT_EQ(index_.files().size(), 1u);
 }
+#endif
 
 TEST_F(ManifestIndexTest, RescanningAChangedFileReplacesItsEntries) {
   Write(At("src/a.component.ts"), Component("A", "app-a") + Component("A2", "app-a2"));

@@ -126,8 +126,7 @@ TEST_P(ManifestWatcherTest, OnlyChangesAreReported) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ManifestWatcherTest,
-                         ::testing::Values(WatchBackend::kNative, WatchBackend::kPortable),
-                         [](const auto& info) {
+                         ::testing::ValuesIn(testing::TestWatchBackends()), [](const auto& info) {
                            return info.param == WatchBackend::kNative ? "Native" : "Portable";
                          });
 

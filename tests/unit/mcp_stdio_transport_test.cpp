@@ -3,7 +3,12 @@
 // spawn → initialize short); anything else opens them first; a failed open
 // ends the transport; the session opened later knows the agreed version.
 #include <fcntl.h>
+#if defined(_WIN32)
+#include <io.h>
+#include <windows.h>
+#else
 #include <unistd.h>
+#endif
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
@@ -15,25 +20,53 @@
 namespace nga::testing {
 namespace {
 
+// Pipes as the transport gets them from an agent: CRT descriptors over
+// anonymous pipes on Windows, POSIX pipes elsewhere. The test reads its end
+// of the output pipe without ever blocking.
+#if defined(_WIN32)
+bool MakePipe(int fds[2], bool /*nonblocking: see ReadAvailable*/) {
+  return ::_pipe(fds, 1 << 20, _O_BINARY | _O_NOINHERIT) == 0;
+}
+long WriteFd(int fd, const std::string& text) {
+  return ::_write(fd, text.data(), static_cast<unsigned>(text.size()));
+}
+// Anonymous pipes have no non-blocking mode: read only what PeekNamedPipe
+// says is there.
+long ReadAvailable(int fd, char* buffer, std::size_t size) {
+  DWORD available = 0;
+  auto pipe = reinterpret_cast<HANDLE>(::_get_osfhandle(fd));
+  if (!::PeekNamedPipe(pipe, nullptr, 0, nullptr, &available, nullptr) || available == 0) return 0;
+  return ::_read(fd, buffer, static_cast<unsigned>(std::min<std::size_t>(size, available)));
+}
+void CloseFd(int fd) { ::_close(fd); }
+#else
+bool MakePipe(int fds[2], bool nonblocking) {
+  return ::pipe2(fds, O_CLOEXEC | (nonblocking ? O_NONBLOCK : 0)) == 0;
+}
+long WriteFd(int fd, const std::string& text) { return ::write(fd, text.data(), text.size()); }
+long ReadAvailable(int fd, char* buffer, std::size_t size) { return ::read(fd, buffer, size); }
+void CloseFd(int fd) { ::close(fd); }
+#endif
+
 class StdioTransportTest : public McpTest {
  protected:
   void SetUp() override {
     McpTest::SetUp();
-    ASSERT_EQ(::pipe2(to_server, O_CLOEXEC), 0);
-    ASSERT_EQ(::pipe2(from_server, O_CLOEXEC | O_NONBLOCK), 0);
+    ASSERT_TRUE(MakePipe(to_server, false));
+    ASSERT_TRUE(MakePipe(from_server, true));
   }
   void TearDown() override {
     if (transport) transport->Stop();
     RunUntil([&] { return closed; }, std::chrono::seconds(2));
     transport.reset();
     for (int fd : {to_server[0], to_server[1], from_server[0], from_server[1]}) {
-      if (fd >= 0) ::close(fd);
+      if (fd >= 0) CloseFd(fd);
     }
     McpTest::TearDown();
   }
 
   void Write(const std::string& text) {
-    ASSERT_EQ(::write(to_server[1], text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    ASSERT_EQ(WriteFd(to_server[1], text), static_cast<long>(text.size()));
   }
   static std::string Line(const json::object& message) { return json::serialize(message) + "\n"; }
   static json::object Initialize(json::value id, std::string version = "2025-06-18") {
@@ -46,7 +79,7 @@ class StdioTransportTest : public McpTest {
   // What the server wrote so far (non-blocking).
   std::string Drain() {
     char chunk[65536];
-    for (ssize_t n; (n = ::read(from_server[0], chunk, sizeof chunk)) > 0;) {
+    for (long n; (n = ReadAvailable(from_server[0], chunk, sizeof chunk)) > 0;) {
       output.append(chunk, static_cast<std::size_t>(n));
     }
     return output;
@@ -80,7 +113,7 @@ class StdioTransportTest : public McpTest {
   }
   // The client closes its end of our stdin.
   void EndInput() {
-    ::close(to_server[1]);
+    CloseFd(to_server[1]);
     to_server[1] = -1;
   }
 

@@ -37,9 +37,11 @@ struct RunResult {
   std::string output;  // stdout and stderr
 };
 
-// Runs the ng-annotate binary through the shell (bounded by timeout(1)).
+// Runs the ng-annotate binary through the shell (bounded by timeout(1);
+// a cross build's through its emulator).
 RunResult RunBinary(const std::string& args, const std::string& env = "") {
-  std::string command = env + " timeout 60 " + std::string(NGA_BINARY_PATH) + " " + args + " 2>&1";
+  std::string command =
+      env + " timeout 60 " + std::string(NGA_BINARY_COMMAND) + " " + args + " 2>&1";
   RunResult run;
   FILE* out = popen(command.c_str(), "r");
   std::array<char, 512> buffer{};

@@ -40,7 +40,7 @@ class QueryPlanTest : public ::testing::Test {
     auto store = OpenTestStore(dir_);  // creates the schema
     ASSERT_TRUE(store);
     auto file = dir_.path() / ".ng-annotate" / "store.db";
-    ASSERT_EQ(sqlite3_open(file.c_str(), &db_), SQLITE_OK);
+    ASSERT_EQ(sqlite3_open(file.string().c_str(), &db_), SQLITE_OK);
   }
   void TearDown() override { sqlite3_close(db_); }
 

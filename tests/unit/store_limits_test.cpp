@@ -141,16 +141,14 @@ TEST_P(StoreLimitsTest, SessionCapFollowsDeletesImportsAndAnUpgradedStore) {
   if (GetParam() == testing::Backend::kSqlite) {
     auto db_file = store_->path();
     store_.reset();
-    const std::string downgrade =
-        "sqlite3 '" + db_file.string() +
-        "' 'DROP TRIGGER annotations_count_insert; DROP TRIGGER annotations_count_delete; "
+    testing::ExecSqlite(
+        db_file,
+        "DROP TRIGGER annotations_count_insert; DROP TRIGGER annotations_count_delete; "
         "DROP TRIGGER annotations_count_move; ALTER TABLE sessions DROP COLUMN annotation_count; "
         "DROP TABLE screenshots; DROP TABLE build_sources; DROP TABLE tokens; ALTER TABLE "
-        "annotations DROP COLUMN "
-        "author_name; ALTER TABLE annotations DROP COLUMN status_by; ALTER TABLE replies DROP "
-        "COLUMN author_name; " +
-        UndoProjectKeys() + "PRAGMA user_version = 2'";
-    ASSERT_EQ(std::system(downgrade.c_str()), 0);
+        "annotations DROP COLUMN author_name; ALTER TABLE annotations DROP COLUMN status_by; "
+        "ALTER TABLE replies DROP COLUMN author_name; " +
+            UndoProjectKeys() + "PRAGMA user_version = 2");
     store_ = OpenTestStore(dir_, StoreOptions{.clock = clock_.AsClock()}, GetParam());
     ASSERT_TRUE(store_);
   }
@@ -203,8 +201,7 @@ TEST_P(StoreLimitsTest, PagesWithCursorAndCount) {
   EXPECT_EQ(*store_->CountAnnotations({.session_id = session_.id}), 7u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreLimitsTest,
-                         ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgres),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreLimitsTest, ::testing::ValuesIn(testing::TestBackends()),
                          testing::BackendName);
 
 }  // namespace

@@ -515,8 +515,7 @@ TEST_P(StoreTest, RevokeByIdOrNameOnlyOnce) {
   EXPECT_EQ(store_->ListTokens()->size(), 3u);  // revoked ones stay listed
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
-                         ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgres),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(testing::TestBackends()),
                          testing::BackendName);
 
 TEST(StoreOpen, RefusesNewerSchema) {
@@ -528,8 +527,7 @@ TEST(StoreOpen, RefusesNewerSchema) {
     ASSERT_TRUE(store);
   }
   // Pretend a future binary wrote it.
-  ASSERT_EQ(std::system(("sqlite3 '" + db_file.string() + "' 'PRAGMA user_version = 99'").c_str()),
-            0);
+  testing::ExecSqlite(db_file, "PRAGMA user_version = 99");
   auto reopened = Store::Open(db_file);
   ASSERT_FALSE(reopened);
   EXPECT_EQ(reopened.error().code, ErrorCode::kStorage);
@@ -539,7 +537,7 @@ TEST(StoreOpen, RefusesNewerSchema) {
 TEST(StoreOpen, RefusesAFileThatIsNotADatabase) {
   TempDir dir;
   auto db_file = dir.path() / "store.db";
-  FILE* f = fopen(db_file.c_str(), "w");
+  FILE* f = fopen(db_file.string().c_str(), "w");
   fputs("this is not sqlite, just some text that is long enough to have a header....", f);
   fclose(f);
   auto store = Store::Open(db_file);

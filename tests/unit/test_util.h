@@ -1,29 +1,42 @@
 // Helpers shared by the unit tests.
 #pragma once
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "pg_test_cluster.h"
 #include "store/pg_store.h"
 #include "store/screenshot.h"
 #include "store/store.h"
 #include "util/base64.h"
+#include "util/watch_backend.h"
 
 namespace nga::testing {
 
 // A fresh directory, removed with everything in it at the end of the test.
 class TempDir {
  public:
+  // What mkdtemp does, with nothing but std::filesystem (the Windows build's
+  // tests run too): a random name, created only if it did not exist.
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "nga-test-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
+    std::random_device random;
+    for (int attempt = 0; attempt < 100 && path_.empty(); ++attempt) {
+      auto candidate =
+          std::filesystem::temp_directory_path() / fmt::format("nga-test-{:08x}", random());
+      std::error_code error;
+      if (std::filesystem::create_directory(candidate, error)) path_ = candidate;
+    }
+    if (path_.empty()) ADD_FAILURE() << "no temporary directory could be created";
   }
   ~TempDir() {
     std::error_code ignored;
@@ -46,6 +59,37 @@ struct FakeClock {
 // The two store backends the store suites run against (SPEC §3: "one test
 // suite" for both).
 enum class Backend { kSqlite, kPostgres };
+
+// The backends this build's store suites run against. The Windows build has
+// SQLite only here: its PostgreSQL store loads libpq.dll at run time, and
+// this machine has no Windows libpq (Debian ships none) for Wine to load.
+inline std::vector<Backend> TestBackends() {
+#if defined(_WIN32)
+  return {Backend::kSqlite};
+#else
+  return {Backend::kSqlite, Backend::kPostgres};
+#endif
+}
+
+// The watch backends this build has: both on Linux, the portable one
+// elsewhere (the Windows build's tests under Wine).
+inline std::vector<WatchBackend> TestWatchBackends() {
+  if (kHasNativeWatch) return {WatchBackend::kNative, WatchBackend::kPortable};
+  return {WatchBackend::kPortable};
+}
+
+// Runs `sql` on the SQLite database `file` outside the store (a file as an
+// older or newer binary would have left it), through SQLite's own API rather
+// than the sqlite3 shell, which a Windows build's tests cannot count on.
+inline void ExecSqlite(const std::filesystem::path& file, const std::string& sql) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open(file.string().c_str(), &db);
+  char* message = nullptr;
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+  EXPECT_EQ(rc, SQLITE_OK) << (message ? message : sqlite3_errmsg(db));
+  sqlite3_free(message);
+  sqlite3_close(db);
+}
 
 inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";

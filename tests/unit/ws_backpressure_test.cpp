@@ -5,7 +5,11 @@
 // that close cannot be written. The server runs on its own thread; the test
 // is a blocking Beast client, bounded by a watchdog that shuts its socket.
 #include <gtest/gtest.h>
+#if defined(_WIN32)
+#include <winsock2.h>
+#else
 #include <sys/socket.h>
+#endif
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
@@ -67,9 +71,14 @@ class Watchdog {
           std::unique_lock lock(mutex_);
           if (!done_cv_.wait_for(lock, deadline, [this] { return done_; })) {
             fired_ = true;
+#if defined(_WIN32)
+            ::shutdown(fd, SD_BOTH);
+#else
             ::shutdown(fd, SHUT_RDWR);
+#endif
           }
-        }) {}
+        }) {
+  }
   ~Watchdog() {
     {
       std::lock_guard lock(mutex_);

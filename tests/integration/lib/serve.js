@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
-import { BIN, tempRoot, removeRoot, trackDaemon, run } from './cli.js';
+import { BIN, tempRoot, removeRoot, trackDaemon, run, localPath, WINDOWS_BINARY, STOP_SIGNAL } from './cli.js';
 
 const DEADLINE_MS = 5000;
 
@@ -34,6 +34,13 @@ export async function startServe(t, { root, args = [], port = 0, ms = DEADLINE_M
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   trackDaemon(root, child, exited);
   t.after(async () => {
+    // A Windows binary is asked to stop first: under Wine a killed process's
+    // sockets stay open until wineserver reaps it, and a client closing its
+    // socket in a later hook waited for them.
+    if (WINDOWS_BINARY && child.exitCode === null && child.signalCode === null) {
+      child.kill(STOP_SIGNAL);
+      await withDeadline(exited, 'serve to stop').catch(() => {});
+    }
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await withDeadline(exited, 'serve to exit after SIGKILL').catch(() => {});
     if (ownRoot) removeRoot(root);
@@ -45,9 +52,10 @@ export async function startServe(t, { root, args = [], port = 0, ms = DEADLINE_M
     exited.then(({ code }) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
   }), 'the listening line', ms);
 
-  // The Windows build under Wine (make test-windows) names the root as Wine
-  // sees it (Z:\tmp\…); the tests read and write it from this side.
-  if (process.platform !== 'win32' && /^[A-Z]:\\/.test(listening.root)) listening.root = root;
+  // The Windows build under Wine (make test-windows) names its paths as Wine
+  // sees them (Z:\tmp\…); the tests read and write them from this side.
+  listening.root = localPath(listening.root);
+  listening.store = localPath(listening.store);
 
   return {
     ...listening,

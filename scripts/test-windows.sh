@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# make test-windows: the windows-x64 build's tests under Wine.
+#   bash scripts/test-windows.sh NODE_TEST_FILE...
+# 1. the unit suite (build/windows-x64/unit_tests.exe, one process, through
+#    ctest's emulator: cmake/mingw-w64-x86_64.cmake);
+# 2. the given Node suites against ng-annotate.exe, through scripts/wine-bin.sh
+#    as NG_ANNOTATE_BIN.
+# Wine's state lives in build/windows-x64/wine-prefix, not in the user's
+# ~/.wine. One wineserver runs for the whole run, started here with its
+# output elsewhere: a wineserver that the first Wine process of a test starts
+# inherits that test's pipes and outlives it for a while, so Node would wait
+# for those pipes to close. It is stopped at the end whatever happened.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WIN_DIR=build/windows-x64
+export WINEPREFIX="$PWD/$WIN_DIR/wine-prefix" WINEDEBUG=-all
+WINESERVER="${WINESERVER:-/usr/lib/wine/wineserver}"
+
+if [ ! -f "$WINEPREFIX/system.reg" ]; then
+  echo "test-windows: creating the Wine prefix (about 20 s, once)"
+  timeout 300 /usr/lib/wine/wine64 wineboot --init </dev/null >/dev/null 2>&1
+fi
+"$WINESERVER" -p </dev/null >/dev/null 2>&1
+trap '"$WINESERVER" -k >/dev/null 2>&1 || true' EXIT
+
+# Both parts run whatever the other's outcome; the run fails if either did.
+failed=0
+echo "test-windows: the unit suite under Wine"
+ctest --preset windows-x64 --output-on-failure || failed=1
+
+echo "test-windows: the Node suites against ng-annotate.exe under Wine"
+NG_ANNOTATE_BIN="$PWD/scripts/wine-bin.sh" NG_ANNOTATE_WINE_EXE="$PWD/$WIN_DIR/ng-annotate.exe" \
+  timeout 3600 "$(bash scripts/node.sh)" --test --test-concurrency=1 --test-timeout=600000 "$@" || failed=1
+exit "$failed"
