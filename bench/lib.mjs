@@ -109,8 +109,9 @@ export async function startServe(bin, root, extra = []) {
 
 // A browser-side socket: resolves once session:created is in, with
 // {ws, sessionId, on(type, fn)}; every message is dispatched by type.
-export async function browser(wsUrl) {
-  const ws = new WebSocket(wsUrl, { maxPayload: 256 * 1024 * 1024 });
+// `headers`: more upgrade headers (a team server's Cookie and Origin).
+export async function browser(wsUrl, headers = {}) {
+  const ws = new WebSocket(wsUrl, { maxPayload: 256 * 1024 * 1024, headers });
   const handlers = new Map();
   const on = (type, fn) => {
     if (!handlers.has(type)) handlers.set(type, new Set());

@@ -22,12 +22,11 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
-  now, ms, sleep, summary, tempDir, startServe, browser, createFrame, toolJson, stop, withDeadline, cleanup, rawMcp,
+  now, ms, summary, tempDir, startServe, browser, createFrame, toolJson, stop, withDeadline, cleanup, rawMcp,
 } from './lib.mjs';
 import { timeResolve } from './fanout.mjs';
+import { httpAgent, pickup } from './http_pickup.mjs';
 
 const bin = process.argv[2];
 const SCRIPT = fileURLToPath(new URL('../scripts/pg-test-cluster.sh', import.meta.url));
@@ -39,35 +38,6 @@ const FANOUT_RESOLVES = env('BENCH_PG_FANOUT_RESOLVES', 200);
 const STORED = env('BENCH_PG_STORED', 1000000);
 const PENDING = env('BENCH_PG_PENDING', 1000);
 const PENDING_CALLS = env('BENCH_PG_PENDING_CALLS', 20);
-
-async function httpAgent(port) {
-  const client = new Client({ name: 'ng-annotate-bench', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
-  return client;
-}
-
-async function pickup(front, back) {
-  const agent = await httpAgent(back.port);
-  const page = await browser(front.wsUrl);
-  const times = [];
-  try {
-    for (let i = 0; i < PICKUPS; i++) {
-      const watch = agent.callTool({ name: 'watch_annotations', arguments: { timeoutMs: 20000 } });
-      await sleep(20);  // the watch blocks (as in bench/pickup.mjs)
-      const t0 = now();
-      page.ws.send(createFrame(i));
-      const result = toolJson(await withDeadline(watch, 'watch_annotations'));
-      times.push(ms(t0, now()));
-      for (const a of result.annotations) {
-        await agent.callTool({ name: 'acknowledge', arguments: { id: a.id } });
-      }
-    }
-  } finally {
-    page.ws.close();
-    await agent.close();
-  }
-  return summary(times);
-}
 
 async function createsPerSecond(server) {
   const sockets = await Promise.all(Array.from({ length: 4 }, () => browser(server.wsUrl)));
@@ -179,7 +149,7 @@ async function run(label, startTwo, pendingStore) {
   const [a, b] = await startTwo();
   const row = { label };
   try {
-    row.p = await pickup(a, b);
+    row.p = await pickup(a, b, PICKUPS);
     row.c = await createsPerSecond(a);
     row.f = await fanout(a, b);
   } finally {

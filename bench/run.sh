@@ -56,6 +56,11 @@ done
 echo
 echo "PostgreSQL beside SQLite (bench/pg.mjs):"
 timeout 600 node "$HERE/pg.mjs" "$BIN" || echo "pg.mjs: FAILED (rerun it alone to see why)"
+# Issue 20: the same pickup through team mode's token gate (reviewer cookie,
+# agent Bearer), beside the dev mode's, on one throwaway cluster.
+echo
+echo "Team review on PostgreSQL (bench/team.mjs; target: pickup p99 ≤ 20 ms):"
+timeout 300 node "$HERE/team.mjs" "$BIN" || echo "team.mjs: FAILED (rerun it alone to see why)"
 # The user's dev loop with and without the Vite plugin (SPEC §11), on
 # generated 1 000-component apps over the fixture apps' installs. Minutes.
 echo
