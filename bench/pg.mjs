@@ -136,11 +136,13 @@ function seedPostgres(url, project) {
 function seedSqlite(db) {
   const sql = `
     WITH RECURSIVE g(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM g WHERE n < ${Math.ceil(STORED / 1000) - 1})
-    INSERT INTO sessions(id, created_at, last_seen_at, active, url) SELECT 's' || n, 1, 1, 0, 'http://seed/' FROM g;
+    INSERT INTO sessions(id, created_at, last_seen_at, active, url, project)
+      SELECT 's' || n, 1, 1, 0, 'http://seed/', (SELECT value FROM meta WHERE key = 'defaultProject') FROM g;
     WITH RECURSIVE g(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM g WHERE n < ${STORED - 1})
-    INSERT INTO annotations(id, session_id, created_at, updated_at, status, request)
+    INSERT INTO annotations(id, session_id, created_at, updated_at, status, request, project)
       SELECT 'a' || n, 's' || (n / 1000), 1000 + n, 1000 + n,
-             CASE WHEN n % ${every} = 0 THEN 'pending' ELSE 'resolved' END, ${request} FROM g;
+             CASE WHEN n % ${every} = 0 THEN 'pending' ELSE 'resolved' END, ${request},
+             (SELECT value FROM meta WHERE key = 'defaultProject') FROM g;
     ANALYZE;`;
   execFileSync('sqlite3', [db, sql], { timeout: 300000 });
 }
