@@ -9,7 +9,8 @@
 // (the official MCP SDK client) that gets file:line through the manifest,
 // and its statuses live on the badge.
 //
-// All of it against a team server (`serve --team`, on SQLite): tokens made by
+// All of it against a team server (`serve --team`; the React row on SQLite,
+// the Angular row on a throwaway PostgreSQL cluster): tokens made by
 // `ng-annotate token create|link`, the agent's Bearer on /mcp and on the push,
 // the reviewer signed in through the sign-in link in the same browser before
 // the preview page opens (the HttpOnly cookie rides to the other port: same
@@ -31,18 +32,30 @@ import { createToken, bearer } from '../integration/lib/team.js';
 import { startServe } from '../integration/lib/serve.js';
 import { call } from '../integration/lib/mcp.js';
 import { DEMO, copyApp, nodeFor } from '../integration/lib/ng.js';
+import { useCluster } from '../integration/lib/pg.js';
 
 const WAIT = { timeout: 20000 };
 const COLORS = { pending: '#3b82f6', acknowledged: '#f59e0b', resolved: '#22c55e' };
 
 const REVIEWER = 'Pat Reviewer';
+const cluster = useCluster({ lazy: true });
 
-// Team mode's credentials for a team server on `root` serving `project`, made
+// Where a row's team server keeps its data: {root (for startServe; undefined:
+// its own), serve (its store arguments), where (the same for `ng-annotate token`)}.
+async function teamStore(t, row) {
+  if (row.store === 'postgres') {
+    const where = ['--store', await cluster.ready(), '--project', row.project];
+    return { root: undefined, serve: where, where };
+  }
+  const root = tempRoot(t);
+  return { root, serve: ['--project', row.project], where: ['--root', root, '--project', row.project] };
+}
+
+// Team mode's credentials for a team server on the store `where` names, made
 // by the real CLI: an agent token (the MCP client's Authorization and
 // `manifest push --token-env`) and a reviewer's sign-in link, opened in the
 // browser context.
-function teamAuth(root, project, server) {
-  const where = ['--root', root, '--project', project];
+function teamAuth(where, server) {
   const agent = createToken(where, 'agent', 'preview-agent');
   const link = run(['token', 'link', ...where, '--server', server.url, '--name', REVIEWER]);
   assert.equal(link.status, 0, link.stderr);
@@ -71,6 +84,7 @@ const APPS = [
   {
     app: 'react-demo',
     project: 'react-demo',
+    store: 'sqlite',
     prepare: () => join(REPO, 'examples/react-demo'),
     build(root, out, env) {
       const result = spawnSync('npm', ['run', 'build', '--', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'],
@@ -87,6 +101,7 @@ const APPS = [
     // repository's packages.
     app: 'angular-demo',
     project: 'angular-demo',
+    store: 'postgres',
     prepare(t) {
       const root = copyApp(DEMO, (fn) => t.after(fn));
       rmSync(join(root, 'node_modules'));
@@ -140,16 +155,17 @@ function charAt(appRoot, location) {
 }
 
 for (const row of APPS) {
-  test(`${row.app}: a preview build, the overlay from the team server, an agent with file:line`, async (t) => {
+  test(`${row.app}: a preview build, the overlay from the team server (${row.store}), an agent with file:line`, async (t) => {
     const appRoot = row.prepare(t);
     const out = mkdtempSync(join(tmpdir(), 'nga-preview-'));
     t.after(() => rmSync(out, { recursive: true, force: true }));
     const served = { dir: out };
     const site = await staticServer(t, served);
-    const teamRoot = tempRoot(t);
-    const team = await startServe(t, { root: teamRoot, args: ['--team', '--project', row.project, '--strict-origins', '--allow-origin', site], ms: 10000 });
+    const store = await teamStore(t, row);
+    const team = await startServe(t, { root: store.root, args: ['--team', ...store.serve, '--strict-origins', '--allow-origin', site], ms: 10000 });
     assert.equal(team.team, true, 'the listening line says team mode');
-    const auth = teamAuth(teamRoot, row.project, team);
+    assert.match(team.store, row.store === 'postgres' ? /^postgres(ql)?:\/\// : /store\.db/, `on ${row.store}`);
+    const auth = teamAuth(store.where, team);
 
     // The build, as CI would run it for a preview deployment.
     const { result: built, site: siteDir } = row.build(appRoot, out, { ...process.env, NG_ANNOTATE_PREVIEW: '1', NG_ANNOTATE_SERVER: team.url, NO_COLOR: '1' });
