@@ -9,8 +9,13 @@
 // (the official MCP SDK client) that gets file:line through the manifest,
 // and its statuses live on the badge.
 //
-// Team mode's tokens are not here yet: `teamAuth` is the one place that will
-// hand out the agent's headers and the reviewer's sign-in.
+// All of it against a team server (`serve --team`; the React row on SQLite,
+// the Angular row on a throwaway PostgreSQL cluster): tokens made by
+// `ng-annotate token create|link`, the agent's Bearer on /mcp and on the push,
+// the reviewer signed in through the sign-in link in the same browser before
+// the preview page opens (the HttpOnly cookie rides to the other port: same
+// site). A browser that did not sign in gets a 401 and creates nothing; a
+// reviewer's token cannot push a manifest (403).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -23,21 +28,54 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { launch, run, withDeadline, waitBadgeColour } from './lib/browser.js';
 import { REPO } from './lib/vite-app.js';
 import { tempRoot } from '../integration/lib/cli.js';
+import { createToken, bearer } from '../integration/lib/team.js';
 import { startServe } from '../integration/lib/serve.js';
 import { call } from '../integration/lib/mcp.js';
 import { DEMO, copyApp, nodeFor } from '../integration/lib/ng.js';
+import { useCluster } from '../integration/lib/pg.js';
 
 const WAIT = { timeout: 20000 };
 const COLORS = { pending: '#3b82f6', acknowledged: '#f59e0b', resolved: '#22c55e' };
 
-// Credentials of team mode: none yet (the loopback team server takes none).
-// With tokens, the agent's Authorization header and the reviewer's sign-in
-// cookie come from here, and nothing else in this file changes.
-const teamAuth = {
-  agentHeaders: () => ({}),
-  signIn: async (_context, _server) => {},
-  pushArgs: () => [],
-};
+const REVIEWER = 'Pat Reviewer';
+const cluster = useCluster({ lazy: true });
+
+// Where a row's team server keeps its data: {root (for startServe; undefined:
+// its own), serve (its store arguments), where (the same for `ng-annotate token`)}.
+async function teamStore(t, row) {
+  if (row.store === 'postgres') {
+    const where = ['--store', await cluster.ready(), '--project', row.project];
+    return { root: undefined, serve: where, where };
+  }
+  const root = tempRoot(t);
+  return { root, serve: ['--project', row.project], where: ['--root', root, '--project', row.project] };
+}
+
+// Team mode's credentials for a team server on the store `where` names, made
+// by the real CLI: an agent token (the MCP client's Authorization and
+// `manifest push --token-env`) and a reviewer's sign-in link, opened in the
+// browser context.
+function teamAuth(where, server) {
+  const agent = createToken(where, 'agent', 'preview-agent');
+  const link = run(['token', 'link', ...where, '--server', server.url, '--name', REVIEWER]);
+  assert.equal(link.status, 0, link.stderr);
+  const signInUrl = link.stdout.trim();
+  const reviewer = signInUrl.split('#token=')[1];
+  return {
+    agentHeaders: () => bearer(agent),
+    // `manifest push` as the agent (or, to check the refusal, as the reviewer).
+    push: (args, as = 'agent') => run([...args, '--token-env', 'NGA_PUSH_TOKEN'],
+      { env: { ...process.env, NGA_PUSH_TOKEN: as === 'agent' ? agent : reviewer } }),
+    async signIn(context) {
+      const page = await context.newPage();
+      await page.goto(signInUrl, WAIT);
+      await withDeadline(page.waitForSelector('body[data-signed-in]'), 'the sign-in page to sign in', 10000);
+      await page.close();
+      const cookies = (await context.cookies(server.url)).filter((c) => c.name === 'nga_token');
+      assert.equal(cookies.length, 1, 'signed in: the nga_token cookie');
+    },
+  };
+}
 
 // The fixture apps, each built by its own build script: `prepare` gives the
 // app's root (where the manifest goes) and `build` builds it into `out`,
@@ -46,6 +84,7 @@ const APPS = [
   {
     app: 'react-demo',
     project: 'react-demo',
+    store: 'sqlite',
     prepare: () => join(REPO, 'examples/react-demo'),
     build(root, out, env) {
       const result = spawnSync('npm', ['run', 'build', '--', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'],
@@ -62,6 +101,7 @@ const APPS = [
     // repository's packages.
     app: 'angular-demo',
     project: 'angular-demo',
+    store: 'postgres',
     prepare(t) {
       const root = copyApp(DEMO, (fn) => t.after(fn));
       rmSync(join(root, 'node_modules'));
@@ -115,13 +155,17 @@ function charAt(appRoot, location) {
 }
 
 for (const row of APPS) {
-  test(`${row.app}: a preview build, the overlay from the team server, an agent with file:line`, async (t) => {
+  test(`${row.app}: a preview build, the overlay from the team server (${row.store}), an agent with file:line`, async (t) => {
     const appRoot = row.prepare(t);
     const out = mkdtempSync(join(tmpdir(), 'nga-preview-'));
     t.after(() => rmSync(out, { recursive: true, force: true }));
     const served = { dir: out };
     const site = await staticServer(t, served);
-    const team = await startServe(t, { root: tempRoot(t), args: ['--strict-origins', '--allow-origin', site], ms: 10000 });
+    const store = await teamStore(t, row);
+    const team = await startServe(t, { root: store.root, args: ['--team', ...store.serve, '--strict-origins', '--allow-origin', site], ms: 10000 });
+    assert.equal(team.team, true, 'the listening line says team mode');
+    assert.match(team.store, row.store === 'postgres' ? /^postgres(ql)?:\/\// : /store\.db/, `on ${row.store}`);
+    const auth = teamAuth(store.where, team);
 
     // The build, as CI would run it for a preview deployment.
     const { result: built, site: siteDir } = row.build(appRoot, out, { ...process.env, NG_ANNOTATE_PREVIEW: '1', NG_ANNOTATE_SERVER: team.url, NO_COLOR: '1' });
@@ -142,13 +186,29 @@ for (const row of APPS) {
     assert.equal(paths.stdout, '', 'no source path in the served files');
     assert.equal(spawnSync('grep', ['-rlq', 'data-nga-id', siteDir]).status, 0, 'source ids in the bundle');
 
-    const pushed = run(['manifest', 'push', '--root', appRoot, '--project', row.project, '--build', buildId,
-      '--server', team.url, ...teamAuth.pushArgs()]);
+    const push = ['manifest', 'push', '--root', appRoot, '--project', row.project, '--build', buildId, '--server', team.url];
+    const byReviewer = auth.push(push, 'reviewer');
+    assert.notEqual(byReviewer.status, 0, 'a reviewer token cannot push a manifest');
+    assert.match(byReviewer.stderr, /answered 403: .*agent or admin tokens/);
+    const pushed = auth.push(push);
     assert.equal(pushed.status, 0, pushed.stderr);
 
+    // A browser that did not sign in: client.js is refused (401), no overlay, no socket.
     const browser = await launch(t);
+    const stranger = await (await browser.newContext()).newPage();
+    const refused = stranger.waitForResponse(`${team.url}/__annotate/client.js`, WAIT);
+    await stranger.goto(site + '/', { waitUntil: 'load', ...WAIT });
+    assert.equal((await refused).status(), 401);
+    assert.equal(await stranger.evaluate(() => typeof window.__ngAnnotate), 'undefined');
+    assert.equal(await stranger.evaluate((u) => new Promise((resolve) => {
+      const ws = new WebSocket(u);
+      ws.onopen = () => { ws.close(); resolve('open'); };
+      ws.onerror = () => resolve('refused');
+    }), team.wsUrl), 'refused', 'no socket without sign-in');
+
+    // The reviewer signs in through the link, in the browser that opens the preview.
     const context = await browser.newContext();
-    await teamAuth.signIn(context, team);
+    await auth.signIn(context);
     const page = await context.newPage();
     page.on('pageerror', (err) => console.log(`[page error] ${err.message}`));
     const requests = [];
@@ -169,7 +229,7 @@ for (const row of APPS) {
     // The agent, remote over /mcp, blocks for work first.
     const agent = new Client({ name: 'preview-agent', version: '1.0.0' });
     await withDeadline(agent.connect(new StreamableHTTPClientTransport(new URL(`${team.url}/mcp`),
-      { requestInit: { headers: teamAuth.agentHeaders() } })), 'the MCP handshake', 10000);
+      { requestInit: { headers: auth.agentHeaders() } })), 'the MCP handshake', 10000);
     t.after(() => agent.close());
     const watching = call(agent, 'watch_annotations', { timeoutMs: 60000 });
     await agent.ping();
@@ -190,14 +250,19 @@ for (const row of APPS) {
 
     const { value: work } = await withDeadline(watching, 'watch_annotations to wake', 20000);
     assert.equal(work.status, 'annotations');
-    const annotation = work.annotations.find((a) => a.annotationText === 'this price is wrong');
-    assert.ok(annotation, JSON.stringify(work));
+    // The reviewer's create and nothing else (the stranger created nothing).
+    assert.equal(work.annotations.length, 1, JSON.stringify(work));
+    const [annotation] = work.annotations;
+    assert.equal(annotation.annotationText, 'this price is wrong');
     assert.equal(annotation.buildId, buildId);
     assert.equal(annotation.sourceId, sourceId);
     assert.equal(annotation.sourceLocation, manifest.ids[sourceId]);
     assert.match(annotation.sourceLocation, new RegExp(`^${row.file.replace(/\./g, '\\.')}:\\d+:\\d+$`));
     assert.equal(annotation[row.fileField], row.file);
     assert.equal(charAt(appRoot, annotation.sourceLocation), '<', `${annotation.sourceLocation} is the element's tag`);
+    // Who said it: the name on the reviewer's sign-in link.
+    const got = await call(agent, 'get_annotation', { id: annotation.id });
+    assert.equal(got.value.authorName, REVIEWER, JSON.stringify(got.value).slice(0, 2000));
 
     // Every status the agent sets shows on the reviewer's badge, live.
     await waitBadgeColour(page, annotation.id, COLORS.pending, 20000);
