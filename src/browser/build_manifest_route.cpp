@@ -36,7 +36,8 @@ void AddBuildManifestRoute(net::HttpServer& server, Store& store, WriteQueue& wr
     }
     auto manifest = ParseBuildManifest(request.body);
     if (!manifest) return Answer(*out, 400, manifest.error().message);
-    // An SQLite store holds one project (it has no name to check against).
+    // Every store serves one project (SQLite's is the root directory's name
+    // unless --project says otherwise): another project's manifest is refused.
     if (!store.project().empty() && !manifest->project.empty() &&
         manifest->project != store.project()) {
       return Answer(*out, 400,
