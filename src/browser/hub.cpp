@@ -203,6 +203,19 @@ Hub::AfterCommit Hub::Handle(ConnectionId id, const std::string& session_id,
     case ClientMessageType::kAnnotationReply:
       return answer(store_.AddReply(message.id, Author::kUser, message.message, session_id));
     case ClientMessageType::kAnnotationDelete:
+      // Team mode: a reviewer deletes only what its own token made, even in a
+      // session it joined by id (sessions are per tab, not per person).
+      if (connection.reviewer) {
+        auto target = store_.GetAnnotation(message.id);
+        if (target && target->author_name.value_or("") != connection.actor) {
+          return [this, id, type](const Status&) {
+            SendErrorTo(id, ProtocolError{"forbidden",
+                                          "a reviewer token may delete only the annotations it "
+                                          "made; this one is someone else's",
+                                          type});
+          };
+        }
+      }
       return answer(store_.DeleteByUser(message.id, session_id));
     case ClientMessageType::kDiffApproved:
       return answer(store_.RespondToDiff(message.id, DiffResponse::kApproved, session_id));

@@ -242,3 +242,29 @@ test('who said what: the token names on the annotation, its replies and its stat
   const refused = await browser.next('error');
   assert.equal(refused.code, 'forbidden');
 });
+
+test('a reviewer deletes only the annotations its own token made, even in a session it joined', async (t) => {
+  const { where, server, tokens } = await teamServer(t);
+  const owner = await Client.connect(`${server.wsUrl}?proto=2`, { headers: bearer(tokens.reviewer) });
+  t.after(() => owner.close());
+  const { session } = await owner.handshake();
+  owner.send({ type: 'annotation:create', payload: payload('mine to delete') });
+  const mine = (await owner.next('annotation:created')).annotation;
+  // Another reviewer who learns the session id joins it, and may not delete
+  // what Pat made; the refusal changes nothing and the socket stays open.
+  const other = createToken(where, 'reviewer', 'Sam Reviewer');
+  const joiner = await Client.connect(`${server.wsUrl}?proto=2&sessionId=${session.id}`, { headers: bearer(other) });
+  t.after(() => joiner.close());
+  await joiner.handshake();
+  joiner.send({ type: 'annotation:delete', id: mine.id });
+  const refused = await joiner.next('error');
+  assert.equal(refused.code, 'forbidden');
+  assert.equal(refused.requestType, 'annotation:delete');
+  joiner.send({ type: 'annotation:create', payload: payload('Sam still works') });
+  assert.equal((await joiner.next('annotation:created')).annotation.authorName, 'Sam Reviewer');
+  // Its author may.
+  owner.send({ type: 'annotation:delete', id: mine.id });
+  const deleted = await owner.nextMatching((m) => m.type === 'annotation:updated' && m.annotation?.id === mine.id,
+    'the delete');
+  assert.equal(deleted.annotation.status, 'dismissed');
+});
