@@ -104,7 +104,11 @@ export function appSuite(row) {
       const html = await (await fetch(base, { headers: { accept: 'text/html' }, signal: AbortSignal.timeout(60000) })).text();
       assert.equal(html.split(/<script src="\/__annotate\/client\.js"/).length - 1, 1, html.slice(0, 2000));
       const scripts = await page.evaluate(() => [...document.scripts].map((s) => s.getAttribute('src')).filter((s) => s && s.includes('__annotate')));
-      assert.deepEqual(scripts, ['/__annotate/client.js']);
+      // capture.js, the overlay's lazy chunk, may already have come at the
+      // page's first idle moment (sooner on a quiet machine): it is not a tag
+      // of the page, and it comes from the page's own origin too.
+      const lazyChunk = (await page.evaluate(() => location.origin)) + '/__annotate/capture.js';
+      assert.deepEqual(scripts.filter((s) => s !== lazyChunk), ['/__annotate/client.js']);
       const health = await page.evaluate(() => fetch('/__annotate/health').then((r) => r.json()));
       assert.equal(health.root, app.root);
       assert.ok(existsSync(join(app.root, '.ng-annotate/store.db')), 'the store is at the project root');
