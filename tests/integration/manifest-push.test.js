@@ -40,7 +40,7 @@ async function createOn(server, extra) {
 }
 
 test('a pushed manifest turns a build\'s source id into file and line', async (t) => {
-  const server = await startServe(t);
+  const server = await startServe(t, { args: ['--project', MANIFEST.project] });
   const builds = tempRoot(t);
   writeBuild(builds, MANIFEST);
   const pushed = push(builds, server, MANIFEST.build);
@@ -63,7 +63,7 @@ test('a pushed manifest turns a build\'s source id into file and line', async (t
 });
 
 test('bad manifests are refused with the reason, and the server keeps working', async (t) => {
-  const server = await startServe(t);
+  const server = await startServe(t, { args: ['--project', MANIFEST.project] });
   const builds = tempRoot(t);
   const cases = [
     ['not json', '{"version":1,', /not JSON/],
