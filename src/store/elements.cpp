@@ -17,89 +17,47 @@ Error Invalid(std::string message) {
   return MakeError(ErrorCode::kInvalidArgument, std::move(message));
 }
 
-Error TooLarge(const std::string& field, std::size_t limit, std::string_view unit) {
-  return MakeError(ErrorCode::kLimitExceeded, field + " is too long (the limit is " +
-                                                  std::to_string(limit) + " " + std::string(unit) +
-                                                  ")");
-}
-
-const json::value* Find(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value && !value->is_null() ? value : nullptr;
-}
-
-bool AllStringsUtf8(const json::value& value) {
-  switch (value.kind()) {
-    case json::kind::string:
-      return IsValidUtf8(value.get_string());
-    case json::kind::array:
-      for (const auto& item : value.get_array())
-        if (!AllStringsUtf8(item)) return false;
-      return true;
-    case json::kind::object:
-      for (const auto& [key, item] : value.get_object())
-        if (!IsValidUtf8(key) || !AllStringsUtf8(item)) return false;
-      return true;
-    default:
-      return true;
-  }
-}
-
-Result<std::string_view> ShortString(const std::string& field, const json::value& value) {
-  if (!value.is_string()) return Invalid(field + " must be a string");
-  std::string_view text = value.get_string();
-  if (!IsValidUtf8(text)) return Invalid(field + " is not valid UTF-8");
-  if (CountCodePoints(text) > limits::kShortFieldChars)
-    return TooLarge(field, limits::kShortFieldChars, "characters");
-  return text;
-}
-
-Status Structured(const std::string& field, const json::value& value, std::size_t max_bytes) {
-  if (!AllStringsUtf8(value)) return Invalid(field + " is not valid UTF-8");
-  if (json::serialize(value).size() > max_bytes) return TooLarge(field, max_bytes, "bytes as JSON");
-  return Ok{};
-}
-
 Result<json::object> Element(std::size_t index, const json::object& in) {
   const std::string at = "elements[" + std::to_string(index) + "]";
   json::object out;
   // The strings every annotation has, "" when the overlay did not know.
   for (std::string_view key : {"componentName", "componentFilePath", "selector"}) {
     std::string_view text;
-    if (const json::value* v = Find(in, key)) {
-      auto checked = ShortString(at + "." + std::string(key), *v);
+    if (const json::value* v = FindField(in, key)) {
+      auto checked = CheckString(at + "." + std::string(key), *v, limits::kShortFieldChars);
       if (!checked) return checked.error();
       text = *checked;
     }
     out[key] = text;
   }
   for (std::string_view key : {"templateFilePath", "framework", "elementPath"}) {
-    if (const json::value* v = Find(in, key)) {
-      auto checked = ShortString(at + "." + std::string(key), *v);
+    if (const json::value* v = FindField(in, key)) {
+      auto checked = CheckString(at + "." + std::string(key), *v, limits::kShortFieldChars);
       if (!checked) return checked.error();
       out[key] = *checked;
     }
   }
   for (std::string_view key : {"sourceLocation", "boundingBox", "anchor"}) {
-    if (const json::value* v = Find(in, key)) {
+    if (const json::value* v = FindField(in, key)) {
       std::string field = at + "." + std::string(key);
       if (!v->is_object() && !v->is_string() && !v->is_array())
         return Invalid(field + " must be an object, an array or a string");
-      if (auto ok = Structured(field, *v, limits::kElementContextBytes); !ok) return ok.error();
+      if (auto ok = CheckStructured(field, *v, limits::kElementContextBytes); !ok)
+        return ok.error();
       out[key] = *v;
     }
   }
 
   json::object inputs;
-  if (const json::value* v = Find(in, "inputs")) {
+  if (const json::value* v = FindField(in, "inputs")) {
     if (!v->is_object()) return Invalid(at + ".inputs must be an object");
-    if (auto ok = Structured(at + ".inputs", *v, limits::kElementInputsBytes); !ok)
+    if (auto ok = CheckStructured(at + ".inputs", *v, limits::kElementInputsBytes); !ok)
       return ok.error();
     inputs = v->get_object();
   }
   out["inputs"] = std::move(inputs);
 
-  if (const json::value* v = Find(in, "domSnapshot")) {
+  if (const json::value* v = FindField(in, "domSnapshot")) {
     if (!v->is_string()) return Invalid(at + ".domSnapshot must be a string");
     std::string_view full = v->get_string();
     if (!IsValidUtf8(full)) return Invalid(at + ".domSnapshot is not valid UTF-8");
@@ -109,13 +67,13 @@ Result<json::object> Element(std::size_t index, const json::object& in) {
   }
 
   json::array tree;
-  if (const json::value* v = Find(in, "componentTreePath")) {
+  if (const json::value* v = FindField(in, "componentTreePath")) {
     std::string field = at + ".componentTreePath";
     if (!v->is_array()) return Invalid(field + " must be an array of strings");
     if (v->get_array().size() > limits::kElementTreeEntries)
-      return TooLarge(field, limits::kElementTreeEntries, "entries");
+      return TooLong(field, limits::kElementTreeEntries, "entries");
     for (const auto& item : v->get_array()) {
-      auto name = ShortString(field + " entry", item);
+      auto name = CheckString(field + " entry", item, limits::kShortFieldChars);
       if (!name) return name.error();
       tree.emplace_back(*name);
     }
@@ -155,7 +113,7 @@ Result<json::object> ValidateRegion(const json::value& region) {
   const json::object& in = region.get_object();
   json::object out;
   for (std::string_view key : {"x", "y", "width", "height"}) {
-    const json::value* v = Find(in, key);
+    const json::value* v = FindField(in, key);
     std::string field = "region." + std::string(key);
     if (!v || !v->is_number()) return Invalid(field + " must be a number");
     double n = v->to_number<double>();

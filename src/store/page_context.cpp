@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <string>
 
+#include "store/validate.h"
 #include "util/utf8.h"
 
 namespace nga {
@@ -33,11 +34,6 @@ Result<std::string> PageText(std::string_view field, const json::value& value,
   return Cut(text, max_chars);
 }
 
-const json::value* Find(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value && !value->is_null() ? value : nullptr;
-}
-
 // One of `allowed`, else an error naming them.
 Result<std::string_view> OneOf(std::string_view field, const json::value* value,
                                std::initializer_list<std::string_view> allowed) {
@@ -60,7 +56,7 @@ Status CopyText(std::string_view what, const json::object& entry,
                 std::initializer_list<TextField> fields, json::object& out) {
   for (const TextField& field : fields) {
     std::string name = std::string(what) + "." + std::string(field.name);
-    const json::value* value = Find(entry, field.name);
+    const json::value* value = FindField(entry, field.name);
     if (!value) {
       if (field.required) return Invalid(name + " is required");
       continue;
@@ -74,7 +70,7 @@ Status CopyText(std::string_view what, const json::object& entry,
 
 Result<json::object> ConsoleEntry(const json::object& entry) {
   json::object out;
-  auto level = OneOf("pageLog.console[].level", Find(entry, "level"), {"error", "warn"});
+  auto level = OneOf("pageLog.console[].level", FindField(entry, "level"), {"error", "warn"});
   if (!level) return level.error();
   out["level"] = *level;
   if (auto ok = CopyText("pageLog.console[]", entry,
@@ -89,7 +85,7 @@ Result<json::object> ConsoleEntry(const json::object& entry) {
 
 Result<json::object> ErrorEntry(const json::object& entry) {
   json::object out;
-  auto kind = OneOf("pageLog.errors[].kind", Find(entry, "kind"), {"error", "rejection"});
+  auto kind = OneOf("pageLog.errors[].kind", FindField(entry, "kind"), {"error", "rejection"});
   if (!kind) return kind.error();
   out["kind"] = *kind;
   if (auto ok = CopyText("pageLog.errors[]", entry,
@@ -106,7 +102,8 @@ Result<json::object> ErrorEntry(const json::object& entry) {
 
 Result<json::object> RequestEntry(const json::object& entry) {
   json::object out;
-  auto kind = OneOf("pageLog.requests[].kind", Find(entry, "kind"), {"fetch", "xhr", "resource"});
+  auto kind =
+      OneOf("pageLog.requests[].kind", FindField(entry, "kind"), {"fetch", "xhr", "resource"});
   if (!kind) return kind.error();
   out["kind"] = *kind;
   if (auto ok = CopyText("pageLog.requests[]", entry,
@@ -118,7 +115,7 @@ Result<json::object> RequestEntry(const json::object& entry) {
       !ok) {
     return ok.error();
   }
-  if (const json::value* status = Find(entry, "status")) {
+  if (const json::value* status = FindField(entry, "status")) {
     if (!status->is_number()) return Invalid("pageLog.requests[].status must be a number");
     double code = status->to_number<double>();
     if (code < 0 || code > 999) return Invalid("pageLog.requests[].status must be 0..999");
@@ -128,9 +125,9 @@ Result<json::object> RequestEntry(const json::object& entry) {
 }
 
 std::int64_t DroppedCount(const json::object& log, std::string_view list) {
-  const json::value* dropped = Find(log, "dropped");
+  const json::value* dropped = FindField(log, "dropped");
   if (!dropped || !dropped->is_object()) return 0;
-  const json::value* count = Find(dropped->get_object(), list);
+  const json::value* count = FindField(dropped->get_object(), list);
   if (!count || !count->is_number()) return 0;
   double n = count->to_number<double>();
   return n > 0 && n < 1e15 ? static_cast<std::int64_t>(n) : 0;
@@ -151,7 +148,7 @@ Result<json::object> ValidatePageLog(const json::value& log) {
                   {"errors", &ErrorEntry, {}, DroppedCount(in, "errors")},
                   {"requests", &RequestEntry, {}, DroppedCount(in, "requests")}};
   for (List& list : lists) {
-    const json::value* value = Find(in, list.name);
+    const json::value* value = FindField(in, list.name);
     if (!value) continue;
     std::string name = "pageLog." + std::string(list.name);
     if (!value->is_array()) return Invalid(name + " must be an array");

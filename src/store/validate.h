@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <cstddef>
 #include <string_view>
 
@@ -45,5 +46,24 @@ Status ValidateMessage(std::string_view field, std::string_view message);
 
 // A proposed diff: non-empty, ≤ kDiffBytes, UTF-8.
 Status ValidateDiff(std::string_view diff);
+
+// The checks of one field, shared by the payload's parts (elements.h,
+// page_context.h) so that a field is refused the same way wherever it stands.
+// Errors name `field` and the limit.
+
+// The value for `key`, or nullptr when it is absent or null.
+const boost::json::value* FindField(const boost::json::object& object, std::string_view key);
+
+// A string: UTF-8, at most `max_chars` code points. Views into `value`.
+Result<std::string_view> CheckString(std::string_view field, const boost::json::value& value,
+                                     std::size_t max_chars);
+
+// Any JSON kept as sent: every string in it (keys too) UTF-8, at most
+// `max_bytes` as serialised JSON.
+Status CheckStructured(std::string_view field, const boost::json::value& value,
+                       std::size_t max_bytes);
+
+// kLimitExceeded: "<field> is too long (the limit is <limit> <unit>)".
+Error TooLong(std::string_view field, std::size_t limit, std::string_view unit);
 
 }  // namespace nga
