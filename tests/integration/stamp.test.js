@@ -12,7 +12,7 @@ import {
   lineStarts, lineColumn, escapeAttr, insertStamps, stampJsx, stampJsxWithMap, stampVue, stampSvelte, jsxLang, jsxPoints,
 } from '../../packages/vite-plugin/src/stamp.js';
 import { scanJsxHostElements } from '../../packages/vite-plugin/src/jsx-scan.js';
-import { rootRelative } from '../../packages/vite-plugin/src/stamp-plugin.js';
+import { rootRelative, isSourceModule } from '../../packages/vite-plugin/src/stamp-plugin.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const fromApp = (app, spec) => {
@@ -48,6 +48,17 @@ test('paths with characters that templates treat specially are escaped', () => {
 
 test('rootRelative gives forward slashes under the root', () => {
   assert.equal(rootRelative('/p/app', '/p/app/src/components/Card.tsx'), 'src/components/Card.tsx');
+});
+
+test('isSourceModule: the project\'s own JSX/TSX, Vue and Svelte files, no query, no dependency, nothing outside the root', () => {
+  for (const file of ['src/A.jsx', 'src/A.tsx', 'src/A.vue', 'src/A.svelte']) {
+    assert.equal(isSourceModule('/p/app', `/p/app/${file}`), true, file);
+  }
+  assert.equal(isSourceModule('/p/app', '/p/app/src/a.ts'), false, 'not a file with elements');
+  assert.equal(isSourceModule('/p/app', '/p/app/src/A.vue?vue&type=style'), false, 'a query');
+  assert.equal(isSourceModule('/p/app', '/p/app/node_modules/lib/A.jsx'), false, 'a dependency');
+  assert.equal(isSourceModule('/p/app', '/p/other/A.jsx'), false, 'outside the root');
+  assert.equal(isSourceModule('/p/app', 'src/A.jsx'), false, 'not an absolute path');
 });
 
 test('TSX: host elements are stamped, components, member tags and fragments are not; generics parse', () => {

@@ -6,14 +6,11 @@
 // elements get `data-nga-id` (the stamps of ./stamp.js, with a short id in
 // place of the path), index.html gets the team server's client.js tag, and
 // the manifest of ids goes to <root>/.ng-annotate/builds/<build>.json.
-import { isAbsolute, relative } from 'node:path';
 import { stampJsxWithMap, stampVueWithMap, stampSvelteWithMap } from './stamp.js';
-import { importFrom, rootRelative } from './stamp-plugin.js';
+import { importFrom, rootRelative, SOURCE_FILTER, isSourceModule } from './stamp-plugin.js';
 import {
   previewSettings, SourceIds, defaultBuildId, writeManifest, previewScriptAttrs, pushHint,
 } from '@ng-annotate/cli/lib/preview.js';
-
-const FILES = /\.(jsx|tsx|vue|svelte)$/;
 
 export function previewPlugin(context, env = process.env) {
   const settings = previewSettings(context.options.preview, env);
@@ -48,10 +45,9 @@ export function previewPlugin(context, env = process.env) {
     },
     transform: {
       order: 'pre',
-      filter: { id: { include: FILES, exclude: /node_modules|\?/ } },
+      filter: SOURCE_FILTER,
       async handler(code, id) {
-        if (id.includes('?') || id.includes('/node_modules/') || !FILES.test(id)) return null;
-        if (!isAbsolute(id) || relative(root, id).startsWith('..')) return null;
+        if (!isSourceModule(root, id)) return null;
         if (this.environment && this.environment.config.consumer === 'server') return null;
         const rel = rootRelative(root, id);
         const options = { attribute: ids.attribute };

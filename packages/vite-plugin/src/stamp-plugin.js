@@ -24,6 +24,21 @@ const RUNTIME_PREFIX = '\0ng-annotate-jsx-dev-runtime:';
 
 const FILES = /\.(jsx|tsx|vue|svelte)$/;
 
+// The modules that get stamps, as a transform hook's `filter` (Vite then does
+// not call the hook for the others) ...
+export const SOURCE_FILTER = { id: { include: FILES, exclude: /node_modules|\?/ } };
+
+// ... and as a test inside the hook, which a Vite without hook filters needs:
+// the project's own JSX/TSX, Vue SFC and Svelte files, with no query.
+export function isSourceModule(root, id) {
+  return !id.includes('?') && FILES.test(id) && inProject(root, id);
+}
+
+// A file of the project at `root`: an absolute path inside it, not a dependency's.
+export function inProject(root, file) {
+  return isAbsolute(file) && !file.includes('/node_modules/') && !relative(root, file).startsWith('..');
+}
+
 // Imports `specifier` as the project at `root` would, or null when it has none.
 export async function importFrom(root, specifiers) {
   const require = createRequire(join(root, 'package.json'));
@@ -58,7 +73,7 @@ function stampPlugin({ enabled = true } = {}) {
   const stampedSvelte = new Set(); // ids whose source this plugin stamped (and mapped)
   const parsers = {};
   const loadParser = (key, specs) => (parsers[key] ??= importFrom(viteRoot, specs).catch(() => null));
-  const stampable = (file) => enabled && isAbsolute(file) && !file.includes('/node_modules/') && !relative(root, file).startsWith('..');
+  const stampable = (file) => enabled && inProject(root, file);
 
   // Hands Vue's compiler the stamping node transform through
   // @vitejs/plugin-vue's `api.options`; false when that is not possible
@@ -137,10 +152,9 @@ function stampPlugin({ enabled = true } = {}) {
     },
     transform: {
       order: 'pre',
-      filter: { id: { include: FILES, exclude: /node_modules|\?/ } },
+      filter: SOURCE_FILTER,
       async handler(code, id) {
-        if (!enabled || id.includes('?') || id.includes('/node_modules/') || !FILES.test(id)) return null;
-        if (!isAbsolute(id) || relative(root, id).startsWith('..')) return null;
+        if (!enabled || !isSourceModule(root, id)) return null;
         const rel = rootRelative(root, id);
         let out = null;
         if (id.endsWith('.vue')) {
