@@ -8,17 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "browser/json_answer.h"
 #include "net/access.h"
 
 namespace nga::browser {
 namespace {
 
 namespace json = boost::json;
-
-void Answer(net::HttpResponder& out, unsigned status, std::string_view message) {
-  json::object body{{"error", message}};
-  out.Respond(status, "application/json", json::serialize(body), {{"Cache-Control", "no-store"}});
-}
 
 // The normalised origins of a request body, or a one-line reason.
 Result<std::vector<std::string>> ParseOrigins(std::string_view body) {
@@ -51,20 +47,20 @@ Result<std::vector<std::string>> ParseOrigins(std::string_view body) {
 void AddOriginsRoute(net::HttpServer& server, std::shared_ptr<net::OriginRegistry> registry) {
   server.Route(std::string(kOriginsPath), [registry](const net::HttpRequest& request,
                                                      std::shared_ptr<net::HttpResponder> out) {
-    if (request.path != kOriginsPath) return Answer(*out, 404, "not found");
+    if (request.path != kOriginsPath) return AnswerError(*out, 404, "not found");
     if (request.method != "POST") {
       return out->Respond(405, "text/plain; charset=utf-8", "method not allowed\n",
                           {{"Allow", "POST"}});
     }
     if (request.Header("origin")) {
-      return Answer(*out, 403, "origins are registered by dev-server tools, not by pages");
+      return AnswerError(*out, 403, "origins are registered by dev-server tools, not by pages");
     }
     auto origins = ParseOrigins(request.body);
-    if (!origins) return Answer(*out, 400, origins.error().message);
+    if (!origins) return AnswerError(*out, 400, origins.error().message);
     if (origins->size() > registry->max_size()) {
-      return Answer(*out, 400,
-                    fmt::format("at most {} origins can be registered; this request names {}",
-                                registry->max_size(), origins->size()));
+      return AnswerError(*out, 400,
+                         fmt::format("at most {} origins can be registered; this request names {}",
+                                     registry->max_size(), origins->size()));
     }
     json::array named;
     std::vector<std::string> dropped;
@@ -86,7 +82,7 @@ void AddOriginsRoute(net::HttpServer& server, std::shared_ptr<net::OriginRegistr
     json::object body{{"origins", std::move(named)},
                       {"registered", registry->size()},
                       {"limit", registry->max_size()}};
-    out->Respond(200, "application/json", json::serialize(body), {{"Cache-Control", "no-store"}});
+    AnswerJson(*out, 200, body);
   });
 }
 

@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 #include <optional>
 
+#include "browser/json_answer.h"
 #include "util/hmac_sha256.h"
 
 namespace nga::assets {
@@ -151,7 +152,7 @@ void AddBrowserRoutes(net::HttpServer& server, Hub& hub, Store& store, const Pro
       health["lastAgentHeartbeat"] = nullptr;
     }
     if (proof) health["proof"] = *proof;
-    out->Respond(200, "application/json", json::serialize(health), {{"Cache-Control", "no-store"}});
+    AnswerJson(*out, 200, health);
   });
 
   RouteScript(server, "/__annotate/client.js", assets::kClientJs);
