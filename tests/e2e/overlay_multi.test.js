@@ -9,11 +9,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, newPage } from './lib/browser.js';
-import { startViteApp, overlayReady, WAIT } from './lib/vite-app.js';
+import { startViteApp, overlayReady, annotatePanel, sendAnnotation, decodedSize, WAIT } from './lib/vite-app.js';
 import { connect as mcpConnect, call } from '../integration/lib/mcp.js';
 
 const overlayHost = (page) => page.locator('ng-annotate-overlay');
-const panelOf = (page) => overlayHost(page).locator('.panel[data-mode="annotate"]');
 
 // Inspecting, with capture.js loaded (the hover label shows).
 async function inspect(page) {
@@ -23,25 +22,11 @@ async function inspect(page) {
   await overlayHost(page).locator('.hl-label').waitFor({ state: 'visible', ...WAIT });
 }
 
-// Types `text` into the open panel once its thumbnail is there, sends it,
-// and returns the stored annotation's id.
+// Sends the open panel with `text` once its thumbnail is there; returns the
+// stored annotation's id.
 async function send(page, text) {
-  const panel = panelOf(page);
-  await panel.locator('[data-field="thumbnail"]').waitFor({ state: 'visible', ...WAIT });
-  await panel.locator('textarea').fill(text);
-  await panel.locator('textarea').press('Control+Enter');
-  await page.waitForFunction((t) => [...window.__ngAnnotate.state.annotations.values()]
-    .some((a) => a.annotationText === t && !String(a.id).startsWith('queued-')), text, WAIT);
-  return page.evaluate((t) => [...window.__ngAnnotate.state.annotations.values()]
-    .find((a) => a.annotationText === t).id, text);
-}
-
-function decodedSize(page, { mimeType, data }) {
-  return page.evaluate(async ({ mimeType, data }) => {
-    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-    const bitmap = await createImageBitmap(new Blob([bytes], { type: mimeType }));
-    return { width: bitmap.width, height: bitmap.height };
-  }, { mimeType, data });
+  await annotatePanel(page).locator('[data-field="thumbnail"]').waitFor({ state: 'visible', ...WAIT });
+  return sendAnnotation(page, text);
 }
 
 test('react-demo: Shift+click gives one annotation with both contexts; a drag gives the area and the components inside it', async (t) => {
@@ -61,7 +46,7 @@ test('react-demo: Shift+click gives one annotation with both contexts; a drag gi
   await overlayHost(page).locator('[data-role="picked"]').waitFor({ state: 'visible', ...WAIT });
   assert.ok(await page.evaluate(() => window.__ngAnnotate.state.inspecting), 'Shift+click keeps inspecting');
   await page.locator('article.product-card').first().click(WAIT);
-  const listed = await panelOf(page).locator('[data-field="elements"] li').allTextContents();
+  const listed = await annotatePanel(page).locator('[data-field="elements"] li').allTextContents();
   assert.deepEqual(listed.map((s) => s.split(' ')[0]), ['UserCard', 'ProductCard'], 'the panel shows what is selected');
   const pairId = await send(page, 'line these two up');
 
@@ -101,7 +86,7 @@ test('react-demo: Shift+click gives one annotation with both contexts; a drag gi
   await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
   await page.mouse.move(to.x, to.y, { steps: 4 });
   await page.mouse.up();
-  await panelOf(page).locator('[data-field="region"]').waitFor({ state: 'visible', ...WAIT });
+  await annotatePanel(page).locator('[data-field="region"]').waitFor({ state: 'visible', ...WAIT });
   const areaId = await send(page, 'these two cards need more space between them');
 
   const area = await call(agent, 'get_annotation', { id: areaId });

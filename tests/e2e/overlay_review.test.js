@@ -10,7 +10,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch } from './lib/browser.js';
-import { startViteApp, overlayReady, badge, editFile, waitForEdit, stored, shot, WAIT } from './lib/vite-app.js';
+import {
+  startViteApp, overlayReady, badge, editFile, waitForEdit, stored, shot, annotatePanel, sendAnnotation, WAIT,
+} from './lib/vite-app.js';
 import { connect as mcpConnect, call } from '../integration/lib/mcp.js';
 
 const CARD = 'section.user-card';
@@ -23,14 +25,8 @@ async function annotate(page, text) {
   const target = page.locator(CARD).first();
   await target.hover(WAIT);
   await target.click(WAIT);
-  const panel = overlay(page).locator('.panel[data-mode="annotate"]');
-  await panel.locator('[data-field="thumbnail"]').waitFor({ state: 'visible', ...WAIT });
-  await panel.locator('textarea').fill(text);
-  await panel.locator('textarea').press('Control+Enter');
-  await page.waitForFunction((t) => [...window.__ngAnnotate.state.annotations.values()]
-    .some((a) => a.annotationText === t && !String(a.id).startsWith('queued-')), text, WAIT);
-  return page.evaluate((t) => [...window.__ngAnnotate.state.annotations.values()]
-    .find((a) => a.annotationText === t).id, text);
+  await annotatePanel(page).locator('[data-field="thumbnail"]').waitFor({ state: 'visible', ...WAIT });
+  return sendAnnotation(page, text);
 }
 
 // Resolves once the daemon has the after image of `id` (polled, bounded).

@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch } from './lib/browser.js';
-import { startViteApp, overlayReady, WAIT } from './lib/vite-app.js';
+import { startViteApp, overlayReady, annotatePanel, sendAnnotation, decodedSize, WAIT } from './lib/vite-app.js';
 import { connect as mcpConnect, call } from '../integration/lib/mcp.js';
 
 const MARGIN = 8; // client/src/lazy/screenshot.js
@@ -22,27 +22,13 @@ async function annotate(page, selector, text, { drop = false } = {}) {
   const target = page.locator(selector).first();
   await target.hover(WAIT);
   await target.click(WAIT);
-  const panel = page.locator('ng-annotate-overlay').locator('.panel[data-mode="annotate"]');
+  const panel = annotatePanel(page);
   const thumbnail = panel.locator('[data-field="thumbnail"]');
   await thumbnail.waitFor({ state: 'visible', ...WAIT });
   const natural = await thumbnail.evaluate((img) => ({ width: img.naturalWidth, height: img.naturalHeight }));
   if (drop) await panel.locator('[data-action="drop-screenshot"]').click();
-  await panel.locator('textarea').fill(text);
-  await panel.locator('textarea').press('Control+Enter');
-  await page.waitForFunction((t) => [...window.__ngAnnotate.state.annotations.values()]
-    .some((a) => a.annotationText === t && !String(a.id).startsWith('queued-')), text, WAIT);
-  const id = await page.evaluate((t) => [...window.__ngAnnotate.state.annotations.values()]
-    .find((a) => a.annotationText === t).id, text);
+  const id = await sendAnnotation(page, text);
   return { id, natural };
-}
-
-// The image's size as the browser decodes it (PNG or WebP).
-function decodedSize(page, mimeType, data) {
-  return page.evaluate(async ({ mimeType, data }) => {
-    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-    const bitmap = await createImageBitmap(new Blob([bytes], { type: mimeType }));
-    return { width: bitmap.width, height: bitmap.height };
-  }, { mimeType, data });
 }
 
 for (const app of ['react-demo', 'vue-demo', 'svelte-demo']) {
@@ -68,7 +54,7 @@ for (const app of ['react-demo', 'vue-demo', 'svelte-demo']) {
     const [image] = images;
     assert.match(image.mimeType, /^image\/(webp|png)$/);
     assert.ok(Buffer.from(image.data, 'base64').length <= 300 * 1024);
-    const size = await decodedSize(page, image.mimeType, image.data);
+    const size = await decodedSize(page, image);
     // The box plus its margin on each side, at DPR 2 (a pixel of rounding either way).
     const want = { width: (box.width + 2 * MARGIN) * DPR, height: (box.height + 2 * MARGIN) * DPR };
     assert.ok(Math.abs(size.width - want.width) <= 2 && Math.abs(size.height - want.height) <= 2,

@@ -121,6 +121,31 @@ export async function annotate(page, root, target, text) {
   return waitStored(root, (a) => a.annotationText === text, `the annotation "${text}" in the store`);
 }
 
+export const annotatePanel = (page) => overlayHost(page).locator('.panel[data-mode="annotate"]');
+
+// Types `text` into the open annotate panel and sends it (Ctrl+Enter);
+// returns the annotation's id once the page holds it as stored (under the id
+// the daemon gave it, not the queued stand-in's).
+export async function sendAnnotation(page, text) {
+  const area = annotatePanel(page).locator('textarea');
+  await area.fill(text);
+  await area.press('Control+Enter');
+  await page.waitForFunction((t) => [...window.__ngAnnotate.state.annotations.values()]
+    .some((a) => a.annotationText === t && !String(a.id).startsWith('queued-')), text, WAIT);
+  return page.evaluate((t) => [...window.__ngAnnotate.state.annotations.values()]
+    .find((a) => a.annotationText === t).id, text);
+}
+
+// An image's size as the browser decodes it (PNG or WebP), from MCP image
+// content {mimeType, data}.
+export function decodedSize(page, { mimeType, data }) {
+  return page.evaluate(async ({ mimeType, data }) => {
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: mimeType }));
+    return { width: bitmap.width, height: bitmap.height };
+  }, { mimeType, data });
+}
+
 export const badge = (page, id) => overlayHost(page).locator(`.badge[data-id="${id}"]`);
 export const trayBadge = (page, id) => overlayHost(page).locator(`[data-role="unplaced"] .badge[data-id="${id}"]`);
 
