@@ -172,14 +172,9 @@ class PostgresStore final : public StatusChangeStore {
 
   Result<Annotation> CreateAnnotation(std::string_view session_id,
                                       const json::object& payload) override {
-    auto request = ValidateAnnotationPayload(payload);
-    if (!request) return request.error();
-    Annotation annotation;
-    annotation.id = NewUuidV4();
-    annotation.session_id = session_id;
-    annotation.created_at = annotation.updated_at = clock_();
-    annotation.request = std::move(*request);
-    annotation.author_name = ActorOrNull();
+    auto created = NewAnnotation(session_id, payload, clock_());
+    if (!created) return created.error();
+    const Annotation& annotation = *created;
 
     // Outside a batch: a transaction of its own, in three round trips
     // (BEGIN and the lock; the check; the insert, NOTIFY and COMMIT).
@@ -209,7 +204,7 @@ class PostgresStore final : public StatusChangeStore {
       session_counts_.clear();
       if (auto ok = tx->Commit({std::move(flushed), NotifyStatement()}); !ok) return ok.error();
     }
-    return annotation;
+    return created;
   }
 
   Result<Annotation> GetAnnotation(std::string_view id) override {

@@ -221,14 +221,9 @@ class SqliteStore final : public StatusChangeStore {
 
   Result<Annotation> CreateAnnotation(std::string_view session_id,
                                       const json::object& payload) override {
-    auto request = ValidateAnnotationPayload(payload);
-    if (!request) return request.error();
-    Annotation annotation;
-    annotation.id = NewUuidV4();
-    annotation.session_id = session_id;
-    annotation.created_at = annotation.updated_at = clock_();
-    annotation.request = std::move(*request);
-    annotation.author_name = ActorOrNull();
+    auto created = NewAnnotation(session_id, payload, clock_());
+    if (!created) return created.error();
+    const Annotation& annotation = *created;
 
     auto tx = sql::Transaction::Begin(db_);
     if (!tx) return tx.error();
@@ -247,7 +242,7 @@ class SqliteStore final : public StatusChangeStore {
       return ok.error();
     }
     if (auto ok = Commit(*tx); !ok) return ok.error();
-    return annotation;
+    return created;
   }
 
   Result<Annotation> GetAnnotation(std::string_view id) override {

@@ -262,6 +262,12 @@ class Store {
     return actor_;
   }
 
+  // What both stores do first on CreateAnnotation: the payload validated
+  // (validate.h) into a new annotation of `session_id`, with a new id,
+  // created and updated at `now`, the actor as its author.
+  Result<Annotation> NewAnnotation(std::string_view session_id, const boost::json::object& payload,
+                                   Millis now) const;
+
  private:
   std::string actor_;
 };
