@@ -7,7 +7,9 @@
 // place of the path), index.html gets the team server's client.js tag, and
 // the manifest of ids goes to <root>/.ng-annotate/builds/<build>.json.
 import { stampJsxWithMap, stampVueWithMap, stampSvelteWithMap } from './stamp.js';
-import { importFrom, rootRelative, SOURCE_FILTER, isSourceModule } from './stamp-plugin.js';
+import {
+  importFrom, rootRelative, projectRootOf, SOURCE_FILTER, isSourceModule,
+} from './stamp-plugin.js';
 import {
   previewSettings, SourceIds, defaultBuildId, writeManifest, previewScriptAttrs, pushHint,
 } from '@ng-annotate/cli/lib/preview.js';
@@ -38,8 +40,7 @@ export function previewPlugin(context, env = process.env) {
     apply: 'build',
     enforce: 'pre',
     async configResolved(config) {
-      const { projectRoot } = await import('@ng-annotate/cli/lib/project-root.js');
-      root = projectRoot(config.root);
+      root = await projectRootOf(config);
       viteRoot = config.root;
       logger = config.logger;
     },

@@ -52,6 +52,15 @@ export async function importFrom(root, specifiers) {
   return null;
 }
 
+// The project root of a resolved Vite config: module ids are real paths, so
+// is the root they are made relative to. Imported when called, not at the
+// top, so that this file's pure parts load without @ng-annotate/cli installed
+// beside it (the stamp tests).
+export async function projectRootOf(config) {
+  const { projectRoot } = await import('@ng-annotate/cli/lib/project-root.js');
+  return projectRoot(config.root);
+}
+
 // Svelte 5 and later set `__svelte_meta = {loc: {file, line, column}}` on
 // every element in development, hydrated ones included.
 export function svelteRecordsLocations(version) {
@@ -120,11 +129,7 @@ function stampPlugin({ enabled = true } = {}) {
     apply: 'serve',
     enforce: 'pre',
     async configResolved(config) {
-      // Module ids are real paths: so is the root they are made relative to.
-      // Imported here, not at the top, so that this file's pure parts load
-      // without @ng-annotate/cli installed beside it (the stamp tests).
-      const { projectRoot } = await import('@ng-annotate/cli/lib/project-root.js');
-      root = projectRoot(config.root);
+      root = await projectRootOf(config);
       viteRoot = config.root;
       logger = config.logger;
       if (enabled && config.command === 'serve') {
