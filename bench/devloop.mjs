@@ -20,6 +20,7 @@
 // round's "with" over the same round's "without"), side by side.
 //   node bench/devloop.mjs /abs/path/to/ng-annotate [--rounds N] [--only react,vue,svelte] [--components N]
 //     [--options '{"overlay":false}']   (ngAnnotate()'s options in "with", to see what costs what)
+//     [--node-args '--cpu-prof --cpu-prof-dir=/tmp/prof']   (for the dev server's Node: profiles)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg as osLoadavg, tmpdir } from 'node:os';
@@ -38,6 +39,7 @@ const ROUNDS = Number(opt('rounds', 5));
 const COMPONENTS = Number(opt('components', 1000));
 const ONLY = opt('only', 'react,vue,svelte').split(',');
 const OPTIONS = opt('options', '');
+const NODE_ARGS = opt('node-args', '').split(' ').filter(Boolean);
 const HMR_EDITS = 3;
 if (!BIN || !existsSync(BIN)) { console.error('usage: node bench/devloop.mjs /abs/path/to/ng-annotate [--rounds N] [--only react,vue,svelte]'); process.exit(2); }
 
@@ -208,7 +210,7 @@ ${variant === 'with' ? "import ngAnnotate from '@ng-annotate/vite-plugin'\n" : '
 // `vite` on a free port with the variant's config; resolves {url, stop}.
 async function startVite(app, variant) {
   const vite = join(app.root, 'node_modules/vite/bin/vite.js');
-  const child = spawn(process.execPath, [vite, '--config', `vite.${variant}.config.mjs`, '--configLoader', 'native',
+  const child = spawn(process.execPath, [...NODE_ARGS, vite, '--config', `vite.${variant}.config.mjs`, '--configLoader', 'native',
     '--host', '127.0.0.1', '--port', '0', '--strictPort'], {
     cwd: app.root, env: { ...process.env, NG_ANNOTATE_BIN: BIN, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
   });

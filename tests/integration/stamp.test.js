@@ -139,7 +139,7 @@ test('Svelte: markup elements inside blocks are stamped; components, svelte:* an
 });
 
 test('Svelte props: the compiled component hands $$props to its root elements, lines unmoved; snippets, blocks and modules untouched', async () => {
-  const { exposeSvelteProps } = await import('../../packages/vite-plugin/src/svelte-props.js');
+  const { exposeSvelteProps, exposeSveltePropsWithMap } = await import('../../packages/vite-plugin/src/svelte-props.js');
   const src = [
     '<script lang="ts">',
     '  let { items, title }: { items: string[]; title: string } = $props()',
@@ -163,6 +163,16 @@ test('Svelte props: the compiled component hands $$props to its root elements, l
   expose({ nodeType: 11, children: [a, b] }, props);
   assert.equal(a.__ngaProps, props);
   assert.equal(b.__ngaProps, props);
+  // A single root element gets them at the end of its append line: no code
+  // moves, so there is no map of its own (the map so far holds as it is).
+  const single = svelteCompiler.compile('<script>let { n } = $props()</script>\n<p class="x">{n}</p>\n', { dev: true, filename: '/abs/One.svelte', generate: 'client' }).js.code;
+  const one = exposeSveltePropsWithMap(single, '/abs/One.svelte');
+  assert.equal(one.map, null);
+  const before = single.split('\n');
+  const after = one.code.split('\n');
+  assert.equal(after.length, before.length);
+  assert.ok(after.every((l, i) => l.startsWith(before[i])), one.code);
+  assert.match(one.code, /^\t\$\.append\(\$\$anchor, (p)\); \1\.__ngaProps = \$\$props;$/m);
   // A compiled .svelte.js module is no component.
   const mod = svelteCompiler.compileModule('export const n = $state(1);', { dev: true, filename: '/abs/n.svelte.js' }).js.code;
   assert.equal(exposeSvelteProps(mod), null);
