@@ -1,6 +1,6 @@
 // The framework adapters' own paths, when an element carries no source stamp
 // (an app without our Vite plugin's transform): the real fixture apps on their
-// real dev servers, with every data-nga-src removed from the DOM before the
+// real dev servers, with every data-nga-src (and Vue's compact nga) removed from the DOM before the
 // click, so the location can only come from the framework's dev internals:
 // React 19's `_debugStack` (mapped through the served module's source map),
 // Vue's `type.__file` made root-relative. The truth is the stamp the
@@ -35,9 +35,21 @@ for (const c of CASES) {
 
     it(`${c.componentName}: name, root-relative file, ancestry and the location from ${c.framework}'s own debug info`, async () => {
       const target = page.locator(c.click);
-      const truth = await target.getAttribute('data-nga-src', WAIT);
+      // The stamp: its own, or Vue's compact `nga="line:col"` with the file
+      // of the full stamp its chain of stamped parents starts at.
+      const truth = await target.evaluate((el) => {
+        const short = el.getAttribute('nga');
+        if (!short) return el.getAttribute('data-nga-src');
+        for (let n = el.parentElement; n; n = n.parentElement) {
+          const f = n.getAttribute('data-nga-src');
+          if (f) return `${f.replace(/:\d+:\d+$/, '')}:${short}`;
+        }
+        return null;
+      }, null, WAIT);
       assert.match(truth, /^src\/.+:\d+:\d+$/, 'the fixture is stamped (the truth for this test)');
-      await page.evaluate(() => { for (const el of document.querySelectorAll('[data-nga-src]')) el.removeAttribute('data-nga-src'); });
+      await page.evaluate(() => {
+        for (const el of document.querySelectorAll('[data-nga-src], [nga]')) { el.removeAttribute('data-nga-src'); el.removeAttribute('nga'); }
+      });
       const a = await annotate(page, app.root, target, `${c.app} unstamped`);
       await shot(page, `${c.app}-unstamped`);
       assert.equal(a.framework, c.framework);
@@ -46,7 +58,7 @@ for (const c of CASES) {
       assert.deepEqual(a.componentTreePath, c.tree);
       if (c.noLocation) assert.equal(a.sourceLocation, undefined, 'Vue keeps no template positions at run time');
       else assert.equal(a.sourceLocation, truth);
-      assert.ok(!/data-nga-src/.test(a.domSnapshot));
+      assert.ok(!/data-nga-src| nga=/.test(a.domSnapshot));
     });
   });
 }

@@ -198,7 +198,7 @@ const NUXT = {
   // reload the page: load until the network is quiet.
   waitUntil: 'networkidle',
   build: (root) => ({ files: buildNuxtApp(root) }),
-  buildMarks: ['data-nga-src', '__ngaProps', '/__annotate', 'ng-annotate'],
+  buildMarks: ['data-nga', '__ngaProps', '/__annotate', 'ng-annotate'],
   stamps: [
     ['main.app', 'app/pages/index.vue:6:3'],
     ['section.user-card .user-joined', 'app/components/UserCard.vue:16:5'],
@@ -359,7 +359,7 @@ const NEXT = [
     },
     build: () => buildNext(),
     buildWrites: /\.html$/,
-    buildMarks: ['__annotate', 'data-nga-src', 'ng-annotate'],
+    buildMarks: ['__annotate', 'data-nga', 'ng-annotate'],
   }),
   nextRow({ mode: 'webpack' }),
   nextRow({ mode: 'turbopack', proxy: true }),

@@ -150,7 +150,7 @@ test('Svelte: markup elements inside blocks are stamped; components, svelte:* an
 });
 
 test('Svelte props: the compiled component hands $$props to its root elements, lines unmoved; snippets, blocks and modules untouched', async () => {
-  const { exposeSvelteProps } = await import('../../packages/vite-plugin/src/svelte-props.js');
+  const { exposeSvelteProps, exposeSveltePropsWithMap } = await import('../../packages/vite-plugin/src/svelte-props.js');
   const src = [
     '<script lang="ts">',
     '  let { items, title }: { items: string[]; title: string } = $props()',
@@ -174,6 +174,16 @@ test('Svelte props: the compiled component hands $$props to its root elements, l
   expose({ nodeType: 11, children: [a, b] }, props);
   assert.equal(a.__ngaProps, props);
   assert.equal(b.__ngaProps, props);
+  // A single root element gets them at the end of its append line: no code
+  // moves, so there is no map of its own (the map so far holds as it is).
+  const single = svelteCompiler.compile('<script>let { n } = $props()</script>\n<p class="x">{n}</p>\n', { dev: true, filename: '/abs/One.svelte', generate: 'client' }).js.code;
+  const one = exposeSveltePropsWithMap(single, '/abs/One.svelte');
+  assert.equal(one.map, null);
+  const before = single.split('\n');
+  const after = one.code.split('\n');
+  assert.equal(after.length, before.length);
+  assert.ok(after.every((l, i) => l.startsWith(before[i])), one.code);
+  assert.match(one.code, /^\t\$\.append\(\$\$anchor, (p)\); \1\.__ngaProps = \$\$props;$/m);
   // A compiled .svelte.js module is no component.
   const mod = svelteCompiler.compileModule('export const n = $state(1);', { dev: true, filename: '/abs/n.svelte.js' }).js.code;
   assert.equal(exposeSvelteProps(mod), null);
@@ -266,7 +276,7 @@ test('the JSX scan gives up (null) where it cannot be sure, and the stamp then u
   assert.equal(stampJsx(code, 'a.tsx', null, 'a.tsx'), null);
 });
 
-test('Vue: the compiler node transform stamps the same elements at the same SFC positions as the source stamp', async () => {
+test('Vue: the compiler node transform stamps the same elements at the same SFC positions as the source stamp, compactly', async () => {
   const { vueStampNodeTransform, vueCompilerReusesAst } = await import('../../packages/vite-plugin/src/stamp.js');
   assert.ok(vueCompilerReusesAst(compilerSfc.version), compilerSfc.version);
   assert.equal(vueCompilerReusesAst('3.4.2'), false);
@@ -278,30 +288,63 @@ test('Vue: the compiler node transform stamps the same elements at the same SFC 
     '',
     '<template>',
     '  <ul class="list">',
-    '    <li v-for="i in 3" :key="i"><Item :n="i" /></li>',
+    '    <li v-for="i in 3" :key="i"><Item :n="i"><b>{{ i }}</b></Item></li>',
     '    <template v-if="true"><em>€ x</em></template>',
+    '    <i v-else>no</i>',
     '    <slot />',
     '  </ul>',
+    '  <p v-if="false"><span>?</span></p>',
     '</template>',
   ].join('\n');
   const { descriptor } = compilerSfc.parse(src, { filename: '/abs/src/List.vue' });
   const seen = [];
   const transform = vueStampNodeTransform((file) => { seen.push(file); return 'src/List.vue'; });
-  const { code, errors } = compilerSfc.compileTemplate({
+  const { code, errors, map } = compilerSfc.compileTemplate({
     source: descriptor.template.content, ast: descriptor.template.ast, filename: '/abs/src/List.vue', id: 'x',
     compilerOptions: { nodeTransforms: [transform] },
   });
   assert.deepEqual(errors, []);
   assert.equal(seen[0], '/abs/src/List.vue');
   const want = stamps(stampVue(src, 'src/List.vue', compilerSfc));
-  // (in the order the compiled code holds them: hoisted ones first)
-  assert.deepEqual([...code.matchAll(/"data-nga-src": "([^"]*)"/g)].map((m) => m[1]).sort(), want.sort());
+  // Full stamps only where a chain of elements starts: the template's roots
+  // (<ul>, the v-if'd <p>) and what goes into a component's slot (<b>); every
+  // other element's DOM parent is an element of this template, through
+  // v-for/v-if/v-else only, so it carries line:col and the overlay takes the
+  // file from above. (In the order the compiled code holds them: hoisted ones first.)
+  const full = [...code.matchAll(/"data-nga-src": "([^"]*)"/g)].map((m) => m[1]);
+  const short = [...code.matchAll(/\bnga: "([^"]*)"/g)].map((m) => m[1]);
+  assert.deepEqual(full.sort(), ['src/List.vue:12:3', 'src/List.vue:6:3', 'src/List.vue:7:46']);
+  assert.deepEqual([...full, ...short.map((s) => `src/List.vue:${s}`)].sort(), want.sort());
+  // The stamps are nowhere in the user's text: no segment of the map starts on one.
+  const { SourceMapConsumer } = createRequire(join(REPO, 'examples/vue-demo/package.json'))('source-map-js');
+  const lines = code.split('\n');
+  const onStamp = [];
+  new SourceMapConsumer(map).eachMapping((m) => {
+    const at = lines[m.generatedLine - 1].slice(m.generatedColumn);
+    if (/^("data-nga-src"|nga\b|"[\d:]+"|"src\/List)/.test(at)) onStamp.push(at);
+  });
+  assert.deepEqual(onStamp, []);
   // A file the plugin does not stamp (relPathOf gives null) is left alone.
   const none = compilerSfc.compileTemplate({
     source: descriptor.template.content, ast: compilerSfc.parse(src, { filename: '/abs/src/List.vue' }).descriptor.template.ast,
     filename: '/abs/src/List.vue', id: 'x', compilerOptions: { nodeTransforms: [vueStampNodeTransform(() => null)] },
   });
-  assert.doesNotMatch(none.code, /data-nga-src/);
+  assert.doesNotMatch(none.code, /data-nga|\bnga:/);
+});
+
+test('the overlay reads a compact Vue stamp with the file of the full stamp that starts its chain', async () => {
+  const { nearestStamp } = await import('../../client/src/context/stamp.js');
+  // Just enough of an element for nearestStamp: attributes and a parent.
+  const el = (attrs, parent = null) => ({ nodeType: 1, parentElement: parent, getAttribute: (k) => attrs[k] ?? null });
+  const root = el({ 'data-nga-src': 'src/List.vue:6:3' });
+  const li = el({ nga: '7:5' }, root);
+  const b = el({}, li); // no stamp (v-html, a third-party widget): the nearest one counts
+  assert.deepEqual({ ...nearestStamp(b, root), element: null }, { file: 'src/List.vue', line: 7, column: 5, element: null });
+  assert.equal(nearestStamp(b, root).element, li);
+  assert.equal(nearestStamp(root, root).line, 6);
+  // A chain that breaks before a full stamp gives nothing rather than a guess.
+  const loose = el({ nga: '3:1' }, el({}, root));
+  assert.equal(nearestStamp(loose, null), null);
 });
 
 test('a loader adds its own text in the same pass and map as the stamps', () => {

@@ -100,7 +100,7 @@ export function rectOf(ctx) {
 }
 
 // The elements' markup as the app wrote it: our source stamps are left out.
-const STAMPS = / data-nga-(?:src|id)="[^"]*"/g;
+const STAMPS = / (?:data-nga-src|data-nga-id|nga)="[^"]*"/g;
 function snapshotOf(elements) {
   let snapshot = '';
   for (const el of elements) {

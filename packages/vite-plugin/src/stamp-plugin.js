@@ -11,7 +11,8 @@
 // to the project root (the app's package.json directory), which is the
 // daemon's root too. `vite build` never sees it (apply: 'serve').
 import { createRequire } from 'node:module';
-import { join, relative, sep, isAbsolute } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, sep, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   STAMP_ATTR, stampJsxWithMap, stampVueWithMap, stampSvelteWithMap, vueStampNodeTransform, vueCompilerReusesAst,
@@ -61,6 +62,28 @@ export async function projectRootOf(config) {
   return projectRoot(config.root);
 }
 
+// The version of package `name` as the project at `root` has it, from its
+// package.json: no need to load a compiler to learn it (an `import()` of
+// `svelte/compiler` or `vue/compiler-sfc`, which `require` conditions resolve
+// to a CommonJS build, cost the dev server ~0.4 s of CPU at every start, in
+// Node's CommonJS export scan, and a second copy of the compiler). Null when
+// it has none.
+export function packageVersion(root, name) {
+  const require = createRequire(join(root, 'package.json'));
+  try {
+    return JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version ?? null;
+  } catch { /* not installed, or package.json not exported: from its entry up */ }
+  let dir;
+  try { dir = dirname(require.resolve(name)); } catch { return null; }
+  for (; dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      if (pkg.name === name) return pkg.version ?? null;
+    } catch { /* no package.json here */ }
+  }
+  return null;
+}
+
 // Svelte 5 and later set `__svelte_meta = {loc: {file, line, column}}` on
 // every element in development, hydrated ones included.
 export function svelteRecordsLocations(version) {
@@ -80,6 +103,7 @@ function stampPlugin({ enabled = true } = {}) {
   let vueByCompiler = false; // .vue templates are stamped by Vue's compiler
   let jsxByRuntime = false; // JSX is stamped by the JSX dev runtime's stand-in
   const stampedSvelte = new Set(); // ids whose source this plugin stamped (and mapped)
+  let svelteVersion = null; // the project's, once read
   const parsers = {};
   const loadParser = (key, specs) => (parsers[key] ??= importFrom(viteRoot, specs).catch(() => null));
   const stampable = (file) => enabled && inProject(root, file);
@@ -91,8 +115,10 @@ function stampPlugin({ enabled = true } = {}) {
     const vue = config.plugins.find((p) => p.name === 'vite:vue');
     const options = vue?.api?.options;
     if (!options) return false;
-    const sfc = options.compiler ?? await loadParser('vue', ['vue/compiler-sfc', '@vue/compiler-sfc']);
-    if (!vueCompilerReusesAst(sfc?.version)) return false;
+    // The compiler plugin-vue will use: its own option, else the project's
+    // `vue` (whose compiler-sfc it resolves, at the same version).
+    const version = options.compiler?.version ?? packageVersion(viteRoot, 'vue') ?? packageVersion(viteRoot, '@vue/compiler-sfc');
+    if (!vueCompilerReusesAst(version)) return false;
     const transform = vueStampNodeTransform((file) => (stampable(file) ? rootRelative(root, file) : null));
     const template = options.template ?? {};
     const compilerOptions = template.compilerOptions ?? {};
@@ -167,10 +193,12 @@ function stampPlugin({ enabled = true } = {}) {
           const sfc = await loadParser('vue', ['vue/compiler-sfc', '@vue/compiler-sfc']);
           if (sfc) out = stampVueWithMap(code, rel, sfc, id);
         } else if (id.endsWith('.svelte')) {
-          const svelte = await loadParser('svelte', ['svelte/compiler']);
           // Svelte 5's dev build already records where each element is
           // written (`__svelte_meta.loc`, which the overlay reads): a stamp
-          // would only add bytes to every template.
+          // would only add bytes to every template. Its compiler is loaded
+          // only for Svelte 4.
+          svelteVersion ??= packageVersion(viteRoot, 'svelte') ?? '';
+          const svelte = svelteRecordsLocations(svelteVersion) ? null : await loadParser('svelte', ['svelte/compiler']);
           if (svelte && !svelteRecordsLocations(svelte.VERSION)) out = stampSvelteWithMap(code, rel, svelte, id);
           if (out) stampedSvelte.add(id); else stampedSvelte.delete(id);
         } else {

@@ -148,20 +148,51 @@ export function stampVueWithMap(code, relPath, compilerSfc, file = relPath, { at
 export const stampVue = (code, relPath, compilerSfc, file = relPath) => stampVueWithMap(code, relPath, compilerSfc, file)?.code ?? null;
 
 // The same stamps from inside Vue's own template compiler: a `nodeTransforms`
-// entry that adds the attribute to each plain element's props as the
+// entry that adds an attribute to each plain element's props as the
 // compiler walks the template, so the source is neither parsed again nor
 // changed (its map stays Vue's own). `relPathOf(filename)` gives the stamp's
 // path, or null for a file not to stamp. Positions are the SFC's own only
 // when the compiler reuses the SFC parser's AST (compiler-sfc ≥ 3.4.3):
 // check with vueCompilerReusesAst first.
-export function vueStampNodeTransform(relPathOf, attribute = pathAttribute) {
+//
+// Compact, because it is in every compiled render function the dev server
+// serves (issue 22: the stamp's bytes): an element whose parent in the DOM is
+// an element of the same template (its parent in the template, through
+// v-if/v-for only) carries just `nga="<line>:<col>"` (a name that Vue's
+// codegen writes unquoted, and no `data-` prefix: the bytes are the point);
+// the file is its
+// ancestor's, and only the elements that start a chain (a template's roots,
+// what goes into a component's slot or a <Teleport>, children of a
+// <template>) carry the full `data-nga-src="<file>:<line>:<col>"`. The
+// overlay (client/src/context/stamp.js) walks up to it. The attributes get
+// no source-map segment (an empty `loc.source`: Vue's codegen maps only
+// nodes that have one), as they are nowhere in the user's text.
+const VUE_IF = 9;
+const VUE_IF_BRANCH = 10;
+const VUE_FOR = 11;
+export const STAMP_SHORT_ATTR = 'nga';
+
+export function vueStampNodeTransform(relPathOf) {
+  // Per compiled template (the transform is shared by every compile):
+  // whether a v-if/v-for node's children sit in a stamped element's DOM.
+  const underElement = new WeakMap();
+  const isPlain = (n) => n && n.type === VUE_ELEMENT && n.tagType === VUE_PLAIN;
   return (node, context) => {
-    if (node.type !== VUE_ELEMENT || node.tagType !== VUE_PLAIN) return;
-    if (node.props.some((p) => p.type === 6 && p.name === STAMP_ATTR)) return;
+    const parent = context.parent;
+    const parentIsElement = isPlain(parent) || (parent && underElement.get(parent) === true);
+    if (node.type === VUE_IF || node.type === VUE_IF_BRANCH || node.type === VUE_FOR) {
+      underElement.set(node, parentIsElement);
+      return;
+    }
+    if (!isPlain(node)) return;
+    if (node.props.some((p) => p.type === 6 && (p.name === STAMP_ATTR || p.name === STAMP_SHORT_ATTR))) return;
     const rel = context.filename ? relPathOf(context.filename) : null;
     if (!rel) return;
-    const { loc } = node;
-    const [name, content] = attribute(`${rel}:${loc.start.line}:${loc.start.column}`);
+    const { start } = node.loc;
+    const loc = { start, end: start, source: '' };
+    const [name, content] = parentIsElement
+      ? [STAMP_SHORT_ATTR, `${start.line}:${start.column}`]
+      : [STAMP_ATTR, `${rel}:${start.line}:${start.column}`];
     node.props.push({ type: 6, name, nameLoc: loc, loc, value: { type: 2, content, loc } });
   };
 }

@@ -15,7 +15,9 @@ import {
 } from './vite-app.js';
 
 // What a production build must never contain, unless the row says otherwise.
-const BUILD_MARKS = ['data-nga-src', '__ngaProps', '__nga_expose', '__annotate', 'ng-annotate'];
+// `data-nga-src` (and `data-nga-id`): every stamped template has one, Vue's
+// compact `nga` stamps included, so none means nothing was stamped.
+const BUILD_MARKS = ['data-nga', '__ngaProps', '__nga_expose', '__annotate', 'ng-annotate'];
 const PAGE_LOAD = { timeout: 120000 }; // a framework's first compile of a page, on two busy cores
 
 // Server-rendered pages are in place before their framework wires them up
@@ -57,14 +59,26 @@ export function appSuite(row) {
     };
     const hook = { after: (fn) => cleanups.push(fn) };
     // Where the element at `locator` is written, as a stamp reads: its
-    // `data-nga-src`, or (`locations: 'svelte-meta'`: Svelte 5 records it
-    // itself, so nothing is stamped) its `__svelte_meta.loc`, 0-based column.
+    // `data-nga-src`, or Vue's compact `nga="line:col"` with the file of
+    // the `data-nga-src` its chain of stamped parents starts at, or
+    // (`locations: 'svelte-meta'`: Svelte 5 records it itself, so nothing is
+    // stamped) its `__svelte_meta.loc`, 0-based column.
     const locationOf = (locator) => (row.locations === 'svelte-meta'
       ? locator.first().evaluate((el) => {
         const loc = el.__svelte_meta && el.__svelte_meta.loc;
         return loc ? `${loc.file}:${loc.line}:${loc.column + 1}` : null;
       }, null, WAIT)
-      : locator.first().getAttribute('data-nga-src', WAIT));
+      : locator.first().evaluate((el) => {
+        const full = el.getAttribute('data-nga-src');
+        const short = el.getAttribute('nga');
+        if (full || !short) return full;
+        for (let n = el.parentElement; n; n = n.parentElement) {
+          const f = n.getAttribute('data-nga-src');
+          if (f) return `${f.replace(/:\d+:\d+$/, '')}:${short}`;
+          if (!n.hasAttribute('nga')) return null;
+        }
+        return null;
+      }, null, WAIT));
 
     before(async () => {
       app = await row.start();
@@ -116,14 +130,14 @@ export function appSuite(row) {
 
     if (row.stamps === 'none') {
       it('no element carries a stamp: the answers can only come from the framework\'s dev internals', async () => {
-        assert.equal(await page.locator('[data-nga-src]').count(), 0);
+        assert.equal(await page.locator('[data-nga-src], [nga]').count(), 0);
       });
     } else if (row.stamps) {
       it('every element a component renders carries its source stamp (file:line:col, root-relative)', async () => {
         for (const [css, want] of row.stamps) {
           assert.equal(await locationOf(page.locator(css)), want, css);
         }
-        if (row.locations === 'svelte-meta') assert.equal(await page.locator('[data-nga-src]').count(), 0, 'no stamp where Svelte records locations');
+        if (row.locations === 'svelte-meta') assert.equal(await page.locator('[data-nga-src], [nga]').count(), 0, 'no stamp where Svelte records locations');
       });
     }
 
