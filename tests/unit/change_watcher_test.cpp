@@ -123,6 +123,30 @@ TEST_P(ChangeWatcherTest, FollowsANotifyFileThatWasDeleted) {
   EXPECT_TRUE(watcher->WaitFor(10s));
 }
 
+// A process that starts after the notify file was deleted (a new `mcp` once
+// `rmdir /s .ng-annotate` took what it could) opens its signal while the
+// running ones still have theirs, and wakes them. On Windows a deleted file
+// that is still open keeps its name and cannot be created again until the
+// last handle closes ("delete pending"): had the running processes kept it
+// open, the new one would have failed with "Access is denied".
+TEST_P(ChangeWatcherTest, ANewSignalOpensAfterTheNotifyFileWasDeletedUnderRunningOnes) {
+  auto watcher = OpenWatcher();
+  ASSERT_TRUE(watcher);
+  auto running = ChangeSignal::Open(db_file_);
+  ASSERT_TRUE(running) << running.error().message;
+  running->Notify();
+  Settle(*watcher);
+  std::filesystem::remove(NotifyFileFor(db_file_));
+  auto started_later = ChangeSignal::Open(db_file_);
+  ASSERT_TRUE(started_later) << started_later.error().message;
+  watcher->CheckFile(/*create=*/true);  // what the feed's safety tick does
+  Settle(*watcher);
+  started_later->Notify();
+  EXPECT_TRUE(watcher->WaitFor(10s)) << "the later process's commit woke nobody";
+  running->Notify();
+  EXPECT_TRUE(watcher->WaitFor(10s)) << "the running process's commit woke nobody";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ChangeWatcherTest,
                          ::testing::ValuesIn(testing::TestWatchBackends()), [](const auto& info) {
                            return info.param == WatchBackend::kNative ? "Native" : "Portable";
