@@ -124,6 +124,8 @@ void StdioTransport::Open(int in_fd, int out_fd) {
   // must open nothing when the input has already ended and must come after
   // the answer to an initialize already waiting. The reader thread alone
   // would post them whenever it got to them, often after OpenServices.
+  // Where the pipe cannot be peeked (Wine's handles over a Unix pipe say
+  // ERROR_NOT_SUPPORTED), the thread alone does it, as before.
   if (HANDLE pipe = reinterpret_cast<HANDLE>(::_get_osfhandle(in));
       pipe != INVALID_HANDLE_VALUE && ::GetFileType(pipe) == FILE_TYPE_PIPE) {
     DWORD available = 0;
