@@ -128,7 +128,9 @@ TEST_P(ChangeWatcherTest, FollowsANotifyFileThatWasDeleted) {
 // running ones still have theirs, and wakes them. On Windows a deleted file
 // that is still open keeps its name and cannot be created again until the
 // last handle closes ("delete pending"): had the running processes kept it
-// open, the new one would have failed with "Access is denied".
+// open, the new one would have failed with "Access is denied". Wine opens
+// the pending file again instead of refusing, so that cannot show there;
+// what Wine shows is FollowsANotifyFileThatWasDeleted.
 TEST_P(ChangeWatcherTest, ANewSignalOpensAfterTheNotifyFileWasDeletedUnderRunningOnes) {
   auto watcher = OpenWatcher();
   ASSERT_TRUE(watcher);
