@@ -107,7 +107,9 @@ std::optional<std::uint64_t> NotifyFile::Read() const {
 bool NotifyFile::IsStale(const std::filesystem::path& path) const {
   // Reads and writes follow the path already; this tells a watcher that the
   // file it found is gone (to recreate it and log that once) and a writer
-  // that it must create it again.
+  // that it must create it again. A file made at once in the old one's
+  // place may get its id back (Wine's ids are inode numbers): the polling
+  // watcher also counts a read that found no file.
   FileHandle at_path(path, 0, OPEN_EXISTING);  // no access: metadata only
   if (!at_path.ok()) return true;
   auto id = IdOf(at_path.get());

@@ -149,6 +149,28 @@ TEST_P(ChangeWatcherTest, ANewSignalOpensAfterTheNotifyFileWasDeletedUnderRunnin
   EXPECT_TRUE(watcher->WaitFor(10s)) << "the running process's commit woke nobody";
 }
 
+// The notify file deleted, a poll in between, then made again by another
+// process before the feed's next check: still seen as a new file (re-armed,
+// which the feed logs). On Windows the new file may get the old one's id
+// back (under Wine ids are inode numbers, which Linux reuses), so the ids
+// alone did not tell: feed-deleted.test.js waited in vain for the log line.
+TEST_P(ChangeWatcherTest, NoticesANotifyFileDeletedAndMadeAgainMeanwhile) {
+  auto watcher = OpenWatcher();
+  ASSERT_TRUE(watcher);
+  auto running = ChangeSignal::Open(db_file_);  // serve's own, as in serve
+  ASSERT_TRUE(running);
+  Settle(*watcher);
+  std::filesystem::remove(NotifyFileFor(db_file_));
+  watcher->WaitFor(200ms);  // polls (or drains the deletion) meanwhile
+  auto started_later = ChangeSignal::Open(db_file_);
+  ASSERT_TRUE(started_later) << started_later.error().message;
+  watcher->CheckFile(/*create=*/true);  // the feed's safety tick
+  Settle(*watcher);
+  EXPECT_EQ(watcher->rearm_count(), 1);
+  started_later->Notify();
+  EXPECT_TRUE(watcher->WaitFor(10s));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ChangeWatcherTest,
                          ::testing::ValuesIn(testing::TestWatchBackends()), [](const auto& info) {
                            return info.param == WatchBackend::kNative ? "Native" : "Portable";
