@@ -5,10 +5,12 @@
 #if defined(_WIN32)
 #include <fcntl.h>
 #include <io.h>
+#include <windows.h>
 
 #include <thread>
 #endif
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <cerrno>
@@ -115,6 +117,34 @@ void StdioTransport::Open(int in_fd, int out_fd) {
   if (in < 0) {
     asio::post(executor_, [self = shared_from_this()] { self->OnInputEnd(); });
     return;
+  }
+  // What the first read does at once on POSIX (Asio tries it before
+  // waiting): what a pipe already holds, or its end, is handled before
+  // anything the caller posts next. `mcp` posts OpenServices next, which
+  // must open nothing when the input has already ended and must come after
+  // the answer to an initialize already waiting. The reader thread alone
+  // would post them whenever it got to them, often after OpenServices.
+  // Where the pipe cannot be peeked (Wine's handles over a Unix pipe say
+  // ERROR_NOT_SUPPORTED), the thread alone does it, as before.
+  if (HANDLE pipe = reinterpret_cast<HANDLE>(::_get_osfhandle(in));
+      pipe != INVALID_HANDLE_VALUE && ::GetFileType(pipe) == FILE_TYPE_PIPE) {
+    DWORD available = 0;
+    if (!::PeekNamedPipe(pipe, nullptr, 0, nullptr, &available, nullptr)) {
+      if (::GetLastError() == ERROR_BROKEN_PIPE) {  // the writer is gone, nothing is left
+        ::close(in);
+        asio::post(executor_, [self = shared_from_this()] { self->OnInputEnd(); });
+        return;
+      }
+    } else if (available > 0) {  // reading no more than is there cannot block
+      std::string data(std::min<DWORD>(available, 64 * 1024), '\0');
+      int n = ::read(in, data.data(), static_cast<unsigned>(data.size()));
+      if (n > 0) {
+        data.resize(static_cast<std::size_t>(n));
+        asio::post(executor_, [self = shared_from_this(), data = std::move(data)] {
+          if (!self->input_done_) self->OnData(data);
+        });
+      }
+    }
   }
   reader_link_ = std::make_shared<ReaderLink>();
   std::weak_ptr<StdioTransport> weak = weak_from_this();

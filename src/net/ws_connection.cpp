@@ -38,6 +38,19 @@ constexpr std::size_t kReadChunkBytes = 64 * 1024;
 // commit (which commits once the loop goes quiet), or there may be none.
 constexpr auto kUnansweredPause = std::chrono::milliseconds(5);
 
+// Closes the socket and ends every operation pending on it. Cancelled first:
+// Windows ends pending overlapped I/O at closesocket, but Wine (8.0) leaves
+// a send that waits for a peer that never reads pending after the close, so
+// its handler never ran and a stalled socket was never dropped
+// (WsBackpressureTest.ASocketThatNeverReadsIsDroppedAndItsHandlerHearsIt,
+// and a probe program: close alone left the write pending, cancel ended it).
+// Asio's cancel (CancelIoEx there) ends it; on POSIX the close alone does.
+void Drop(tcp::socket& socket) {
+  beast::error_code ignored;
+  socket.cancel(ignored);
+  socket.close(ignored);
+}
+
 }  // namespace
 
 WsConnection::WsConnection(tcp::socket socket, std::shared_ptr<ServerState> state)
@@ -172,9 +185,8 @@ void WsConnection::OnWritten(beast::error_code ec) {
   queued_bytes_ -= queue_.front()->size();
   queue_.pop_front();
   if (ec) {
-    beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().close(ignored);  // a pending read then ends too
-    if (!reading_) Finish();                               // reading was paused: this is the end
+    Drop(beast::get_lowest_layer(ws_).socket());  // a pending read then ends too
+    if (!reading_) Finish();                      // reading was paused: this is the end
     return;
   }
   if (closing_) return SendClose();
@@ -201,8 +213,7 @@ void WsConnection::OnStallCheck() {
   const auto timeout = state_->options.ws_stall_timeout;
   if (stalled_) {
     // Not even the close got through: the client is gone or never reads.
-    beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().close(ignored);  // pending operations end, then Finish
+    Drop(beast::get_lowest_layer(ws_).socket());  // pending operations end, then Finish
     return;
   }
   if (!writing_) return;  // drained; the next write re-arms
@@ -233,10 +244,7 @@ void WsConnection::SendClose() {
   if (close_sent_ || finished_) return;
   close_sent_ = true;
   ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code ec) {
-    if (ec) {
-      beast::error_code ignored;
-      beast::get_lowest_layer(self->ws_).socket().close(ignored);
-    }
+    if (ec) Drop(beast::get_lowest_layer(self->ws_).socket());
     // With a read outstanding, its completion ends the socket; without one
     // (a message over the limit stopped reading), this is the end.
     if (!self->reading_) self->Finish();

@@ -55,9 +55,10 @@ class PollingChangeWatcher final : public ChangeWatcher {
   }
 
   bool CheckFile(bool create) override {
-    if (!file_.IsStale(path_)) return false;
+    if (!read_failed_ && !file_.IsStale(path_)) return false;
     auto reopened = NotifyFile::Open(path_, create);
     if (!reopened) return false;
+    read_failed_ = false;
     file_ = std::move(*reopened);
     last_ = file_.Read();
     ++rearms_;
@@ -84,6 +85,7 @@ class PollingChangeWatcher final : public ChangeWatcher {
   // interval is the fastest again.
   bool Changed() {
     auto stamp = file_.Read();
+    if (!stamp) read_failed_ = true;
     if (stamp == last_) return false;
     last_ = stamp;
     interval_ = kFastest;
@@ -103,6 +105,11 @@ class PollingChangeWatcher final : public ChangeWatcher {
   std::optional<boost::asio::steady_timer> timer_;
   bool cancelled_ = false;
   int rearms_ = 0;
+  // A read found no file since the last (re)open: it was deleted, whatever
+  // is at the path now. On Windows, where each read opens the path, that is
+  // how a deletion shows when the new file took the old one's id (under
+  // Wine, a file's id is its inode number, which Linux reuses at once).
+  bool read_failed_ = false;
 };
 
 }  // namespace

@@ -21,32 +21,28 @@ Result<NotifyFile> NotifyFile::Open(const std::filesystem::path& path, bool crea
   return NotifyFile(fd);
 }
 
-NotifyFile::NotifyFile(NotifyFile&& other) noexcept : handle_(other.handle_) {
-  other.handle_ = kClosed;
-}
+NotifyFile::NotifyFile(NotifyFile&& other) noexcept : fd_(other.fd_) { other.fd_ = kClosed; }
 
 NotifyFile& NotifyFile::operator=(NotifyFile&& other) noexcept {
   if (this != &other) {
-    if (handle_ != kClosed) close(static_cast<int>(handle_));
-    handle_ = other.handle_;
-    other.handle_ = kClosed;
+    if (fd_ != kClosed) close(fd_);
+    fd_ = other.fd_;
+    other.fd_ = kClosed;
   }
   return *this;
 }
 
 NotifyFile::~NotifyFile() {
-  if (handle_ != kClosed) close(static_cast<int>(handle_));
+  if (fd_ != kClosed) close(fd_);
 }
 
-void NotifyFile::Write(std::uint64_t stamp) const {
-  (void)!pwrite(static_cast<int>(handle_), &stamp, sizeof stamp, 0);
-}
+void NotifyFile::Write(std::uint64_t stamp) const { (void)!pwrite(fd_, &stamp, sizeof stamp, 0); }
 
 std::optional<std::uint64_t> NotifyFile::Read() const {
   std::uint64_t stamp = 0;
   ssize_t n;
   do {
-    n = pread(static_cast<int>(handle_), &stamp, sizeof stamp, 0);
+    n = pread(fd_, &stamp, sizeof stamp, 0);
   } while (n < 0 && errno == EINTR);
   if (n < 0) return std::nullopt;
   return stamp;
@@ -55,7 +51,7 @@ std::optional<std::uint64_t> NotifyFile::Read() const {
 bool NotifyFile::IsStale(const std::filesystem::path& path) const {
   struct stat open_file {};
   struct stat at_path {};
-  if (fstat(static_cast<int>(handle_), &open_file) != 0 || open_file.st_nlink == 0) return true;
+  if (fstat(fd_, &open_file) != 0 || open_file.st_nlink == 0) return true;
   if (stat(path.c_str(), &at_path) != 0) return true;
   return open_file.st_ino != at_path.st_ino || open_file.st_dev != at_path.st_dev;
 }

@@ -132,8 +132,7 @@ TEST_P(BuildManifestStoreTest, AnAnnotationFromABuildGetsFileAndLine) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BuildManifestStoreTest,
-                         ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgres),
-                         testing::BackendName);
+                         ::testing::ValuesIn(testing::TestBackends()), testing::BackendName);
 
 }  // namespace
 }  // namespace nga

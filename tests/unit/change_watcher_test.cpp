@@ -123,6 +123,54 @@ TEST_P(ChangeWatcherTest, FollowsANotifyFileThatWasDeleted) {
   EXPECT_TRUE(watcher->WaitFor(10s));
 }
 
+// A process that starts after the notify file was deleted (a new `mcp` once
+// `rmdir /s .ng-annotate` took what it could) opens its signal while the
+// running ones still have theirs, and wakes them. On Windows a deleted file
+// that is still open keeps its name and cannot be created again until the
+// last handle closes ("delete pending"): had the running processes kept it
+// open, the new one would have failed with "Access is denied". Wine opens
+// the pending file again instead of refusing, so that cannot show there;
+// what Wine shows is FollowsANotifyFileThatWasDeleted.
+TEST_P(ChangeWatcherTest, ANewSignalOpensAfterTheNotifyFileWasDeletedUnderRunningOnes) {
+  auto watcher = OpenWatcher();
+  ASSERT_TRUE(watcher);
+  auto running = ChangeSignal::Open(db_file_);
+  ASSERT_TRUE(running) << running.error().message;
+  running->Notify();
+  Settle(*watcher);
+  std::filesystem::remove(NotifyFileFor(db_file_));
+  auto started_later = ChangeSignal::Open(db_file_);
+  ASSERT_TRUE(started_later) << started_later.error().message;
+  watcher->CheckFile(/*create=*/true);  // what the feed's safety tick does
+  Settle(*watcher);
+  started_later->Notify();
+  EXPECT_TRUE(watcher->WaitFor(10s)) << "the later process's commit woke nobody";
+  running->Notify();
+  EXPECT_TRUE(watcher->WaitFor(10s)) << "the running process's commit woke nobody";
+}
+
+// The notify file deleted, a poll in between, then made again by another
+// process before the feed's next check: still seen as a new file (re-armed,
+// which the feed logs). On Windows the new file may get the old one's id
+// back (under Wine ids are inode numbers, which Linux reuses), so the ids
+// alone did not tell: feed-deleted.test.js waited in vain for the log line.
+TEST_P(ChangeWatcherTest, NoticesANotifyFileDeletedAndMadeAgainMeanwhile) {
+  auto watcher = OpenWatcher();
+  ASSERT_TRUE(watcher);
+  auto running = ChangeSignal::Open(db_file_);  // serve's own, as in serve
+  ASSERT_TRUE(running);
+  Settle(*watcher);
+  std::filesystem::remove(NotifyFileFor(db_file_));
+  watcher->WaitFor(200ms);  // polls (or drains the deletion) meanwhile
+  auto started_later = ChangeSignal::Open(db_file_);
+  ASSERT_TRUE(started_later) << started_later.error().message;
+  watcher->CheckFile(/*create=*/true);  // the feed's safety tick
+  Settle(*watcher);
+  EXPECT_EQ(watcher->rearm_count(), 1);
+  started_later->Notify();
+  EXPECT_TRUE(watcher->WaitFor(10s));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ChangeWatcherTest,
                          ::testing::ValuesIn(testing::TestWatchBackends()), [](const auto& info) {
                            return info.param == WatchBackend::kNative ? "Native" : "Portable";

@@ -179,8 +179,7 @@ TEST_P(ElementsStoreTest, StoredAndReadBack) {
   EXPECT_TRUE(frame.contains("region"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ElementsStoreTest,
-                         ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgres),
+INSTANTIATE_TEST_SUITE_P(Backends, ElementsStoreTest, ::testing::ValuesIn(testing::TestBackends()),
                          testing::BackendName);
 
 }  // namespace

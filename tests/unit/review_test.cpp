@@ -116,8 +116,7 @@ TEST_P(ReviewStoreTest, ReopenPutsItBackToPendingWithTheUsersNoteAsWork) {
   EXPECT_TRUE(store_->Acknowledge(a.id, std::nullopt));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ReviewStoreTest,
-                         ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgres),
+INSTANTIATE_TEST_SUITE_P(Backends, ReviewStoreTest, ::testing::ValuesIn(testing::TestBackends()),
                          testing::BackendName);
 
 TEST(ReviewExport, AcceptedIsResolvedInTheFileAndAcceptedAgainOnImport) {

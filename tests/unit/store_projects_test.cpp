@@ -74,8 +74,7 @@ TEST_P(StoreProjectsTest, TwoProjectsInOneStoreNeverSeeEachOther) {
   EXPECT_EQ(*mine->LatestSequence(), my_seq);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreProjectsTest,
-                         ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgres),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreProjectsTest, ::testing::ValuesIn(testing::TestBackends()),
                          testing::BackendName);
 
 // In the project's SQLite file the default project is the root directory's

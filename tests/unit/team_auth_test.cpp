@@ -179,8 +179,7 @@ TEST_P(GateTest, RecheckClosesWhatARevokedOrExpiredTokenOpened) {
   EXPECT_EQ(open.size(), 1u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, GateTest,
-                         ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgres),
+INSTANTIATE_TEST_SUITE_P(Backends, GateTest, ::testing::ValuesIn(testing::TestBackends()),
                          testing::BackendName);
 
 // X-Forwarded-Proto is believed from --trust-proxy addresses only.

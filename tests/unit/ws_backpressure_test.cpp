@@ -114,11 +114,23 @@ class WsBackpressureTest : public ::testing::Test {
     server_->Start();
     thread_ = std::thread([this] { io_.run(); });
   }
+  // Bounded: a connection that never finishes (a write the socket's close
+  // did not end, as under Wine before Drop cancelled it) would keep the
+  // server's Shutdown from ever calling back, and the join from returning.
   void TearDown() override {
-    if (thread_.joinable()) {
-      asio::post(io_, [this] { server_->Shutdown([this] { io_.stop(); }); });
-      thread_.join();
+    if (!thread_.joinable()) return;
+    auto drained = std::make_shared<std::promise<void>>();
+    asio::post(io_, [this, drained] {
+      server_->Shutdown([this, drained] {
+        drained->set_value();
+        io_.stop();
+      });
+    });
+    if (drained->get_future().wait_for(20s) != std::future_status::ready) {
+      ADD_FAILURE() << "the server did not shut down within 20 s: a connection never finished";
+      io_.stop();
     }
+    thread_.join();
   }
   std::unique_ptr<websocket::stream<tcp::socket>> Connect() {
     auto ws = std::make_unique<websocket::stream<tcp::socket>>(client_io_);
