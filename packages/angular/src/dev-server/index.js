@@ -39,7 +39,7 @@ async function* serveWithAnnotate(options, context) {
   const log = loggerOf(context);
   const server = await devServerFor(options, context, root);
   // The wrapped builder's own schema fills in its defaults and checks every option.
-  const devOptions = await context.validateOptions(server.webpack ? withoutEsbuildDefaults(options) : options, server.name);
+  const devOptions = await context.validateOptions(optionsFor(options, server.webpack), server.name);
   askForSourceLocations(context, root, log);
   let lib;
   try {
@@ -139,15 +139,20 @@ async function* serveWithAnnotate(options, context) {
 }
 
 /**
- * The options without what the Angular CLI fills in from our schema for
- * @angular/build's options alone: `define` ({} when not given), which the
- * webpack dev server's schema does not know. Given for real, it stays, and
- * that schema says it is not an option there.
+ * The options for the dev server we run, without what the Angular CLI fills
+ * in from our schema, which declares the options of both: a key for every
+ * option not given (undefined), and `define: {}`, which the webpack dev
+ * server's schema does not know. An option given for real stays, and the
+ * wrapped builder's schema says so if it is not one of its own.
  */
-function withoutEsbuildDefaults(options) {
-  const { define, ...rest } = options;
-  const empty = define && typeof define === 'object' && Object.keys(define).length === 0;
-  return empty || define === undefined ? rest : options;
+function optionsFor(options, webpack) {
+  const out = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if (webpack && key === 'define' && value && typeof value === 'object' && Object.keys(value).length === 0) continue;
+    out[key] = value;
+  }
+  return out;
 }
 
 /** An Observable (the webpack dev server's) or an async iterable (@angular/build's) as an async iterable. */
