@@ -115,7 +115,10 @@ link_package() {  # app dir, package dir name
 }
 # The previous Angular major, on the system's Node 20: a test fixture.
 npm_ci tests/fixtures/angular21
-for app in examples/angular-demo tests/fixtures/angular21; do
+# An ng new app switched to Angular's webpack builder
+# (@angular-devkit/build-angular:browser), on Node 22 like the demo.
+(PATH="$NODE22_BIN:$PATH"; npm_ci tests/fixtures/angular-webpack)
+for app in examples/angular-demo tests/fixtures/angular21 tests/fixtures/angular-webpack; do
   link_package "$app" angular
   link_package "$app" cli
 done

@@ -24,11 +24,15 @@ json::object* ObjectAt(json::object& object, std::string_view key) {
   return value && value->is_object() ? &value->get_object() : nullptr;
 }
 
-// What @angular/build's dev server can serve: the esbuild application builds.
+// What @ng-annotate/angular:dev-server can serve: the esbuild application
+// builds (through @angular/build's dev server) and Angular's own webpack
+// browser build (through @angular-devkit/build-angular's). Other webpack
+// builders (custom-webpack and the like) bring their own dev servers.
 bool IsServableBuild(const std::string& builder) {
   return builder == std::string(kAngularBuild) + ":application" ||
          builder == std::string(kDevkitBuild) + ":application" ||
-         builder == std::string(kDevkitBuild) + ":browser-esbuild";
+         builder == std::string(kDevkitBuild) + ":browser-esbuild" ||
+         builder == std::string(kDevkitBuild) + ":browser";
 }
 
 bool IsAngularDevServer(const std::string& builder) {
@@ -125,8 +129,8 @@ Result<WorkspaceEdit> Edit(const std::string& text, const std::optional<std::str
     } else if (!IsServableBuild(build)) {
       edit.skipped.push_back({name, "its build target uses " +
                                         (build.empty() ? std::string("no known builder") : build) +
-                                        "; @ng-annotate/angular wraps Angular's esbuild dev "
-                                        "server, which needs an esbuild application build"});
+                                        "; @ng-annotate/angular serves Angular's application "
+                                        "builds and @angular-devkit/build-angular:browser only"});
     } else {
       replacements.push_back({{name, architect_key}, kNgAnnotateDevServer});
       edit.changes.push_back({name, builder, kNgAnnotateDevServer});

@@ -11,6 +11,7 @@ import { buildApp, editFile, startViteApp } from './lib/vite-app.js';
 import { buildNuxtApp, startNuxtApp } from './lib/nuxt-app.js';
 import { NEXT_ROOT, NEXT15_ROOT, buildNext, startNextApp, withoutIntegration } from './lib/next-app.js';
 import { RSBUILD_ROOT, rsbuildWithoutIntegration, startRsbuildApp } from './lib/rsbuild-app.js';
+import { startAngularApp } from './lib/angular-app.js';
 
 const PRODUCTS = [
   { id: 1, name: 'Espresso cup', price: 12.5, tags: ['kitchen'] },
@@ -430,7 +431,78 @@ function rsbuildRow({ proxy }) {
   };
 }
 
-const ROWS = [...SHOPS.map(shop), NUXT, ...NEXT, rsbuildRow({ proxy: false }), rsbuildRow({ proxy: true })];
+// tests/fixtures/angular-webpack (ng new, its build switched to Angular's
+// webpack builder @angular-devkit/build-angular:browser): the one line in
+// angular.json, "builder": "@ng-annotate/angular:dev-server", serves it
+// through Angular's webpack dev server. Locations are the compiler's own
+// (data-ng-source-location, asked for in dev by the builder): the clicked
+// element's line and column in its template. The webpack dev server reloads
+// the page on an edit (its default, liveReload without HMR).
+const ANGULAR_WEBPACK = {
+  app: 'angular-webpack', framework: 'angular',
+  label: '(ng serve, webpack browser build) through "builder": "@ng-annotate/angular:dev-server" in angular.json',
+  start: () => stoppable((t) => startAngularApp(t)),
+  log: {
+    has: [/started the daemon for \S*angular-webpack/, /\[ng-annotate\] overlay on http:\/\/127\.0\.0\.1:\d+\/ \(Alt\+Shift\+A\)/],
+    lacks: [/did not take ng-annotate's middleware|overlay's script tag was not added|The overlay is off/],
+  },
+  counter: true,
+  clientRendered: true,
+  ready: '.price-tag',
+  locations: 'ng-source-location',
+  stamps: [
+    ['main.shop', 'src/app/app.html:1:1'],
+    ['.user-name', 'src/app/user-card/user-card.html:2:3'],
+    ['li:nth-child(2) .product-name', 'src/app/product-list/product-list.html:4:7'],
+    ['li:nth-child(3) .price-amount', 'src/app/price-tag/price-tag.html:2:3'],
+  ],
+  cases: [
+    {
+      name: 'UserCard (decorator inputs: string, number, array)',
+      click: '.user-name',
+      host: 'app-user-card',
+      truth: {
+        componentName: 'UserCard',
+        componentFilePath: 'src/app/user-card/user-card.ts',
+        templateFilePath: 'src/app/user-card/user-card.html',
+        selector: 'app-user-card',
+        componentTreePath: ['App'],
+        inputs: { name: 'Ada Lovelace', age: 36, tags: ['math', 'engines'] },
+        sourceLocation: 'src/app/user-card/user-card.html:2:3',
+        snapshotIncludes: ['Ada Lovelace'],
+      },
+    },
+    {
+      name: 'the PriceTag of the third product (signal inputs, two levels down)',
+      click: 'li:nth-child(3) .price-amount',
+      truth: {
+        componentName: 'PriceTag',
+        componentFilePath: 'src/app/price-tag/price-tag.ts',
+        templateFilePath: 'src/app/price-tag/price-tag.html',
+        selector: 'app-price-tag',
+        componentTreePath: ['App', 'ProductList'],
+        inputs: { amount: 29.9, currency: 'EUR' },
+        sourceLocation: 'src/app/price-tag/price-tag.html:2:3',
+        snapshotIncludes: ['29.90'],
+      },
+    },
+  ],
+  hmr: {
+    reload: true,
+    file: 'src/app/price-tag/price-tag.html',
+    edit: (s) => s.replace('{{ currency() }}', '{{ currency() }} net'),
+    changed: 'li:nth-child(1) .price-tag',
+    text: 'EUR net',
+    stamp: 'src/app/price-tag/price-tag.html:1:1',
+    timeout: 120000,
+  },
+  // `npm run build` is `ng build`: the browser builder itself, production.
+  build: (root) => ({ files: buildApp(root, { outDirs: ['dist'], node22 }) }),
+};
+
+const ROWS = [
+  ...SHOPS.map(shop), NUXT, ...NEXT, rsbuildRow({ proxy: false }), rsbuildRow({ proxy: true }), ANGULAR_WEBPACK,
+];
 
 // NGA_APPS=a,b runs only those apps' rows (while working on one framework).
 const only = process.env.NGA_APPS ? process.env.NGA_APPS.split(',') : null;

@@ -106,8 +106,20 @@ test('several applications: all of them by default, or the one --project names',
   await assert.rejects(ngAdd(treeWith({ 'angular.json': original }), { project: 'nope' }), /no project "nope"/);
 });
 
-test('what it cannot wrap (webpack build), an unparsable .mcp.json, no angular.json: errors that say what to do, nothing written', async () => {
-  await assert.rejects(ngAdd(treeWith({ 'angular.json': fixture('webpack.angular.json') })), /serve --proxy/);
+test('a webpack workspace (@angular-devkit/build-angular:browser, as tests/fixtures/angular-webpack): switched, only the builder string; restore puts the devkit dev server back', async () => {
+  const original = fixture('webpack.angular.json');
+  const { tree, logs } = await ngAdd(treeWith({ 'angular.json': original }));
+  const text = read(tree, 'angular.json');
+  assert.equal(parse(text).projects['angular-webpack'].architect.serve.builder, OURS);
+  assert.equal(withBuilder(text, OURS, '@angular-devkit/build-angular:dev-server'), original, 'only the builder string changed');
+  assert.ok(logs.some((l) => l.includes('now serves with @ng-annotate/angular:dev-server (was @angular-devkit/build-angular:dev-server')), logs.join('\n'));
+  assert.equal(restoreServeBuilder(text).text, original);
+});
+
+test('what it cannot wrap (another webpack builder), an unparsable .mcp.json, no angular.json: errors that say what to do, nothing written', async () => {
+  const customWebpack = fixture('webpack.angular.json')
+    .replace('"@angular-devkit/build-angular:browser"', '"@angular-builders/custom-webpack:browser"');
+  await assert.rejects(ngAdd(treeWith({ 'angular.json': customWebpack })), /custom-webpack:browser.*serve --proxy/);
   const broken = treeWith({ 'angular.json': fixture('ng-new-22.angular.json'), '.mcp.json': '{ nope' });
   await assert.rejects(ngAdd(broken), /\.mcp\.json is not valid JSON/);
   assert.equal(read(broken, '.mcp.json'), '{ nope');
@@ -121,16 +133,32 @@ for (const [major, app] of [['22', 'examples/angular-demo'], ['21', 'tests/fixtu
     const buildDir = path.dirname(appRequire.resolve('@angular/build/package.json'));
     assert.equal(JSON.parse(readFileSync(path.join(buildDir, 'package.json'), 'utf8')).version.split('.')[0], major);
     const theirs = JSON.parse(readFileSync(path.join(buildDir, 'src/builders/dev-server/schema.json'), 'utf8'));
-    assert.deepEqual(Object.keys(ours.properties).sort(), Object.keys(theirs.properties).sort());
+    // Every one of theirs; ours has the webpack dev server's few more (next test).
+    for (const key of Object.keys(theirs.properties)) assert.ok(key in ours.properties, key);
     assert.deepEqual(ours.required, theirs.required);
   });
 }
+
+// One schema for both dev servers it runs: @angular/build's, and for a webpack
+// browser build @angular-devkit/build-angular's (its options as the fixture has them).
+test('our builder schema declares the options of both dev servers it runs, and no other', () => {
+  const ours = JSON.parse(readFileSync(path.join(repo, 'packages/angular/src/dev-server/schema.json'), 'utf8'));
+  const schemaOf = (app, pkg) => {
+    const dir = path.dirname(createRequire(path.join(repo, app, 'package.json')).resolve(`${pkg}/package.json`));
+    return JSON.parse(readFileSync(path.join(dir, 'src/builders/dev-server/schema.json'), 'utf8'));
+  };
+  const esbuild = schemaOf('examples/angular-demo', '@angular/build');
+  const webpack = schemaOf('tests/fixtures/angular-webpack', '@angular-devkit/build-angular');
+  const both = new Set([...Object.keys(esbuild.properties), ...Object.keys(webpack.properties)]);
+  assert.deepEqual(Object.keys(ours.properties).sort(), [...both].sort());
+  assert.deepEqual(webpack.required, ours.required);
+});
 
 // ng add and `ng-annotate init` (the binary's C++) follow the same rules: on each
 // fixture they give the same angular.json (byte for byte where the file is written
 // the way the Angular CLI writes it), .mcp.json and .gitignore; init --remove
 // restores the original.
-for (const name of ['ng-new-22.angular.json', 'options-and-configs.angular.json', 'two-apps.angular.json']) {
+for (const name of ['ng-new-22.angular.json', 'options-and-configs.angular.json', 'two-apps.angular.json', 'webpack.angular.json']) {
   test(`ng add and ng-annotate init agree on ${name}`, async (t) => {
     const original = fixture(name);
     const { tree } = await ngAdd(treeWith({ 'angular.json': original, '.gitignore': '/dist\n' }));
@@ -149,7 +177,7 @@ for (const name of ['ng-new-22.angular.json', 'options-and-configs.angular.json'
     const onDisk = (f) => readFileSync(path.join(dir, f), 'utf8');
 
     assert.deepEqual(parse(onDisk('angular.json')), parse(read(tree, 'angular.json')));
-    if (name === 'ng-new-22.angular.json') assert.equal(onDisk('angular.json'), read(tree, 'angular.json'));
+    if (name === 'ng-new-22.angular.json' || name === 'webpack.angular.json') assert.equal(onDisk('angular.json'), read(tree, 'angular.json'));
     assert.deepEqual(JSON.parse(onDisk('.mcp.json')), JSON.parse(read(tree, '.mcp.json')));
     assert.equal(onDisk('.gitignore'), read(tree, '.gitignore'));
 

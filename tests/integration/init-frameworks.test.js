@@ -68,3 +68,21 @@ test('init on an Angular workspace switches the builder, and prints no other lin
   assert.match(readFileSync(join(root, 'angular.json'), 'utf8'), /@ng-annotate\/angular:dev-server/);
   assert.doesNotMatch(out, /Add it to|--proxy/);
 });
+
+// tests/fixtures/angular-webpack: `ng new` switched to Angular's webpack
+// builder. Its angular.json with the devkit's dev server put back is what the
+// user has; init writes the one line, and nothing else: the committed file.
+test('init on an Angular workspace on the webpack builder switches its serve builder, every option kept', (t) => {
+  const root = tempRoot(t);
+  const app = resolve(FIXTURES, '../angular-webpack');
+  const committed = readFileSync(join(app, 'angular.json'), 'utf8');
+  const theirs = committed.replace('"@ng-annotate/angular:dev-server"', '"@angular-devkit/build-angular:dev-server"');
+  assert.notEqual(theirs, committed);
+  writeFileSync(join(root, 'angular.json'), theirs);
+  cpSync(join(app, 'package.json'), join(root, 'package.json'));
+  const out = init(root);
+  assert.match(out, /project angular-webpack: serve builder @angular-devkit\/build-angular:dev-server -> @ng-annotate\/angular:dev-server/);
+  assert.match(out, /Run `ng serve` as usual: the builder starts ng-annotate/);
+  assert.doesNotMatch(out, /Add it to|--proxy|left as it is/);
+  assert.equal(readFileSync(join(root, 'angular.json'), 'utf8'), committed, 'only the builder string changed');
+});

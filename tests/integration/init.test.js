@@ -61,24 +61,27 @@ test('Angular workspace: the serve builder is switched with every option kept, o
   assert.equal(read(root, 'angular.json'), original);
 });
 
-test('Angular workspace with several projects: esbuild dev servers switch, webpack and custom builders are left alone', (t) => {
+test('Angular workspace with several projects: esbuild and webpack (browser) dev servers switch, custom builders are left alone', (t) => {
   const root = workspace(t, 'angular-devkit.json');
   const original = json(root, 'angular.json');
   const out = init(root);
   assert.match(out, /project admin: serve builder @angular-devkit\/build-angular:dev-server -> @ng-annotate\/angular:dev-server/);
-  assert.match(out, /project legacy: left as it is, its build target uses @angular-devkit\/build-angular:browser/);
+  assert.match(out, /project legacy: serve builder @angular-devkit\/build-angular:dev-server -> @ng-annotate\/angular:dev-server/);
   assert.match(out, /project custom: left as it is, its serve builder is @angular-builders\/custom-esbuild:dev-server/);
   assert.doesNotMatch(out, /ui-kit/);
   const after = json(root, 'angular.json');
-  const { builder, ...rest } = after.projects.admin.architect.serve;
-  assert.equal(builder, '@ng-annotate/angular:dev-server');
-  const { builder: _was, ...restBefore } = original.projects.admin.architect.serve;
-  assert.deepEqual(rest, restBefore);
-  for (const p of ['legacy', 'custom', 'ui-kit']) assert.deepEqual(after.projects[p], original.projects[p]);
+  for (const p of ['admin', 'legacy']) {
+    const { builder, ...rest } = after.projects[p].architect.serve;
+    assert.equal(builder, '@ng-annotate/angular:dev-server');
+    const { builder: _was, ...restBefore } = original.projects[p].architect.serve;
+    assert.deepEqual(rest, restBefore, `${p}: every serve option kept`);
+  }
+  for (const p of ['custom', 'ui-kit']) assert.deepEqual(after.projects[p], original.projects[p]);
 
   init(root, ['--remove']);
   assert.deepEqual(json(root, 'angular.json'), original);
   assert.equal(serveOf(root, 'admin').builder, '@angular-devkit/build-angular:dev-server');
+  assert.equal(serveOf(root, 'legacy').builder, '@angular-devkit/build-angular:dev-server');
 
   // --project picks one; an unknown one is an error naming the real ones.
   const r = run(['init', '--project', 'nope'], { cwd: root, env: { ...process.env, HOME: join(root, 'home') } });

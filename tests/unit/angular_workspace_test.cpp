@@ -57,7 +57,7 @@ const std::string kWorkspace = R"({
     "webpack": {
       "architect": {
         "build": {
-          "builder": "@angular-devkit/build-angular:browser"
+          "builder": "@angular-builders/custom-webpack:browser"
         },
         "serve": {
           "builder": "@angular-devkit/build-angular:dev-server"
@@ -158,6 +158,27 @@ TEST(AngularWorkspace, OneProjectWhenNamed) {
   auto missing = SwitchServeBuilders(kWorkspace, std::string("nope"));
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message.find("it has: shop, old, webpack, lib"), std::string::npos);
+}
+
+// Angular's own webpack build is served by @angular-devkit/build-angular's dev
+// server, which our builder runs too; --remove puts that one back.
+TEST(AngularWorkspace, SwitchesAngularsOwnWebpackBuild) {
+  const std::string text =
+      "{ \"projects\": { \"app\": { \"architect\": {\n"
+      "  \"build\": {\"builder\": \"@angular-devkit/build-angular:browser\"},\n"
+      "  \"serve\": {\"builder\": \"@angular-devkit/build-angular:dev-server\", "
+      "\"options\": {\"buildTarget\": \"app:build\", \"disableHostCheck\": true}}\n"
+      "} } } }\n";
+  auto edit = SwitchServeBuilders(text, std::nullopt);
+  ASSERT_TRUE(edit) << edit.error().message;
+  EXPECT_TRUE(edit->skipped.empty());
+  std::string expected = text;
+  std::string from = "\"@angular-devkit/build-angular:dev-server\"";
+  expected.replace(expected.find(from), from.size(), "\"@ng-annotate/angular:dev-server\"");
+  EXPECT_EQ(edit->text, expected);
+  auto removed = RestoreServeBuilders(edit->text, std::nullopt);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->text, text);
 }
 
 TEST(AngularWorkspace, OnlyTheBuilderStringChangesEvenWithCommentsAndOddLayout) {

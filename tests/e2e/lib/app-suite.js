@@ -31,10 +31,11 @@ function hydrated(page) {
   }, null, WAIT);
 }
 
-// row: {app, framework, label, start() → {root, url, stop(), log()}, proxy,
+// row: {app, framework, label, start() → {root, url, stop(), log()}, proxy, clientRendered,
 //       log: {has: [re], lacks: [re]}, waitUntil, counter, ready: css,
-//       stamps: [[css, stamp]] | 'none', locations: 'svelte-meta', cases: [{name, path, click, host, framework, truth, locationFile}],
-//       hmr: {file, edit, changed: css, text, stamp, timeout}, drift: {file, edit, present: css, caseIndex},
+//       stamps: [[css, stamp]] | 'none', locations: 'svelte-meta' | 'ng-source-location',
+//       cases: [{name, path, click, host, framework, truth, locationFile}],
+//       hmr: {file, edit, changed: css, text, stamp, timeout, reload}, drift: {file, edit, present: css, caseIndex},
 //       build(root) → {files, log}, buildMarks, buildWrites: re}
 export function appSuite(row) {
   describe(`${row.app} ${row.label}`, () => {
@@ -47,7 +48,9 @@ export function appSuite(row) {
     const ready = async (path = '/') => {
       await overlayReady(page, 60000);
       if (path !== '/') return;
-      if (row.counter) await hydrated(page);
+      // `clientRendered`: the framework renders in the browser only (no server
+      // HTML to hydrate, and Angular puts no own property on the button).
+      if (row.counter && !row.clientRendered) await hydrated(page);
       if (row.ready) await page.locator(row.ready).first().waitFor(WAIT);
     };
     // The page at `path` of the app (base when none), loaded and ready.
@@ -62,13 +65,23 @@ export function appSuite(row) {
     // `data-nga-src`, or Vue's compact `nga="line:col"` with the file of
     // the `data-nga-src` its chain of stamped parents starts at, or
     // (`locations: 'svelte-meta'`: Svelte 5 records it itself, so nothing is
-    // stamped) its `__svelte_meta.loc`, 0-based column.
-    const locationOf = (locator) => (row.locations === 'svelte-meta'
-      ? locator.first().evaluate((el) => {
-        const loc = el.__svelte_meta && el.__svelte_meta.loc;
-        return loc ? `${loc.file}:${loc.line}:${loc.column + 1}` : null;
-      }, null, WAIT)
-      : locator.first().evaluate((el) => {
+    // stamped) its `__svelte_meta.loc`, 0-based column, or (`locations:
+    // 'ng-source-location'`: Angular's compiler writes it) its
+    // `data-ng-source-location`, `file@o:offset,l:line,c:col`, 0-based.
+    const locationOf = (locator) => {
+      if (row.locations === 'svelte-meta') {
+        return locator.first().evaluate((el) => {
+          const loc = el.__svelte_meta && el.__svelte_meta.loc;
+          return loc ? `${loc.file}:${loc.line}:${loc.column + 1}` : null;
+        }, null, WAIT);
+      }
+      if (row.locations === 'ng-source-location') {
+        return locator.first().getAttribute('data-ng-source-location', WAIT).then((v) => {
+          const m = /^(.*)@o:\d+,l:(\d+),c:(\d+)$/.exec(v || '');
+          return m ? `${m[1]}:${Number(m[2]) + 1}:${Number(m[3]) + 1}` : v;
+        });
+      }
+      return locator.first().evaluate((el) => {
         const full = el.getAttribute('data-nga-src');
         const short = el.getAttribute('nga');
         if (full || !short) return full;
@@ -78,7 +91,8 @@ export function appSuite(row) {
           if (!n.hasAttribute('nga')) return null;
         }
         return null;
-      }, null, WAIT));
+      }, null, WAIT);
+    };
 
     before(async () => {
       app = await row.start();
@@ -137,7 +151,7 @@ export function appSuite(row) {
         for (const [css, want] of row.stamps) {
           assert.equal(await locationOf(page.locator(css)), want, css);
         }
-        if (row.locations === 'svelte-meta') assert.equal(await page.locator('[data-nga-src], [nga]').count(), 0, 'no stamp where Svelte records locations');
+        if (row.locations) assert.equal(await page.locator('[data-nga-src], [nga]').count(), 0, `no stamp where ${row.locations} holds locations`);
       });
     }
 
@@ -183,8 +197,12 @@ export function appSuite(row) {
     }
 
     if (row.hmr) {
-      it('an edit hot-updates the page (no reload); the updated element is stamped and the overlay and badges stay', async () => {
-        const { file, edit, changed, text, stamp, timeout = 20000 } = row.hmr;
+      // `reload`: the dev server reloads the page on an edit (live reload, not
+      // HMR): the reloaded page has the overlay again, connected, with its badges.
+      const how = row.hmr.reload ? 'reloads the page (live reload); the overlay comes back'
+        : 'hot-updates the page (no reload); the updated element is stamped and the overlay stays';
+      it(`an edit ${how}, and the badges stay`, async () => {
+        const { file, edit, changed, text, stamp, timeout = 20000, reload = false } = row.hmr;
         await visit('/');
         const before = row.cases.map((c, i) => !c.path && results[i]).filter(Boolean);
         assert.ok(before.length, 'annotations were made on the page');
@@ -196,7 +214,8 @@ export function appSuite(row) {
             const el = document.querySelector(css);
             return el && el.textContent.includes(want);
           }, [changed, text], { timeout: t }), { timeout });
-          assert.equal(await page.evaluate(() => window.__notReloaded), true, 'an HMR update, not a full reload');
+          if (reload) await overlayReady(page, 60000);
+          else assert.equal(await page.evaluate(() => window.__notReloaded), true, 'an HMR update, not a full reload');
           assert.equal(await page.evaluate(() => Boolean(window.__ngAnnotate && window.__ngAnnotate.connected)), true, 'overlay connected');
           const got = await locationOf(page.locator(changed));
           if (stamp) assert.equal(got, stamp);

@@ -78,6 +78,10 @@ export function ng(dir, args, { node, ms = FIRST_BUILD_MS, env = {} } = {}) {
   });
 }
 
+// How `ng serve` prints its URL: Vite's "Local:" line (@angular/build), or
+// webpack's "open your browser on" (@angular-devkit/build-angular).
+const SERVE_URL = /(?:Local:\s+|open your browser on )(http:\/\/[^\s/]+)\//;
+
 /**
  * `ng serve --port 0` in `dir`. Resolves once it prints its URL:
  * {url, port, child, output(), stop()}. stop() ends the process group (SIGTERM to
@@ -138,7 +142,7 @@ export async function ngServe(dir, { node, args = [], env = {}, ms = FIRST_BUILD
     });
 
   try {
-    const m = await waitFor(/Local:\s+(http:\/\/[^\s/]+)\//, 'dev server URL', ms);
+    const m = await waitFor(SERVE_URL, 'dev server URL', ms);
     const url = m[1];
     return { url, port: Number(new URL(url).port), child, output: () => output, waitFor, stop };
   } catch (error) {

@@ -1,12 +1,18 @@
 'use strict';
 // @ng-annotate/angular:dev-server — @angular/build:dev-server, run through its
 // public executeDevServerBuilder(options, context, {middleware, indexHtmlTransformer}),
-// with the ng-annotate daemon of the workspace root bridged in. Nothing here
-// touches `ng build`: only the dev server's served index gets the overlay tag.
+// with the ng-annotate daemon of the workspace root bridged in; or, when the
+// build target is Angular's webpack browser build, @angular-devkit/build-angular's
+// dev server with the same bridge through its transforms (./webpack.js).
+// Nothing here touches `ng build`: only the dev server's served index gets the
+// overlay tag.
 const { requireWorkspace, loadDaemonModule } = require('./resolve');
 const { realpathSync } = require('node:fs');
 const { createBridge, originsFor } = require('./bridge');
 const { askForSourceLocations } = require('./source-locations');
+const {
+  WEBPACK_BROWSER, WEBPACK_DEV_SERVER, allowedHostsOf, webpackTransforms, missedLine, valuesOf,
+} = require('./webpack');
 
 const WRAPPED = '@angular/build:dev-server';
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -31,16 +37,16 @@ async function* serveWithAnnotate(options, context) {
   // The daemon is keyed by the real path of the root (daemon.json, reuse).
   const root = realpathSync(context.workspaceRoot);
   const log = loggerOf(context);
-  const { executeDevServerBuilder } = requireWorkspace('@angular/build', root);
+  const server = await devServerFor(options, context, root);
   // The wrapped builder's own schema fills in its defaults and checks every option.
-  const devOptions = await context.validateOptions(options, WRAPPED);
+  const devOptions = await context.validateOptions(optionsFor(options, server.webpack), server.name);
   askForSourceLocations(context, root, log);
   let lib;
   try {
     lib = await loadDaemonModule(root);
   } catch (error) {
     log.error(`[ng-annotate] ${error.message}. The overlay is off; ng serve runs on.`);
-    yield* executeDevServerBuilder(devOptions, context);
+    yield* outputsOf(server.execute(devOptions, context));
     return;
   }
 
@@ -87,14 +93,32 @@ async function* serveWithAnnotate(options, context) {
   process.once('exit', onExit);
   context.addTeardown(stop);
 
-  const bridge = createBridge({ daemon, lib, log, allowedHosts: devOptions.allowedHosts });
+  const allowedHosts = server.webpack ? allowedHostsOf(devOptions) : devOptions.allowedHosts;
+  const bridge = createBridge({ daemon, lib, log, allowedHosts });
   const told = new Set();
+  let checked = false;
   try {
-    const outputs = executeDevServerBuilder(devOptions, context, {
-      middleware: [bridge.middleware],
-      indexHtmlTransformer: bridge.indexHtmlTransformer,
-    });
-    for await (const output of outputs) {
+    let outputs;
+    let seen = null;
+    if (server.webpack && !devOptions.forceEsbuild) {
+      const webpack = webpackTransforms(bridge);
+      seen = webpack.seen;
+      outputs = server.execute(devOptions, context, webpack.transforms);
+    } else if (server.webpack) {
+      // forceEsbuild: that dev server runs Vite, which takes the esbuild path's hooks.
+      outputs = server.execute(devOptions, context, { indexHtml: bridge.indexHtmlTransformer }, { middleware: [bridge.middleware] });
+    } else {
+      outputs = server.execute(devOptions, context, {
+        middleware: [bridge.middleware],
+        indexHtmlTransformer: bridge.indexHtmlTransformer,
+      });
+    }
+    for await (const output of outputsOf(outputs)) {
+      if (seen && output.success && !checked) {
+        checked = true;
+        const line = missedLine(seen);
+        if (line) log.error(line);
+      }
       if (output.success && output.baseUrl && !told.has(output.baseUrl)) {
         told.add(output.baseUrl);
         // A daemon that could not start has been reported already.
@@ -112,6 +136,50 @@ async function* serveWithAnnotate(options, context) {
   } finally {
     await stop();
   }
+}
+
+/**
+ * The options for the dev server we run, without what the Angular CLI fills
+ * in from our schema, which declares the options of both: a key for every
+ * option not given (undefined), and `define: {}`, which the webpack dev
+ * server's schema does not know. An option given for real stays, and the
+ * wrapped builder's schema says so if it is not one of its own.
+ */
+function optionsFor(options, webpack) {
+  const out = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if (webpack && key === 'define' && value && typeof value === 'object' && Object.keys(value).length === 0) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+/** An Observable (the webpack dev server's) or an async iterable (@angular/build's) as an async iterable. */
+function outputsOf(outputs) {
+  return typeof outputs?.[Symbol.asyncIterator] === 'function' ? outputs : valuesOf(outputs);
+}
+
+/**
+ * Which of Angular's dev servers serves the build target: {name, execute,
+ * webpack}. An @angular-devkit/build-angular:browser build (webpack) goes to
+ * that package's dev server; everything else to @angular/build's.
+ */
+async function devServerFor(options, context, root) {
+  let builder = null;
+  try {
+    const { targetFromTargetString } = requireWorkspace('@angular-devkit/architect', root);
+    const target = targetFromTargetString(options.buildTarget ?? '::development', context.target?.project, 'build');
+    builder = await context.getBuilderNameForTarget(target);
+  } catch {
+    // An unknown target: @angular/build's dev server says what is wrong with it.
+  }
+  if (builder === WEBPACK_BROWSER) {
+    const { executeDevServerBuilder } = requireWorkspace('@angular-devkit/build-angular', root);
+    return { name: WEBPACK_DEV_SERVER, execute: executeDevServerBuilder, webpack: true };
+  }
+  const { executeDevServerBuilder } = requireWorkspace('@angular/build', root);
+  return { name: WRAPPED, execute: executeDevServerBuilder, webpack: false };
 }
 
 const { createBuilder } = requireWorkspace('@angular-devkit/architect');

@@ -6,6 +6,15 @@ const { parseWithSpans } = require('./jsonc');
 
 const OURS = '@ng-annotate/angular:dev-server';
 const WRAPPABLE = ['@angular/build:dev-server', '@angular-devkit/build-angular:dev-server'];
+// The builds our dev server serves: Angular's application builds (through
+// @angular/build's dev server) and its webpack browser build (through
+// @angular-devkit/build-angular's). Other webpack builders bring their own dev servers.
+const SERVABLE_BUILDS = [
+  '@angular/build:application',
+  '@angular-devkit/build-angular:application',
+  '@angular-devkit/build-angular:browser-esbuild',
+  '@angular-devkit/build-angular:browser',
+];
 
 class WorkspaceError extends Error {}
 
@@ -20,8 +29,8 @@ function reasonNotToSwitch(project) {
     return `its serve builder is ${serve.builder}; @ng-annotate/angular wraps ${WRAPPABLE.join(' or ')} only: ${PROXY_HINT}`;
   }
   const build = project.architect?.build?.builder ?? '';
-  if (!build.endsWith(':application')) {
-    return `its build target uses ${build || 'no builder'}, which Angular's esbuild dev server cannot serve (it needs an :application build): ${PROXY_HINT}`;
+  if (!SERVABLE_BUILDS.includes(build)) {
+    return `its build target uses ${build || 'no builder'}; @ng-annotate/angular serves Angular's application builds and @angular-devkit/build-angular:browser only: ${PROXY_HINT}`;
   }
   return null;
 }
