@@ -21,8 +21,8 @@
 // binary's own range over the rounds: "worse" only when it is outside that
 // range on the worse side, so that the noise of a shared machine is not read
 // as a change.
-import { mkdtempSync, symlinkSync } from 'node:fs';
-import { tmpdir, loadavg } from 'node:os';
+import { symlinkSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cleanup, tempDir } from './lib.mjs';
 import * as pickup from './pickup.mjs';
@@ -62,7 +62,7 @@ const log = (s) => console.error(`before_after: ${s}`);
 // spawn.mjs finds spawn_probe beside the binary: give the old one a
 // directory with both.
 function withProbe(bin, probeFrom) {
-  const dir = mkdtempSync(join(tmpdir(), 'nga-bench-ab-'));
+  const dir = tempDir('nga-bench-ab-');
   symlinkSync(resolve(bin), join(dir, 'ng-annotate'));
   symlinkSync(spawnBench.probePath(resolve(probeFrom)), join(dir, 'spawn_probe'));
   return join(dir, 'ng-annotate');
