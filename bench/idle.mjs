@@ -31,7 +31,7 @@ function cpuTicks(pid) {
   return Number(fields[11]) + Number(fields[12]);  // utime + stime (fields 14, 15)
 }
 
-function fill(bin, root, tabs, perTab) {
+export function fill(bin, root, tabs, perTab) {
   const t = new Date(Date.now() - 3600000).toISOString();
   const sessions = {};
   const annotations = {};
@@ -79,7 +79,7 @@ async function tab(wsUrl, sessionId, proto, counters) {
   return { ws, wireBytes: () => socket?.bytesRead ?? 0 };
 }
 
-async function measure(bin, root, ids, seconds, proto) {
+export async function measure(bin, root, ids, seconds, proto) {
   const serve = await startServe(bin, root);
   const tabs = [];
   const timers = [];
