@@ -20,7 +20,8 @@
 // round's "with" over the same round's "without"), side by side.
 //   node bench/devloop.mjs /abs/path/to/ng-annotate [--rounds N] [--only react,vue,svelte] [--components N]
 //     [--options '{"overlay":false}']   (ngAnnotate()'s options in "with", to see what costs what)
-//     [--node-args '--cpu-prof --cpu-prof-dir=/tmp/prof']   (for the dev server's Node: profiles)
+//     [--node-args '--cpu-prof --cpu-prof-dir=/tmp/prof/{name}-{variant}-{start}']   (for the dev server's Node:
+//     profiles; {name} becomes the app, {variant} with|without, {start} cold|warm, to keep them apart)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg as osLoadavg, tmpdir } from 'node:os';
@@ -180,7 +181,12 @@ ${groups.map((g) => `mount(G${g}, { target })`).join('\n')}
 const leafFile = (fw, i) => `src/c/C${i}.${fw.ext === 'tsx' ? 'tsx' : fw.ext}`;
 
 // The generated app in a temp dir, borrowing the fixture's node_modules (a
-// symlink: nothing is written into it; Vite's cache goes to .vite here).
+// symlink: nothing is written into it; Vite's cache goes to .vite-<variant> here).
+// One cache per variant: Vite hashes the config's plugin names into its deps
+// cache, so a shared cache made every other warm start of each variant a
+// re-optimization of the deps ("Re-optimizing dependencies because vite
+// config has changed"), and with an odd number of ABBA rounds the median of
+// one variant fell on those and the other's did not (issue 22).
 function generate(name) {
   const fw = FRAMEWORKS[name];
   const root = mkdtempSync(join(tmpdir(), `nga-devloop-${name}-`));
@@ -201,16 +207,17 @@ function generate(name) {
   for (const variant of ['with', 'without']) {
     const plugins = variant === 'with' ? `[${fw.call}, ngAnnotate(${OPTIONS})]` : `[${fw.call}]`;
     writeFileSync(join(root, `vite.${variant}.config.mjs`), `${fw.plugin}
-${variant === 'with' ? "import ngAnnotate from '@ng-annotate/vite-plugin'\n" : ''}export default { plugins: ${plugins}, cacheDir: '.vite', logLevel: 'info', clearScreen: false }
+${variant === 'with' ? "import ngAnnotate from '@ng-annotate/vite-plugin'\n" : ''}export default { plugins: ${plugins}, cacheDir: '.vite-${variant}', logLevel: 'info', clearScreen: false }
 `);
   }
   return { name, fw, root, version: 0 };
 }
 
 // `vite` on a free port with the variant's config; resolves {url, stop}.
-async function startVite(app, variant) {
+async function startVite(app, variant, start) {
+  const nodeArgs = NODE_ARGS.map((a) => a.replaceAll('{variant}', variant).replaceAll('{start}', start).replaceAll('{name}', app.name));
   const vite = join(app.root, 'node_modules/vite/bin/vite.js');
-  const child = spawn(process.execPath, [...NODE_ARGS, vite, '--config', `vite.${variant}.config.mjs`, '--configLoader', 'native',
+  const child = spawn(process.execPath, [...nodeArgs, vite, '--config', `vite.${variant}.config.mjs`, '--configLoader', 'native',
     '--host', '127.0.0.1', '--port', '0', '--strictPort'], {
     cwd: app.root, env: { ...process.env, NG_ANNOTATE_BIN: BIN, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
   });
@@ -243,9 +250,9 @@ async function startVite(app, variant) {
 // One start: spawn → every component in the DOM, plus the scripts' bytes and
 // (when `hmr`) the HMR edits. Times in ms.
 async function oneStart(browser, app, variant, { cold, hmr }) {
-  if (cold) rmSync(join(app.root, '.vite'), { recursive: true, force: true });
+  if (cold) rmSync(join(app.root, `.vite-${variant}`), { recursive: true, force: true });
   const t0 = performance.now();
-  const server = await startVite(app, variant);
+  const server = await startVite(app, variant, cold ? 'cold' : 'warm');
   const context = await browser.newContext();
   const page = await context.newPage();
   const bodies = [];
@@ -257,6 +264,10 @@ async function oneStart(browser, app, variant, { cold, hmr }) {
     await page.waitForFunction((n) => document.querySelectorAll('[data-c]').length === n, COMPONENTS, { timeout: 180000, polling: 50 });
     const start = performance.now() - t0;
     const startCpu = server.cpu();
+    // A warm start that rebuilt the deps cache measured a cold one.
+    if (!cold && /Re-optimizing dependencies/.test(server.log())) {
+      throw new Error(`a warm start re-optimized its dependencies:\n${server.log().slice(-1000)}`);
+    }
     const bytes = (await Promise.all(bodies)).reduce((a, b) => a + b, 0);
     const edits = [];
     const editsCpu = [];
