@@ -20,7 +20,13 @@ if [ ! -f "$WINEPREFIX/system.reg" ]; then
   echo "test-windows: creating the Wine prefix (about 20 s, once)"
   timeout 300 /usr/lib/wine/wine64 wineboot --init </dev/null >/dev/null 2>&1
 fi
-"$WINESERVER" -p </dev/null >/dev/null 2>&1
+# `wineserver -p` fails (exit 2) while a server of this prefix still runs: the
+# one wineboot just started lingers for a few seconds, as does one left by an
+# interrupted run. So any such server is stopped and waited for first.
+timeout 30 "$WINESERVER" -k </dev/null >/dev/null 2>&1 || true
+timeout 30 "$WINESERVER" -w </dev/null >/dev/null 2>&1 || true
+"$WINESERVER" -p </dev/null >/dev/null 2>&1 ||
+  { echo "test-windows: could not start a wineserver for $WINEPREFIX" >&2; exit 1; }
 trap 'timeout 30 "$WINESERVER" -k >/dev/null 2>&1 || true' EXIT
 # Wine's own services (services.exe, winedevice.exe, plugplay.exe, rpcss.exe,
 # …) start with the first Wine process and then live as long as the
