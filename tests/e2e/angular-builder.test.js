@@ -6,11 +6,11 @@
 // the builder started stops with ng serve. One ng serve for the whole file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { launch, newPage, overlayReady, listStored } from './lib/browser.js';
-import { DEMO, copyApp, nodeFor, ngServe, get, exited } from '../integration/lib/ng.js';
+import { DEMO, copyApp, nodeFor, ngServe, get, assertDaemonStopsWithServe } from '../integration/lib/ng.js';
 
 const cleanups = [];
 let dir;
@@ -27,15 +27,6 @@ after(async () => {
 });
 
 const WAIT = { timeout: 60000 };
-
-function pidAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('the served index carries the overlay tag; /__annotate/* HTTP is answered by the daemon through ng serve', async () => {
   const index = await get(`${server.url}/`);
@@ -166,12 +157,5 @@ test('the daemon accepts this dev server\'s origin only', async () => {
 });
 
 test('ng serve ending stops the daemon it started and removes daemon.json', async () => {
-  const info = JSON.parse(readFileSync(join(dir, '.ng-annotate/daemon.json'), 'utf8'));
-  assert.ok(pidAlive(info.pid));
-  process.kill(server.child.pid, 'SIGTERM');
-  assert.notEqual(await exited(server.child, 20000), 'timeout', 'ng serve did not exit on SIGTERM');
-  const deadline = Date.now() + 10000;
-  while (pidAlive(info.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  assert.equal(pidAlive(info.pid), false, `daemon ${info.pid} still running`);
-  assert.equal(existsSync(join(dir, '.ng-annotate/daemon.json')), false);
+  await assertDaemonStopsWithServe(server, dir);
 });

@@ -5,20 +5,14 @@
 // whole process group).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO, copyApp, nodeFor, ngServe, get, exited } from './lib/ng.js';
+import {
+  REPO, copyApp, nodeFor, ngServe, get, assertDaemonStopsWithServe, firstOverlayMessage,
+} from './lib/ng.js';
 
 const APP = join(REPO, 'tests/fixtures/angular-webpack');
 
-function pidAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('ng serve on the webpack builder: /__annotate answered by the daemon it started, which stops with it', async (t) => {
   const cleanups = [];
@@ -33,12 +27,39 @@ test('ng serve on the webpack builder: /__annotate answered by the daemon it sta
   const daemonFile = join(dir, '.ng-annotate/daemon.json');
   const info = JSON.parse(readFileSync(daemonFile, 'utf8'));
   assert.equal(JSON.parse(health.body).root, info.root);
-  assert.ok(pidAlive(info.pid));
 
-  process.kill(server.child.pid, 'SIGTERM');
-  assert.notEqual(await exited(server.child, 20000), 'timeout', 'ng serve did not exit on SIGTERM');
-  const deadline = Date.now() + 10000;
-  while (pidAlive(info.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  assert.equal(pidAlive(info.pid), false, `daemon ${info.pid} still running`);
-  assert.equal(existsSync(daemonFile), false);
+  await assertDaemonStopsWithServe(server, dir);
 });
+
+// The webpack builder's other modes, through the same one line: with
+// `forceEsbuild` build-angular hands the build to its Vite dev server (which
+// takes the esbuild path's hooks); with `hmr` webpack-dev-server runs hot
+// module replacement beside our socket. Each: the overlay's tag in the index,
+// /__annotate answered, the overlay's socket upgraded (the dev server's own
+// socket left alone), template source locations compiled in, and no line
+// saying a hook was missed.
+for (const { mode, args } of [
+  { mode: 'forceEsbuild (Vite dev server)', args: ['--force-esbuild'] },
+  { mode: 'hmr (webpack hot module replacement)', args: ['--hmr'] },
+]) {
+  test(`ng serve on the webpack builder, ${mode}: overlay tag, /__annotate, its socket and template locations`, async (t) => {
+    const cleanups = [];
+    t.after(async () => { for (const fn of cleanups.reverse()) await Promise.resolve().then(fn).catch(() => {}); });
+    const dir = copyApp(APP, (fn) => cleanups.push(fn));
+    const server = await ngServe(dir, { node: nodeFor(APP), args: ['--host', '127.0.0.1', ...args] });
+    cleanups.push(() => server.stop());
+    await server.waitFor(/\[ng-annotate\] overlay on /, 'the overlay line', 60000);
+
+    const index = await get(`${server.url}/`);
+    assert.match(index.body, /<script src="\/__annotate\/client\.js"><\/script>/);
+    const health = await get(`${server.url}/__annotate/health`);
+    assert.equal(health.status, 200, health.body);
+    const main = await get(`${server.url}/main.js`);
+    assert.equal(main.status, 200);
+    assert.match(main.body, /attachSourceLocations\W{0,4}\("src\/app\/user-card\/user-card\.html"/, 'template source locations in the served code');
+
+    const first = await firstOverlayMessage(server.port, { sessionId: 'webpack-mode', origin: `http://127.0.0.1:${server.port}` }, (fn) => cleanups.push(fn));
+    assert.equal(first.type, 'session:created');
+    assert.doesNotMatch(server.output(), /did not take ng-annotate's middleware|overlay's script tag was not added|The overlay is off/);
+  });
+}

@@ -4,8 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import WebSocket from 'ws';
-import { ANGULAR21, copyApp, nodeFor, ngServe, get } from './lib/ng.js';
+import { ANGULAR21, copyApp, nodeFor, ngServe, get, firstOverlayMessage } from './lib/ng.js';
 
 const cleanups = [];
 after(() => {
@@ -25,19 +24,7 @@ test('Angular 21: index with the overlay tag, /__annotate/health and the overlay
   assert.equal(health.status, 200, health.body);
   assert.equal(JSON.parse(health.body).root, dir);
 
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/__annotate?sessionId=ng21`, {
-    headers: { Origin: `http://localhost:${server.port}` },
-  });
-  t.after(() => ws.terminate());
-  const first = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no first message within 20 s')), 20000);
-    ws.once('message', (data) => {
-      clearTimeout(timer);
-      resolve(JSON.parse(data.toString()));
-    });
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
+  const first = await firstOverlayMessage(server.port, { sessionId: 'ng21', origin: `http://localhost:${server.port}` }, (fn) => t.after(fn));
   assert.equal(first.type, 'session:created');
 });
 

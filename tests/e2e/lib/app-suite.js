@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { launch, newPage } from './browser.js';
 import { startServe } from '../../integration/lib/serve.js';
 import {
-  annotate, overlayReady, badge, trayBadge, centreWithin, selectorMatches, shot, editFile, waitForEdit, WAIT,
+  annotate, overlayReady, badge, trayBadge, centreWithin, selectorMatches, shot, editFile, waitForEdit, waitForRestore, WAIT,
 } from './vite-app.js';
 
 // What a production build must never contain, unless the row says otherwise.
@@ -225,10 +225,10 @@ export function appSuite(row) {
         } finally {
           restore();
         }
-        await page.waitForFunction(([css, want]) => {
+        await waitForRestore(restore, (t) => page.waitForFunction(([css, want]) => {
           const el = document.querySelector(css);
           return el && !el.textContent.includes(want);
-        }, [changed, text], { timeout });
+        }, [changed, text], { timeout: t }), { timeout });
       });
     }
 

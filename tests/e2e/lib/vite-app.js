@@ -183,6 +183,7 @@ export function editFile(root, file, edit) {
   let restored = false;
   const restore = () => { if (!restored) { writeFileSync(path, original); restored = true; } };
   restore.rewrite = () => { if (!restored) writeFileSync(path, changed); };
+  restore.rewriteOriginal = () => { if (restored) writeFileSync(path, original); };
   return restore;
 }
 
@@ -190,7 +191,16 @@ export function editFile(root, file, edit) {
 // one wait of the page (e.g. a waitForSelector). Vite's file watcher can miss
 // a write on a loaded machine (a clean CI run waited 20 s for one that never
 // came), so every 3 s the edit is written again.
-export async function waitForEdit(restore, shown, { timeout = 20000 } = {}) {
+export const waitForEdit = (restore, shown, { timeout = 20000 } = {}) => waitWritten(restore.rewrite, shown, timeout);
+
+// Restores the file and waits (bounded) for the original to show, writing it
+// again every 3 s for the same reason.
+export function waitForRestore(restore, shown, { timeout = 20000 } = {}) {
+  restore();
+  return waitWritten(restore.rewriteOriginal, shown, timeout);
+}
+
+async function waitWritten(writeAgain, shown, timeout) {
   const deadline = Date.now() + timeout;
   for (;;) {
     try {
@@ -198,7 +208,7 @@ export async function waitForEdit(restore, shown, { timeout = 20000 } = {}) {
     } catch (err) {
       if (Date.now() > deadline) throw err;
     }
-    restore.rewrite();
+    writeAgain();
   }
 }
 

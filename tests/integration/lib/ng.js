@@ -2,11 +2,13 @@
 // tests/fixtures/angular21 on Node 20) from a temp copy, so tests can edit files.
 // Every wait has a deadline; `ng serve` runs in its own process group, killed
 // when the test file ends.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, symlinkSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
 import { BIN } from './cli.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -155,4 +157,47 @@ export async function ngServe(dir, { node, args = [], env = {}, ms = FIRST_BUILD
 export async function get(url, { headers = {}, ms = 30000 } = {}) {
   const res = await fetch(url, { headers, signal: AbortSignal.timeout(ms) });
   return { status: res.status, headers: res.headers, body: await res.text() };
+}
+
+/** Whether process `pid` is running. */
+export function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Ends `ng serve` with SIGTERM and checks (bounded) that the daemon it
+ * started in `dir` ends with it and its daemon.json is gone.
+ */
+export async function assertDaemonStopsWithServe(server, dir) {
+  const daemonFile = join(dir, '.ng-annotate/daemon.json');
+  const info = JSON.parse(readFileSync(daemonFile, 'utf8'));
+  assert.ok(pidAlive(info.pid), `daemon ${info.pid} not running before ng serve ends`);
+  process.kill(server.child.pid, 'SIGTERM');
+  assert.notEqual(await exited(server.child, 20000), 'timeout', 'ng serve did not exit on SIGTERM');
+  const deadline = Date.now() + 10000;
+  while (pidAlive(info.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(pidAlive(info.pid), false, `daemon ${info.pid} still running`);
+  assert.equal(existsSync(daemonFile), false);
+}
+
+/**
+ * Opens the overlay's socket through the dev server on `port` and resolves
+ * with its first message (within 20 s); a refused upgrade or a socket error
+ * rejects. `cleanup(fn)` is given the socket's teardown.
+ */
+export function firstOverlayMessage(port, { sessionId, origin }, cleanup) {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/__annotate?sessionId=${sessionId}`, { headers: { Origin: origin } });
+  cleanup(() => ws.terminate());
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error('no first message within 20 s')), 20000);
+    const settle = (fn, value) => { clearTimeout(timer); fn(value); };
+    ws.once('message', (data) => settle(resolvePromise, JSON.parse(data.toString())));
+    ws.once('unexpected-response', (_req, res) => settle(reject, new Error(`upgrade refused: ${res.statusCode}`)));
+    ws.once('error', (error) => settle(reject, error));
+  });
 }
