@@ -12,14 +12,16 @@
 // Rounds interleave the two (ABBA), so a busy machine slows both alike. Wall
 // time swings with whatever else the machine runs (±30 % between runs of the
 // same code on a shared 2-core VM), so each start and edit also reports the
-// CPU time (user + system) of the dev server's process tree, from
-// /proc/<pid>/stat (the daemon the plugin starts is its child, so it counts):
+// CPU time of the dev server's process tree (a start: user + system from
+// /proc/<pid>/stat; an edit: its threads' run time from schedstat, in ns; the
+// daemon the plugin starts is its child, so it counts):
 // the work done for the page, far less sensitive to the others' load (it
 // leaves out the browser's own parse and run). The table prints medians, their
 // ratio against the targets, and the range of the per-round ratios (each
 // round's "with" over the same round's "without"), side by side.
 //   node bench/devloop.mjs /abs/path/to/ng-annotate [--rounds N] [--only react,vue,svelte] [--components N]
 //     [--options '{"overlay":false}']   (ngAnnotate()'s options in "with", to see what costs what)
+//     [--control]   (an A/A run: "with" without the plugin as well, to see the machine's noise)
 //     [--node-args '--cpu-prof --cpu-prof-dir=/tmp/prof/{name}-{variant}-{start}']   (for the dev server's Node:
 //     profiles; {name} becomes the app, {variant} with|without, {start} cold|warm, to keep them apart)
 import { execFileSync, spawn } from 'node:child_process';
@@ -36,18 +38,26 @@ const TARGETS = { cold: 1.05, coldCpu: 1.05, warm: 1.05, warmCpu: 1.05, hmr: 1.1
 const args = process.argv.slice(2);
 const BIN = args[0];
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i === -1 ? dflt : args[i + 1]; };
-const ROUNDS = Number(opt('rounds', 5));
+// Rounds come in ABBA pairs (each variant first as often as second), so an
+// even number: with an odd one the variant that went first in the extra
+// round gets its order effects counted once more.
+const ROUNDS = Number(opt('rounds', 6));
 const COMPONENTS = Number(opt('components', 1000));
 const ONLY = opt('only', 'react,vue,svelte').split(',');
 const OPTIONS = opt('options', '');
+// --control: "with" runs without the plugin too (an A/A run): its ratios are
+// what this machine's noise alone makes of two identical dev servers, the
+// floor under which a with/without ratio says nothing.
+const CONTROL = args.includes('--control');
 const NODE_ARGS = opt('node-args', '').split(' ').filter(Boolean);
 const HMR_EDITS = 3;
+if (!(ROUNDS >= 2 && ROUNDS % 2 === 0)) { console.error(`devloop: --rounds must be even and at least 2 (ABBA pairs), not ${opt('rounds')}`); process.exit(2); }
 if (!BIN || !existsSync(BIN)) { console.error('usage: node bench/devloop.mjs /abs/path/to/ng-annotate [--rounds N] [--only react,vue,svelte]'); process.exit(2); }
 
-// CPU time (user + system, ms) of `pid` and every process under it, with
-// what they collected of children that already ended. Linux only (/proc).
-const MS_PER_TICK = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim() || 100);
-function treeCpuMs(pid) {
+// The processes under `pid` (itself included), with each one's CPU ticks
+// (user + system, with what it collected of children that already ended).
+// Linux only (/proc).
+function processTree(pid) {
   const procs = new Map(); // pid → {ppid, ticks}
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -62,9 +72,30 @@ function treeCpuMs(pid) {
     grown = false;
     for (const [p, { ppid }] of procs) if (!tree.has(p) && tree.has(ppid)) { tree.add(p); grown = true; }
   }
-  let ticks = 0;
-  for (const p of tree) ticks += procs.get(p)?.ticks ?? 0;
-  return ticks * MS_PER_TICK;
+  return [...tree].map((p) => ({ pid: p, ticks: procs.get(p)?.ticks ?? 0 }));
+}
+
+// CPU time (ms) of `pid`'s tree, children that already ended included: for
+// a start, where short-lived children (esbuild's optimizer) do real work.
+// Its unit is the clock tick (10 ms at CLK_TCK 100).
+const MS_PER_TICK = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim() || 100);
+const treeCpuMs = (pid) => processTree(pid).reduce((sum, p) => sum + p.ticks * MS_PER_TICK, 0);
+
+// Time on a CPU (ms, from nanoseconds) of every thread now alive in `pid`'s
+// tree (/proc/<pid>/task/<tid>/schedstat, first field): for an HMR edit, whose
+// 50–70 ms of work is a handful of clock ticks, so a one-tick difference read
+// as 1.20×. The dev server's threads live as long as it does, so a delta of
+// this over one edit leaves nothing out.
+function treeRunMs(pid) {
+  let ns = 0;
+  for (const { pid: p } of processTree(pid)) {
+    let tids = [];
+    try { tids = readdirSync(`/proc/${p}/task`); } catch { continue; } // gone meanwhile
+    for (const tid of tids) {
+      try { ns += Number(readFileSync(`/proc/${p}/task/${tid}/schedstat`, 'utf8').split(' ')[0]); } catch { /* gone */ }
+    }
+  }
+  return ns / 1e6;
 }
 
 const GROUPS = 10;
@@ -205,9 +236,10 @@ function generate(name) {
   }
   writeFileSync(join(root, 'src', fw.entry), fw.main(groups));
   for (const variant of ['with', 'without']) {
-    const plugins = variant === 'with' ? `[${fw.call}, ngAnnotate(${OPTIONS})]` : `[${fw.call}]`;
+    const ours = variant === 'with' && !CONTROL;
+    const plugins = ours ? `[${fw.call}, ngAnnotate(${OPTIONS})]` : `[${fw.call}]`;
     writeFileSync(join(root, `vite.${variant}.config.mjs`), `${fw.plugin}
-${variant === 'with' ? "import ngAnnotate from '@ng-annotate/vite-plugin'\n" : ''}export default { plugins: ${plugins}, cacheDir: '.vite-${variant}', logLevel: 'info', clearScreen: false }
+${ours ? "import ngAnnotate from '@ng-annotate/vite-plugin'\n" : ''}export default { plugins: ${plugins}, cacheDir: '.vite-${variant}', logLevel: 'info', clearScreen: false }
 `);
   }
   return { name, fw, root, version: 0 };
@@ -244,7 +276,7 @@ async function startVite(app, variant, start) {
       process.kill(pid, 'SIGTERM');
     } catch { /* none */ }
   };
-  return { url, stop, log: () => log, cpu: () => treeCpuMs(child.pid) };
+  return { url, stop, log: () => log, cpu: () => treeCpuMs(child.pid), runMs: () => treeRunMs(child.pid) };
 }
 
 // One start: spawn → every component in the DOM, plus the scripts' bytes and
@@ -269,6 +301,15 @@ async function oneStart(browser, app, variant, { cold, hmr }) {
       throw new Error(`a warm start re-optimized its dependencies:\n${server.log().slice(-1000)}`);
     }
     const bytes = (await Promise.all(bodies)).reduce((a, b) => a + b, 0);
+    // An edit starts from a settled page, as a person's edit does seconds
+    // after a load: with the overlay, once it has fetched the rest of itself
+    // (capture.js, once per page when it is first idle, within 2 s); then
+    // 1 s of quiet in both variants. Without this the first edit of "with"
+    // raced that one-time fetch through the dev server.
+    if (hmr) {
+      await page.waitForFunction(() => !window.__ngAnnotate || window.__ngAnnotate.lazyLoaded, null, { timeout: 30000 });
+      await new Promise((r) => setTimeout(r, 1000));
+    }
     const edits = [];
     const editsCpu = [];
     // Each edit gives a component a version it never had (an edit that
@@ -277,7 +318,7 @@ async function oneStart(browser, app, variant, { cold, hmr }) {
       const i = Math.floor(COMPONENTS / 2) + k;
       const v = ++app.version;
       const t = performance.now();
-      const cpu0 = server.cpu();
+      const cpu0 = server.runMs();
       const file = join(app.root, leafFile(app.fw, i));
       writeFileSync(file, app.fw.leaf(i, v));
       // Vite's watcher can miss a write on a loaded machine: written again
@@ -292,7 +333,7 @@ async function oneStart(browser, app, variant, { cold, hmr }) {
           writeFileSync(file, app.fw.leaf(i, v));
         }
       }
-      if (!rewrites) { edits.push(performance.now() - t); editsCpu.push(server.cpu() - cpu0); }
+      if (!rewrites) { edits.push(performance.now() - t); editsCpu.push(server.runMs() - cpu0); }
     }
     return { start, startCpu, bytes, hmr: edits, hmrCpu: editsCpu };
   } catch (e) {
@@ -348,13 +389,13 @@ async function main() {
     await browser.close();
     for (const a of apps) rmSync(a.root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
-  const unit = (k, x) => (k === 'bytes' ? `${(x / 1024).toFixed(0)} KiB` : `${x.toFixed(0)} ms`);
+  const unit = (k, x) => (k === 'bytes' ? `${(x / 1024).toFixed(0)} KiB` : `${x.toFixed(k === 'hmrCpu' ? 1 : 0)} ms`);
   const what = {
     cold: 'cold start', coldCpu: '  server CPU', warm: 'warm start', warmCpu: '  server CPU',
     hmr: 'HMR edit → DOM', hmrCpu: '  server CPU', bytes: 'JS transferred',
   };
-  console.log(`devloop: ${COMPONENTS} components, ${ROUNDS} interleaved rounds (medians; ${HMR_EDITS} HMR edits per warm start)${OPTIONS ? `, with ngAnnotate(${OPTIONS})` : ''}`);
-  console.log(`load average at the end: ${loadavg()} (${cpus().length} cores); "server CPU": user+system of the dev server's process tree until the page is up / the edit is in the DOM`);
+  console.log(`devloop: ${COMPONENTS} components, ${ROUNDS} interleaved rounds (medians; ${HMR_EDITS} HMR edits per warm start)${OPTIONS ? `, with ngAnnotate(${OPTIONS})` : ''}${CONTROL ? ', CONTROL RUN: "with" has no plugin either (A/A)' : ''}`);
+  console.log(`load average at the end: ${loadavg()} (${cpus().length} cores); "server CPU": user+system of the dev server's process tree until the page is up (clock ticks) / the edit is in the DOM (its threads' run time, ns)`);
   console.log(`${'app'.padEnd(7)} ${'measure'.padEnd(15)} ${'with'.padStart(10)} ${'without'.padStart(10)} ${'ratio'.padStart(6)}  ${'rounds'.padEnd(11)}  target       spread (min–max: with | without)`);
   for (const { name, k, a, b, ratio, rounds, spread } of rows) {
     const ok = ratio <= TARGETS[k] ? 'ok' : 'OVER';
