@@ -31,6 +31,28 @@ function hydrated(page) {
   }, null, WAIT);
 }
 
+// The page at `url` as the dev server renders it: {status, body}, within 10 s.
+async function serverPage(url) {
+  try {
+    const res = await fetch(url, { headers: { accept: 'text/html' }, signal: AbortSignal.timeout(10000) });
+    return { status: res.status, body: await res.text() };
+  } catch (error) {
+    return { status: 0, body: String(error) };
+  }
+}
+
+// Resolves once the server renders `url` with 200 and a body matching `re`;
+// rejects after `timeout` ms with what it rendered last.
+async function serverRenders(url, re, timeout) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const { status, body } = await serverPage(url);
+    if (status === 200 && re.test(body)) return;
+    if (Date.now() > deadline) throw new Error(`${url} rendered ${status} without ${re}: ${body.slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 // row: {app, framework, label, start() → {root, url, stop(), log()}, proxy, clientRendered,
 //       log: {has: [re], lacks: [re]}, waitUntil, counter, ready: css,
 //       stamps: [[css, stamp]] | 'none', locations: 'svelte-meta' | 'ng-source-location',
@@ -233,14 +255,22 @@ export function appSuite(row) {
     }
 
     if (row.drift) {
-      it('drift: after an edit around the annotated component and a reload, its badge is on it or in the tray', async () => {
+      it('drift: after an edit around the annotated component and a reload, its badge is on it or in the tray', async (t) => {
         const { file, edit, present, caseIndex } = row.drift;
         const a = results[caseIndex];
         assert.ok(a, 'its annotation was made');
         await visit('/');
+        const ssr = /product-card/.test((await serverPage(page.url())).body);
+        t.diagnostic(`${page.url()} is ${ssr ? 'server-rendered: the server renders the edit before the reload' : 'rendered in the browser'}`);
         const restore = editFile(app.root, file, edit);
         try {
           await waitForEdit(restore, (timeout) => page.waitForSelector(present, { timeout }));
+          // A server-rendered page: the server renders the edit too before the
+          // reload. React Router's dev server once answered every request
+          // after three quick edits with "Element type is invalid … got:
+          // undefined" (a module evaluated empty) until a file changed again:
+          // written again every 3 s, as a user saves again.
+          if (ssr) await waitForEdit(restore, (timeout) => serverRenders(page.url(), /class="drift\b/, timeout), { timeout: 30000 });
           await page.reload();
           await ready();
           await page.waitForSelector(present, WAIT);
