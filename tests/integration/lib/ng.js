@@ -10,6 +10,7 @@ import { join, resolve, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { BIN } from './cli.js';
+import { alive } from './vite.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const DEMO = join(REPO, 'examples/angular-demo');
@@ -159,15 +160,6 @@ export async function get(url, { headers = {}, ms = 30000 } = {}) {
   return { status: res.status, headers: res.headers, body: await res.text() };
 }
 
-/** Whether process `pid` is running. */
-export function pidAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Ends `ng serve` with SIGTERM and checks (bounded) that the daemon it
@@ -176,12 +168,12 @@ export function pidAlive(pid) {
 export async function assertDaemonStopsWithServe(server, dir) {
   const daemonFile = join(dir, '.ng-annotate/daemon.json');
   const info = JSON.parse(readFileSync(daemonFile, 'utf8'));
-  assert.ok(pidAlive(info.pid), `daemon ${info.pid} not running before ng serve ends`);
+  assert.ok(alive(info.pid), `daemon ${info.pid} not running before ng serve ends`);
   process.kill(server.child.pid, 'SIGTERM');
   assert.notEqual(await exited(server.child, 20000), 'timeout', 'ng serve did not exit on SIGTERM');
   const deadline = Date.now() + 10000;
-  while (pidAlive(info.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  assert.equal(pidAlive(info.pid), false, `daemon ${info.pid} still running`);
+  while (alive(info.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(alive(info.pid), false, `daemon ${info.pid} still running`);
   assert.equal(existsSync(daemonFile), false);
 }
 
