@@ -160,6 +160,19 @@ TEST(AngularWorkspace, OneProjectWhenNamed) {
   EXPECT_NE(missing.error().message.find("it has: shop, old, webpack, lib"), std::string::npos);
 }
 
+// `switched`, the result of switching `original`, is `original` with the
+// build-angular dev-server builder string replaced by ours and nothing else;
+// restoring it gives `original` back, byte for byte.
+void ExpectOnlyTheBuilderSwitchedAndBack(const std::string& original, const std::string& switched) {
+  std::string expected = original;
+  const std::string from = "\"@angular-devkit/build-angular:dev-server\"";
+  expected.replace(expected.find(from), from.size(), "\"@ng-annotate/angular:dev-server\"");
+  EXPECT_EQ(switched, expected);
+  auto removed = RestoreServeBuilders(switched, std::nullopt);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->text, original);
+}
+
 // Angular's own webpack build is served by @angular-devkit/build-angular's dev
 // server, which our builder runs too; --remove puts that one back.
 TEST(AngularWorkspace, SwitchesAngularsOwnWebpackBuild) {
@@ -172,13 +185,7 @@ TEST(AngularWorkspace, SwitchesAngularsOwnWebpackBuild) {
   auto edit = SwitchServeBuilders(text, std::nullopt);
   ASSERT_TRUE(edit) << edit.error().message;
   EXPECT_TRUE(edit->skipped.empty());
-  std::string expected = text;
-  std::string from = "\"@angular-devkit/build-angular:dev-server\"";
-  expected.replace(expected.find(from), from.size(), "\"@ng-annotate/angular:dev-server\"");
-  EXPECT_EQ(edit->text, expected);
-  auto removed = RestoreServeBuilders(edit->text, std::nullopt);
-  ASSERT_TRUE(removed);
-  EXPECT_EQ(removed->text, text);
+  ExpectOnlyTheBuilderSwitchedAndBack(text, edit->text);
 }
 
 TEST(AngularWorkspace, OnlyTheBuilderStringChangesEvenWithCommentsAndOddLayout) {
@@ -190,13 +197,7 @@ TEST(AngularWorkspace, OnlyTheBuilderStringChangesEvenWithCommentsAndOddLayout) 
       "} } } }\n";
   auto edit = SwitchServeBuilders(jsonc, std::nullopt);
   ASSERT_TRUE(edit) << edit.error().message;
-  std::string expected = jsonc;
-  std::string from = "\"@angular-devkit/build-angular:dev-server\"";
-  expected.replace(expected.find(from), from.size(), "\"@ng-annotate/angular:dev-server\"");
-  EXPECT_EQ(edit->text, expected);
-  auto removed = RestoreServeBuilders(edit->text, std::nullopt);
-  ASSERT_TRUE(removed);
-  EXPECT_EQ(removed->text, jsonc);
+  ExpectOnlyTheBuilderSwitchedAndBack(jsonc, edit->text);
 }
 
 TEST(JsonSpans, FindsTheStringAtAPath) {
