@@ -133,6 +133,18 @@ describe('ng-annotate:html puts the overlay into pages the framework renders', (
     assert.equal(JSON.parse(asset.body), 'gzip');
   });
 
+  it('a request for a script, style or image (Sec-Fetch-Dest) is left alone even if HTML answers it; documents, frames and fetch() are watched', async () => {
+    for (const dest of ['script', 'style', 'image', 'font', 'worker']) {
+      const r = await get(port, '/whole', { headers: { accept: '*/*', 'sec-fetch-dest': dest } });
+      assert.equal(r.body.toString(), PAGE, dest);
+      assert.equal(r.headers['content-length'], String(Buffer.byteLength(PAGE)), dest);
+    }
+    for (const dest of ['document', 'iframe', 'empty']) {
+      const r = await get(port, '/whole', { headers: { accept: 'text/html', 'sec-fetch-dest': dest } });
+      assert.equal(r.body.toString(), withTag, dest);
+    }
+  });
+
   it('not HTML, a 304, a HEAD: byte for byte as the framework sent them', async () => {
     const json = await get(port, '/json');
     assert.equal(json.body.toString(), '{"head":"</head>"}');

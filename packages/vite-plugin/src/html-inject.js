@@ -13,6 +13,18 @@
 
 export const HOLD_LIMIT = 1024 * 1024;
 
+// What a browser fetches a page as (Sec-Fetch-Dest): a document or a frame,
+// or `empty` for fetch() (client-side routers fetch the next page's HTML).
+// A request for a script, style, image or font is a subresource: a dev
+// server answers a thousand of them per page load, so they are not watched
+// (patching each response cost the React dev loop ~1 % of its start-up CPU,
+// issue 22). A request without the header (curl, an older browser) is.
+const PAGE_DESTINATIONS = new Set(['document', 'iframe', 'frame', 'embed', 'object', 'empty']);
+export function mayBePage(req) {
+  const dest = req.headers['sec-fetch-dest'];
+  return dest === undefined || PAGE_DESTINATIONS.has(String(dest).toLowerCase());
+}
+
 const HEAD_END = /<\/head\s*>/i;
 const BODY_START = /<body\b[^>]*>/i;
 
@@ -22,7 +34,7 @@ const BODY_START = /<body\b[^>]*>/i;
 export function overlayMiddleware({ tag, warnOnce, enabled = () => true, skip = () => false }) {
   const scriptPath = /src="([^"]+)"/.exec(tag)?.[1] ?? tag;
   return (req, res, next) => {
-    if (!enabled() || req.method === 'HEAD' || skip(req.url)) return next();
+    if (!enabled() || req.method === 'HEAD' || !mayBePage(req) || skip(req.url)) return next();
     if (/text\/html/i.test(req.headers.accept ?? '')) {
       // A page request: ask for the text as it is, as the proxy does.
       delete req.headers['accept-encoding'];
