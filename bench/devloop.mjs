@@ -18,10 +18,17 @@
 // the work done for the page, far less sensitive to the others' load (it
 // leaves out the browser's own parse and run). The table prints medians, their
 // ratio against the targets, and the range of the per-round ratios (each
-// round's "with" over the same round's "without"), side by side.
+// round's "with" over the same round's "without"), side by side, and a 95 %
+// confidence interval of the typical per-round ratio (the geometric mean, with
+// Student's t over the rounds' log ratios): a target is "met" when the whole
+// interval is under it, "OVER" when the whole interval is above it, and
+// "unsure" when the interval straddles it (more rounds narrow it; on a noisy
+// VM the median of a few rounds cannot tell 5 % from none, issue 22).
 //   node bench/devloop.mjs /abs/path/to/ng-annotate [--rounds N] [--only react,vue,svelte] [--components N]
 //     [--options '{"overlay":false}']   (ngAnnotate()'s options in "with", to see what costs what)
 //     [--control]   (an A/A run: "with" without the plugin as well, to see the machine's noise)
+//     [--phases cold,warm,hmr]   (what each round measures; without cold, one uncounted start
+//     per variant fills its deps cache first: many warm-only rounds narrow the interval cheaply)
 //     [--node-args '--cpu-prof --cpu-prof-dir=/tmp/prof/{name}-{variant}-{start}']   (for the dev server's Node:
 //     profiles; {name} becomes the app, {variant} with|without, {start} cold|warm, to keep them apart)
 import { execFileSync, spawn } from 'node:child_process';
@@ -30,6 +37,7 @@ import { cpus, loadavg as osLoadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { ratioInterval, verdict } from './ratio.mjs';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
@@ -50,7 +58,9 @@ const OPTIONS = opt('options', '');
 // floor under which a with/without ratio says nothing.
 const CONTROL = args.includes('--control');
 const NODE_ARGS = opt('node-args', '').split(' ').filter(Boolean);
+const PHASES = opt('phases', 'cold,warm,hmr').split(',');
 const HMR_EDITS = 3;
+if (!PHASES.length || PHASES.some((p) => !['cold', 'warm', 'hmr'].includes(p))) { console.error(`devloop: --phases takes cold, warm and hmr, not ${opt('phases')}`); process.exit(2); }
 if (!(ROUNDS >= 2 && ROUNDS % 2 === 0)) { console.error(`devloop: --rounds must be even and at least 2 (ABBA pairs), not ${opt('rounds')}`); process.exit(2); }
 if (!BIN || !existsSync(BIN)) { console.error('usage: node bench/devloop.mjs /abs/path/to/ng-annotate [--rounds N] [--only react,vue,svelte]'); process.exit(2); }
 
@@ -358,19 +368,25 @@ async function main() {
       const KEYS = ['cold', 'coldCpu', 'warm', 'warmCpu', 'hmr', 'hmrCpu', 'bytes'];
       // Per variant, per measure: one list of values per round.
       const m = Object.fromEntries(['with', 'without'].map((v) => [v, Object.fromEntries(KEYS.map((k) => [k, []]))]));
+      // Without cold starts in the rounds, one uncounted start per variant
+      // fills its deps cache, so that every counted start is warm.
+      if (!PHASES.includes('cold')) for (const v of ['with', 'without']) await oneStart(browser, app, v, { cold: true, hmr: false });
       for (let r = 0; r < ROUNDS; r++) {
         for (const v of ['with', 'without']) for (const k of KEYS) m[v][k].push([]);
         const order = r % 2 ? ['without', 'with'] : ['with', 'without'];
-        for (const v of order) {
+        for (const v of PHASES.includes('cold') ? order : []) {
           const c = await oneStart(browser, app, v, { cold: true, hmr: false });
           m[v].cold[r].push(c.start);
           m[v].coldCpu[r].push(c.startCpu);
           m[v].bytes[r].push(c.bytes);
         }
-        for (const v of [...order].reverse()) {
-          const w = await oneStart(browser, app, v, { cold: false, hmr: true });
-          m[v].warm[r].push(w.start);
-          m[v].warmCpu[r].push(w.startCpu);
+        const warmOrder = PHASES.includes('cold') ? [...order].reverse() : order;
+        for (const v of PHASES.some((p) => p !== 'cold') ? warmOrder : []) {
+          const w = await oneStart(browser, app, v, { cold: false, hmr: PHASES.includes('hmr') });
+          if (PHASES.includes('warm')) {
+            m[v].warm[r].push(w.start);
+            m[v].warmCpu[r].push(w.startCpu);
+          }
           m[v].hmr[r].push(...w.hmr);
           m[v].hmrCpu[r].push(...w.hmrCpu);
         }
@@ -382,7 +398,11 @@ async function main() {
         const range = (xs) => [Math.min(...xs), Math.max(...xs)];
         // Each round's with/without (the medians of its edits, for HMR).
         const perRound = m.with[k].map((xs, r) => (xs.length && m.without[k][r].length ? median(xs) / median(m.without[k][r]) : null)).filter((x) => x != null && Number.isFinite(x));
-        rows.push({ name, k, a, b, ratio: a / b, rounds: perRound.length ? range(perRound) : [NaN, NaN], spread: [range(m.with[k].flat()), range(m.without[k].flat())] });
+        if (!m.with[k].flat().length) continue; // a phase not measured (--phases)
+        rows.push({
+          name, k, a, b, ratio: a / b, rounds: perRound.length ? range(perRound) : [NaN, NaN],
+          interval: ratioInterval(perRound), spread: [range(m.with[k].flat()), range(m.without[k].flat())],
+        });
       }
     }
   } finally {
@@ -396,12 +416,13 @@ async function main() {
   };
   console.log(`devloop: ${COMPONENTS} components, ${ROUNDS} interleaved rounds (medians; ${HMR_EDITS} HMR edits per warm start)${OPTIONS ? `, with ngAnnotate(${OPTIONS})` : ''}${CONTROL ? ', CONTROL RUN: "with" has no plugin either (A/A)' : ''}`);
   console.log(`load average at the end: ${loadavg()} (${cpus().length} cores); "server CPU": user+system of the dev server's process tree until the page is up (clock ticks) / the edit is in the DOM (its threads' run time, ns)`);
-  console.log(`${'app'.padEnd(7)} ${'measure'.padEnd(15)} ${'with'.padStart(10)} ${'without'.padStart(10)} ${'ratio'.padStart(6)}  ${'rounds'.padEnd(11)}  target       spread (min–max: with | without)`);
-  for (const { name, k, a, b, ratio, rounds, spread } of rows) {
-    const ok = ratio <= TARGETS[k] ? 'ok' : 'OVER';
+  console.log('"ratio": of the medians; "rounds": the per-round ratios\' range; "typical [95 % CI]": their geometric mean and its interval, which the verdict reads');
+  console.log(`${'app'.padEnd(7)} ${'measure'.padEnd(15)} ${'with'.padStart(10)} ${'without'.padStart(10)} ${'ratio'.padStart(6)}  ${'rounds'.padEnd(11)}  ${'typical [95 % CI]'.padEnd(20)}  target  verdict  spread (min–max: with | without)`);
+  for (const { name, k, a, b, ratio, rounds, interval, spread } of rows) {
     const span = ([lo, hi]) => (k === 'bytes' ? `${(lo / 1024).toFixed(0)}–${(hi / 1024).toFixed(0)}` : `${lo.toFixed(0)}–${hi.toFixed(0)}`);
     const roundSpan = `${rounds[0].toFixed(2)}–${rounds[1].toFixed(2)}`;
-    console.log(`${name.padEnd(7)} ${what[k].padEnd(15)} ${unit(k, a).padStart(10)} ${unit(k, b).padStart(10)} ${ratio.toFixed(2).padStart(5)}×  ${roundSpan.padEnd(11)}  ≤ ${TARGETS[k].toFixed(2)}× ${ok.padEnd(4)}  ${span(spread[0])} | ${span(spread[1])}`);
+    const ci = interval ? `${interval.mean.toFixed(3)} [${interval.lo.toFixed(3)}–${interval.hi.toFixed(3)}]` : 'n/a';
+    console.log(`${name.padEnd(7)} ${what[k].padEnd(15)} ${unit(k, a).padStart(10)} ${unit(k, b).padStart(10)} ${ratio.toFixed(2).padStart(5)}×  ${roundSpan.padEnd(11)}  ${ci.padEnd(20)}  ≤ ${TARGETS[k].toFixed(2)}×  ${verdict(interval, TARGETS[k]).padEnd(7)}  ${span(spread[0])} | ${span(spread[1])}`);
   }
 }
 
