@@ -111,8 +111,9 @@ function stampPlugin({ enabled = true } = {}) {
   // The transform hook's filter, narrowed in configResolved to the kinds of
   // file this plugin still edits there (Vite reads a plugin's filters at its
   // first call, after configResolved): with the JSX runtime's stand-in, Vue's
-  // node transform and Svelte 5, Vite never calls it. A thousand calls that
-  // return nothing were ~0.5 % of a React warm start (issue 22).
+  // node transform and Svelte 5, Vite never calls it (issue 22: in a CPU
+  // profile of a React warm start, this hook and resolveId, called for every
+  // module and every import, took 3-20 ms of the dev server's 6-9 s).
   const transformFilter = { id: { ...SOURCE_FILTER.id } };
 
   // Hands Vue's compiler the stamping node transform through
