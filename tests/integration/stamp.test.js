@@ -332,6 +332,26 @@ test('Vue: the compiler node transform stamps the same elements at the same SFC 
   assert.doesNotMatch(none.code, /data-nga|\bnga:/);
 });
 
+test('Vue: one node transform shared by every compile gives each file its own path, asked once per file', async () => {
+  const { vueStampNodeTransform } = await import('../../packages/vite-plugin/src/stamp.js');
+  const asked = [];
+  const transform = vueStampNodeTransform((file) => { asked.push(file); return file.startsWith('/abs/src/') ? file.slice(5) : null; });
+  const compile = (filename) => {
+    const src = '<template>\n  <div><p>a</p><p>b</p></div>\n</template>\n';
+    const { descriptor } = compilerSfc.parse(src, { filename });
+    return compilerSfc.compileTemplate({
+      source: descriptor.template.content, ast: descriptor.template.ast, filename, id: 'x',
+      compilerOptions: { nodeTransforms: [transform] },
+    }).code;
+  };
+  const full = (code) => [...code.matchAll(/"data-nga-src": "([^"]*)"/g)].map((m) => m[1]);
+  assert.deepEqual(full(compile('/abs/src/A.vue')), ['src/A.vue:2:3']);
+  assert.deepEqual(full(compile('/abs/src/B.vue')), ['src/B.vue:2:3']);
+  assert.deepEqual(full(compile('/elsewhere/C.vue')), []);
+  assert.deepEqual(full(compile('/abs/src/A.vue')), ['src/A.vue:2:3']);
+  assert.deepEqual(asked, ['/abs/src/A.vue', '/abs/src/B.vue', '/elsewhere/C.vue', '/abs/src/A.vue']);
+});
+
 test('the overlay reads a compact Vue stamp with the file of the full stamp that starts its chain', async () => {
   const { nearestStamp } = await import('../../client/src/context/stamp.js');
   // Just enough of an element for nearestStamp: attributes and a parent.
