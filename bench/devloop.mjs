@@ -313,9 +313,9 @@ async function oneStart(browser, app, variant, { cold, hmr }) {
     const bytes = (await Promise.all(bodies)).reduce((a, b) => a + b, 0);
     // An edit starts from a settled page, as a person's edit does seconds
     // after a load: with the overlay, once it has fetched the rest of itself
-    // (capture.js, once per page when it is first idle, within 2 s); then
-    // 1 s of quiet in both variants. Without this the first edit of "with"
-    // raced that one-time fetch through the dev server.
+    // (capture.js, once per page when it is first idle after its load event,
+    // within 2 s); then 1 s of quiet in both variants. Without this the first
+    // edit of "with" raced that one-time fetch through the dev server.
     if (hmr) {
       await page.waitForFunction(() => !window.__ngAnnotate || window.__ngAnnotate.lazyLoaded, null, { timeout: 30000 });
       await new Promise((r) => setTimeout(r, 1000));

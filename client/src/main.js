@@ -103,16 +103,26 @@ function start() {
   fetchRoot(server.origin);
   if (!server.build) begin();
   // capture.js also comes when the page is next idle after the first
-  // connection (off the page's load path), so that annotating still works if
-  // the server goes away before the user first needs it: the submission is
-  // then queued until it is back (SPEC §8).
+  // connection and after the page's load event (off the app's load path:
+  // an app of 1 000 modules in a dev server is idle between modules long
+  // before it is up, and capture.js then competed with it, issue 22), so that
+  // annotating still works if the server goes away before the user first
+  // needs it: the submission is then queued until it is back (SPEC §8).
   let prefetched = false;
   on('connection', (up) => {
     if (!up || prefetched) return;
     prefetched = true;
-    const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 200));
-    idle(() => { if (!state.aside) loadLazy({ quiet: true }).catch(() => {}); }, { timeout: 2000 });
+    afterLoad(() => {
+      const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 200));
+      idle(() => { if (!state.aside) loadLazy({ quiet: true }).catch(() => {}); }, { timeout: 2000 });
+    });
   });
+}
+
+// Runs `fn` once the page's load event has passed (at once if it has).
+function afterLoad(fn) {
+  if (document.readyState === 'complete') fn();
+  else window.addEventListener('load', () => fn(), { once: true });
 }
 
 start();

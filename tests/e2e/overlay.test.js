@@ -304,7 +304,7 @@ test('a submission made while the server is down is delivered when it comes back
   const page = await openReady(browser, `${base}/plain`);
   const sessionId = await page.evaluate(() => sessionStorage.getItem('ng-annotate:sessionId'));
   assert.match(sessionId, /^[0-9a-f-]{36}$/);
-  // The rest of the overlay (capture.js) comes when the page is idle after connecting.
+  // The rest of the overlay (capture.js) comes when the page is idle after connecting and loading.
   await page.waitForFunction(() => window.__ngAnnotate.lazyLoaded, null, WAIT);
 
   await ctx.server.stop();
@@ -347,9 +347,34 @@ test('badges re-attach after a reload; clear removes them', async (t) => {
   await overlay(page).locator('.badge').waitFor({ state: 'detached', ...WAIT });
 });
 
+// A page whose load goes on long after the overlay connected (a dev server's
+// app of many modules, here an image that answers after 3 s) is idle long
+// before its load event: capture.js still waits for that event, off the
+// app's load path (issue 22).
+test('capture.js waits for the load event of a page that loads long after the overlay connected', async (t) => {
+  const root = tempRoot(t);
+  const ctx = { server: await serveAt(t, root) };
+  ctx.port = ctx.server.port;
+  const slowPage = (c) => plainPage(c).replace('</body>', '<img src="/slow" alt=""></body>');
+  const late = () => new Promise((resolve) => { setTimeout(() => resolve(''), 3000); });
+  const base = await pageServer(t, { '/plain': slowPage, '/slow': late }, ctx);
+  const browser = await launch(t);
+  const page = await newPage(browser);
+  await page.goto(`${base}/plain`, { waitUntil: 'commit' });
+  await overlayReady(page);
+  await page.waitForFunction(() => window.__ngAnnotate.lazyLoaded, null, WAIT);
+  const timing = await page.evaluate(() => ({
+    loadEnd: performance.getEntriesByType('navigation')[0].loadEventEnd,
+    capture: performance.getEntriesByType('resource').filter((r) => r.name.includes('/__annotate/capture.js')).map((r) => r.startTime),
+  }));
+  assert.ok(timing.loadEnd >= 3000, `the page's load took the image's 3 s (${JSON.stringify(timing)})`);
+  assert.equal(timing.capture.length, 1);
+  assert.ok(timing.capture[0] >= timing.loadEnd, `capture.js started after the load event (${JSON.stringify(timing)})`);
+});
+
 // What a page fetches from the overlay when it loads: client.js only. The rest
-// (capture.js) comes once, at the first idle moment after connecting or on
-// first use if that is sooner, and then works.
+// (capture.js) comes once, at the first idle moment after connecting and the
+// load event, or on first use if that is sooner, and then works.
 test('the first load fetches client.js alone; capture.js comes once, after it', async (t) => {
   const { base, browser } = await setup(t);
   const page = await newPage(browser);

@@ -85,7 +85,7 @@ test('offline: a submission shows at once as a queued badge and turns into a nor
   const { root, ctx, base, browser } = await setup(t);
   const page = await openReady(browser, `${base}/cards`);
   // The panels live in capture.js, which comes when the page is idle after
-  // connecting: only once it is here can a panel open with the server gone.
+  // connecting and its load event: only once it is here can a panel open with the server gone.
   await page.waitForFunction(() => window.__ngAnnotate.lazyLoaded, null, WAIT);
   await ctx.server.stop();
   await page.waitForFunction(() => !window.__ngAnnotate.connected, null, WAIT);

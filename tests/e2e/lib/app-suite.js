@@ -155,7 +155,7 @@ export function appSuite(row) {
       assert.equal(html.split(/<script src="\/__annotate\/client\.js"/).length - 1, 1, html.slice(0, 2000));
       const scripts = await page.evaluate(() => [...document.scripts].map((s) => s.getAttribute('src')).filter((s) => s && s.includes('__annotate')));
       // capture.js, the overlay's lazy chunk, may already have come at the
-      // page's first idle moment (sooner on a quiet machine): it is not a tag
+      // first idle moment after the page's load event: it is not a tag
       // of the page, and it comes from the page's own origin too.
       const lazyChunk = (await page.evaluate(() => location.origin)) + '/__annotate/capture.js';
       assert.deepEqual(scripts.filter((s) => s !== lazyChunk), ['/__annotate/client.js']);

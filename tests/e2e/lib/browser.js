@@ -34,8 +34,11 @@ export async function pageServer(t, pages, ctx) {
   const server = createServer((req, res) => {
     const page = pages[new URL(req.url, 'http://x').pathname];
     if (!page) { res.writeHead(404).end(); return; }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(page(ctx));
+    // A page may be a promise (a resource that answers late, to hold a page's load).
+    Promise.resolve(page(ctx)).then((body) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(body);
+    });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
