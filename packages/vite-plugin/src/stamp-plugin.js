@@ -104,7 +104,7 @@ function stampPlugin({ enabled = true } = {}) {
   let vueByCompiler = false; // .vue templates are stamped by Vue's compiler
   let jsxByRuntime = false; // JSX is stamped by the JSX dev runtime's stand-in
   const stampedSvelte = new Set(); // ids whose source this plugin stamped (and mapped)
-  let svelteVersion = null; // the project's, once read
+  let svelteVersion = ''; // the project's (configResolved reads it), '' without Svelte
   const parsers = {};
   const loadParser = (key, specs) => (parsers[key] ??= importFrom(viteRoot, specs).catch(() => null));
   const stampable = (file) => enabled && inProject(root, file);
@@ -215,8 +215,7 @@ function stampPlugin({ enabled = true } = {}) {
           // Svelte 5's dev build already records where each element is
           // written (`__svelte_meta.loc`, which the overlay reads): a stamp
           // would only add bytes to every template. Its compiler is loaded
-          // only for Svelte 4.
-          svelteVersion ??= packageVersion(viteRoot, 'svelte') ?? '';
+          // only for Svelte 4 (svelteVersion: read in configResolved).
           const svelte = svelteRecordsLocations(svelteVersion) ? null : await loadParser('svelte', ['svelte/compiler']);
           if (svelte && !svelteRecordsLocations(svelte.VERSION)) out = stampSvelteWithMap(code, rel, svelte, id);
           if (out) stampedSvelte.add(id); else stampedSvelte.delete(id);
