@@ -63,6 +63,8 @@ test('findBinary: option, then NG_ANNOTATE_BIN, then PATH; a miss says how to in
   assert.equal(overlayTag(), '<script src="/__annotate/client.js"></script>');
   assert.ok(isAnnotatePath('/__annotate?sessionId=1') && isAnnotatePath('/__annotate/health'));
   assert.ok(!isAnnotatePath('/__annotatex') && !isAnnotatePath('/'));
+  for (const url of ['/__annotate', '/__annotate/', '/__annotate/client.js?v=1']) assert.ok(isAnnotatePath(url), url);
+  for (const url of ['/x/__annotate', '/__annotate-x/y', '/__Annotate', '', undefined, null]) assert.ok(!isAnnotatePath(url), String(url));
 });
 
 test('a miss names the platform package for this platform, or says there is no build for it', () => {

@@ -162,6 +162,10 @@ export function pluginSuite(fixture) {
     await until(() => healthVia(b.port), 'the daemon behind B');
     assert.deepEqual(daemonFile(root), state, 'B did not start another daemon');
     assert.match(b.output(), /using the daemon already serving/);
+    // Start-up lines come as Vite's own do there, without a timestamp: the
+    // first timestamp costs a start ~40 ms of CPU (issue 22).
+    assert.match(a.output(), /^\[ng-annotate\] started the daemon for /m, a.output());
+    assert.match(b.output(), /^\[ng-annotate\] using the daemon already serving /m, b.output());
 
     // B's page origin was registered with the reused daemon.
     const viaB = await Client.connect(`ws://127.0.0.1:${b.port}/__annotate`, { headers: { Origin: b.url } });
