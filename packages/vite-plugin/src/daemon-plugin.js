@@ -49,6 +49,10 @@ export function daemonPlugin(context) {
   return {
     name: 'ng-annotate:daemon',
     apply: 'serve',
+    // The daemon's store (.ng-annotate/ in the project root) changes with
+    // every annotation and is none of the app's source: Vite's watcher would
+    // hold it and hear each SQLite write.
+    config: () => ({ server: { watch: { ignored: ['**/.ng-annotate/**'] } } }),
     configResolved(config) {
       context.config = config;
       context.root = projectRoot(config.root);

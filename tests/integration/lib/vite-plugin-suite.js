@@ -103,6 +103,20 @@ export function pluginSuite(fixture) {
       assert.equal(pushed.annotation.status, 'acknowledged');
     });
 
+    test("Vite's watcher leaves the daemon's store (.ng-annotate/) alone", async () => {
+      await until(() => healthVia(vite.port), 'the daemon');
+      writeFileSync(join(root, '.ng-annotate', 'probe.txt'), 'written after the store');
+      // A directory made after the probe: once the watcher holds it, it has
+      // had its chance to take up .ng-annotate/ too.
+      mkdirSync(join(root, 'probe-dir'));
+      writeFileSync(join(root, 'probe-dir', 'probe.txt'), 'x');
+      const dirs = await until(async () => {
+        const now = await vite.watched();
+        return now.includes(join(root, 'probe-dir')) && now;
+      }, 'Vite to watch probe-dir/');
+      assert.deepEqual(dirs.filter((d) => d.includes('.ng-annotate')), []);
+    });
+
     test("the daemon refuses pages of other origins, also on loopback (strict origins)", async () => {
       for (const origin of ['http://localhost:3999', 'https://evil.example']) {
         await assert.rejects(Client.connect(`ws://127.0.0.1:${vite.port}/__annotate`, { headers: { Origin: origin } }),

@@ -49,6 +49,8 @@ const server = await vite.createServer({ root: spec.root, clearScreen: false, lo
 await server.listen();
 say({ event: 'listening', port: server.httpServer.address().port, version: vite.version });
 createInterface({ input: process.stdin }).on('line', async (line) => {
+  // 'watched N': the directories Vite's file watcher holds, as event watched-N.
+  if (line.startsWith('watched ')) { say({ event: line.replace(' ', '-'), dirs: Object.keys(server.watcher.getWatched()) }); return; }
   if (line !== 'close') return;
   // Whether close() itself stopped the daemon (not our exit afterwards).
   let pid = null;
@@ -131,11 +133,18 @@ function spawnDriver(t, fixture, spec, env) {
 export async function startVite(t, fixture, root, { env, server } = {}) {
   const driver = spawnDriver(t, fixture, { root, server }, env);
   const listening = await driver.event('listening');
+  let asked = 0;
   return {
     ...driver,
     port: listening.port,
     version: listening.version,
     url: `http://127.0.0.1:${listening.port}`,
+    // The directories Vite's file watcher holds now (absolute paths).
+    async watched() {
+      const n = ++asked;
+      driver.child.stdin.write(`watched ${n}\n`);
+      return (await driver.event(`watched-${n}`)).dirs;
+    },
     // server.close() in the child; resolves once the child has exited
     // (rejects after `ms`) with {ms, daemonPid, daemonAlive}: how long close()
     // took, and whether the daemon named by daemon.json was still running
