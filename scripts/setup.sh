@@ -99,7 +99,19 @@ npm_ci() {  # dir
   local stamp="$dir/node_modules/.nga-lock-stamp"
   if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
     echo "setup: npm ci in $dir"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    # Bounded and retried: a registry download once stalled with its
+    # connection open and no byte moving for over 11 minutes, past npm's own
+    # fetch-timeout, which would have hung `make test` to CI's limit. npm ci
+    # starts from an empty node_modules, so a retry after a kill is clean.
+    local attempt
+    for attempt in 1 2 3; do
+      (cd "$dir" && timeout --kill-after=10 "${NGA_NPM_CI_TIMEOUT:-600}" npm ci --no-audit --no-fund --loglevel=error) && break
+      if [ "$attempt" = 3 ]; then
+        echo "setup: npm ci in $dir failed 3 times (${NGA_NPM_CI_TIMEOUT:-600} s each at most): check the network to the npm registry" >&2
+        exit 1
+      fi
+      echo "setup: npm ci in $dir failed or stalled (attempt $attempt of 3); trying again" >&2
+    done
     cp "$dir/package-lock.json" "$stamp"
   fi
 }
