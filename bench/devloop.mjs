@@ -31,6 +31,8 @@
 //     per variant fills its deps cache first: many warm-only rounds narrow the interval cheaply)
 //     [--node-args '--cpu-prof --cpu-prof-dir=/tmp/prof/{name}-{variant}-{start}']   (for the dev server's Node:
 //     profiles; {name} becomes the app, {variant} with|without, {start} cold|warm, to keep them apart)
+//     [--save run.json]   (every round's values, per app, variant and measure, written as each app
+//     finishes: runs decided on beforehand can then be pooled round by round, not from their summaries)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg as osLoadavg, tmpdir } from 'node:os';
@@ -60,6 +62,7 @@ const CONTROL = args.includes('--control');
 const NODE_ARGS = opt('node-args', '').split(' ').filter(Boolean);
 const PHASES = opt('phases', 'cold,warm,hmr').split(',');
 const HMR_EDITS = 3;
+const SAVE = opt('save', '');
 if (!PHASES.length || PHASES.some((p) => !['cold', 'warm', 'hmr'].includes(p))) { console.error(`devloop: --phases takes cold, warm and hmr, not ${opt('phases')}`); process.exit(2); }
 if (!(ROUNDS >= 2 && ROUNDS % 2 === 0)) { console.error(`devloop: --rounds must be even and at least 2 (ABBA pairs), not ${opt('rounds')}`); process.exit(2); }
 if (!BIN || !existsSync(BIN)) { console.error('usage: node bench/devloop.mjs /abs/path/to/ng-annotate [--rounds N] [--only react,vue,svelte]'); process.exit(2); }
@@ -361,6 +364,8 @@ async function main() {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   const apps = [];
   const rows = [];
+  // --save: per app, variant and measure, one list of values per round.
+  const saved = { args, started: new Date().toISOString(), components: COMPONENTS, rounds: ROUNDS, phases: PHASES, apps: {} };
   try {
     for (const name of ONLY) {
       const app = generate(name);
@@ -391,6 +396,10 @@ async function main() {
           m[v].hmrCpu[r].push(...w.hmrCpu);
         }
         process.stderr.write(`devloop ${name}: round ${r + 1}/${ROUNDS} done (load average ${loadavg()})\n`);
+      }
+      if (SAVE) {
+        saved.apps[name] = m;
+        writeFileSync(SAVE, `${JSON.stringify(saved)}\n`);
       }
       for (const k of KEYS) {
         const a = median(m.with[k].flat());
